@@ -1,0 +1,10 @@
+/** Type checking runs once in `npm run typecheck`; jest only transpiles, which keeps the suite fast. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+  },
+  testTimeout: 60000,
+};

@@ -1,0 +1,64 @@
+import type { Command } from './command';
+import { EXIT, UsageError } from './command';
+import { TOOL_VERSION } from '../version';
+import { sanitizeForTerminal } from '../util/terminal';
+
+/**
+ * Commands load lazily so `trailproof --help` and small commands do not pay for the AWS SDK or
+ * cdktf. One file per command under commands/; add a line here to register one.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  scan: async () => (await import('./commands/scan')).command,
+  rules: async () => (await import('./commands/rules')).command,
+  main: async () => (await import('./commands/main-job')).command,
+};
+
+function help(summaries: [string, string][]): string {
+  const width = Math.max(...summaries.map(([n]) => n.length));
+  return [
+    `trailproof ${TOOL_VERSION}: one rule pack for CloudTrail events, AWS Config and cdktf Terraform JSON`,
+    '',
+    'Usage: trailproof <command> [options]',
+    '',
+    'Commands:',
+    ...summaries.map(([n, s]) => `  ${n.padEnd(width)}  ${s}`),
+    '',
+    'Run `trailproof <command> --help` for the options of a command.',
+    'Exit codes: 0 nothing failing at or above --fail-on; 1 failing findings (or invalid logs);',
+    '            2 usage error, bad configuration, or no input readable.',
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const summaries: [string, string][] = [];
+    for (const [n, load] of Object.entries(COMMANDS)) summaries.push([n, (await load()).summary]);
+    process.stdout.write(help(summaries));
+    return name ? EXIT.OK : EXIT.USAGE;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${TOOL_VERSION}\n`);
+    return EXIT.OK;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    process.stderr.write(`trailproof: unknown command "${sanitizeForTerminal(name)}"; see trailproof --help\n`);
+    return EXIT.USAGE;
+  }
+  const cmd = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${cmd.usage}\n`);
+    return EXIT.OK;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`trailproof ${name}: ${sanitizeForTerminal((e as Error).message)}\n${cmd.usage}\n`);
+      return EXIT.USAGE;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,108 @@
+import type { Severity } from './severity';
+import type { InputRecord } from './input';
+
+export type FindingStatus = 'fail' | 'pass' | 'muted' | 'manual' | 'not-applicable' | 'error';
+
+export interface SourceRef {
+  path: string;
+  /** JSON pointer inside the file (IaC, snapshots) where the subject is defined. */
+  pointer?: string;
+  /** 1-based line, where known. */
+  line?: number;
+  /** 0-based record index inside an event file. */
+  index?: number;
+}
+
+export interface EventSubject {
+  kind: 'event';
+  eventId: string | null;
+  eventName: string | null;
+  eventTime: string | null;
+  eventSource: string | null;
+  principal: string | null;
+  sourceIp: string | null;
+  account: string | null;
+  region: string | null;
+  source: SourceRef;
+}
+
+export interface ResourceSubject {
+  kind: 'resource';
+  resourceType: string;
+  resourceId: string;
+  resourceName: string | null;
+  arn: string | null;
+  account: string | null;
+  region: string | null;
+  /** Deployment context: the cdktf stack, or the Config snapshot/aggregator it came from. */
+  stack: string | null;
+  /** Terraform address (`aws_cloudtrail.audit`) for IaC inputs. */
+  address?: string;
+  /** cdktf construct path, from the resource's metadata. */
+  constructPath?: string;
+  source: SourceRef;
+}
+
+export interface AccountSubject {
+  kind: 'account';
+  account: string | null;
+  region: string | null;
+  stack: string | null;
+  source: SourceRef;
+}
+
+/** Integrity results (validate-logs): one subject per digest or log file. */
+export interface FileSubject {
+  kind: 'log-file' | 'digest-file';
+  account: string | null;
+  region: string | null;
+  key: string;
+  source: SourceRef;
+}
+
+export type Subject = EventSubject | ResourceSubject | AccountSubject | FileSubject;
+
+export interface Finding {
+  /** Stable across runs for the same rule and subject (hash of rule id and subject key). */
+  id: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  status: FindingStatus;
+  controls: string[];
+  subject: Subject;
+  message: string;
+  /** What decided the result: the fields a rule looked at and their values. */
+  evidence: Record<string, unknown>;
+  remediation: string;
+  /** Set by suppressions. */
+  suppression?: { reason: string; owner?: string; expires?: string; source: string };
+  /** Set when a baseline was given. */
+  baseline?: 'new' | 'unchanged';
+}
+
+export interface RulePackInfo {
+  rules: number;
+  sha256: string;
+  errors: { path: string; pointer: string; message: string }[];
+}
+
+/** findings.json: the contract every report and downstream tool reads. */
+export interface FindingsDocument {
+  schemaVersion: '1.0';
+  tool: { name: 'trailproof'; version: string };
+  rulePack: RulePackInfo;
+  startedAt: string;
+  finishedAt: string;
+  inputs: InputRecord[];
+  findings: Finding[];
+  summary: {
+    events: number;
+    findings: number;
+    byStatus: Partial<Record<FindingStatus, number>>;
+    bySeverity: Partial<Record<Severity, number>>;
+    duplicateEventsIgnored: number;
+  };
+  /** Findings from the baseline that no longer occur (see --baseline). */
+  fixed?: { id: string; ruleId: string; title: string; subject: Subject }[];
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { Rule, RuleDocument, RuleLoadError, RulePack } from '../model/rule';
+import { walkLeaves } from '../engine/conditions';
+import { parseSelector, SelectorError } from '../engine/selector';
+import { describeJsonError } from '../util/json-position';
+import { explainErrors, schemaValidator } from '../util/schema';
+import { REPO_ROOT } from '../version';
+
+export const DEFAULT_RULES_DIR = join(REPO_ROOT, 'rules');
+
+function listJson(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) out.push(...listJson(p));
+    else if (name.endsWith('.json')) out.push(p);
+  }
+  return out;
+}
+
+/** Checks the schema cannot express: selectors parse, regexes compile. */
+function semanticProblems(doc: RuleDocument): { pointer: string; message: string }[] {
+  const problems: { pointer: string; message: string }[] = [];
+  if (doc.target !== 'event') return problems;
+  let n = 0;
+  walkLeaves(doc.conditions, (leaf) => {
+    n++;
+    if (leaf.path) {
+      try {
+        parseSelector(leaf.path);
+      } catch (e) {
+        if (e instanceof SelectorError) problems.push({ pointer: '/conditions', message: `selector ${leaf.path}: ${e.message}` });
+      }
+    }
+    const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
+    for (const v of values) {
+      if (v && typeof v === 'object' && typeof (v as { regex?: unknown }).regex === 'string') {
+        try {
+          new RegExp((v as { regex: string }).regex);
+        } catch (e) {
+          problems.push({ pointer: '/conditions', message: `invalid regex ${JSON.stringify(v)}: ${(e as Error).message}` });
+        }
+      }
+    }
+  });
+  if (n === 0) problems.push({ pointer: '/conditions', message: 'no conditions' });
+  return problems;
+}
+
+export interface LoadOptions {
+  dir?: string;
+}
+
+/**
+ * Load every rule file, validating each on its own: one bad file costs only that rule, and its
+ * errors name the file and the JSON pointer. Callers decide (with --strict) whether errors are fatal.
+ */
+export function loadRulePack(options: LoadOptions = {}): RulePack {
+  const root = options.dir ?? DEFAULT_RULES_DIR;
+  const validate = schemaValidator('rule.schema.json');
+  const rules: Rule[] = [];
+  const errors: RuleLoadError[] = [];
+  const hash = createHash('sha256');
+  const ids = new Map<string, string>();
+  let files: string[];
+  try {
+    files = listJson(root);
+  } catch (e) {
+    return { rules, errors: [{ path: root, pointer: '', message: `cannot read rules directory: ${(e as Error).message}` }], sha256: '', root };
+  }
+  for (const file of files) {
+    const rel = relative(root, file).split(sep).join('/');
+    const text = readFileSync(file, 'utf8');
+    hash.update(rel).update('\0').update(text).update('\0');
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      errors.push({ path: file, pointer: '', message: `invalid JSON: ${describeJsonError(e, text).message}` });
+      continue;
+    }
+    if (!validate(doc)) {
+      for (const p of explainErrors(validate.errors)) errors.push({ path: file, pointer: p.pointer, message: p.message });
+      continue;
+    }
+    const rule = doc as RuleDocument;
+    const problems = semanticProblems(rule);
+    if (problems.length > 0) {
+      for (const p of problems) errors.push({ path: file, ...p });
+      continue;
+    }
+    const prior = ids.get(rule.id);
+    if (prior) {
+      errors.push({ path: file, pointer: '/id', message: `duplicate rule id "${rule.id}" (first defined in ${prior})` });
+      continue;
+    }
+    ids.set(rule.id, file);
+    rules.push({ ...rule, sourcePath: file });
+  }
+  return { rules, errors, sha256: hash.digest('hex'), root };
+}
