@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from './command';
 import { EXIT, UsageError } from './command';
 import { TOOL_VERSION } from '../version';
@@ -5,13 +7,23 @@ import { sanitizeForTerminal } from '../util/terminal';
 
 /**
  * Commands load lazily so `trailproof --help` and small commands do not pay for the AWS SDK or
- * cdktf. One file per command under commands/; add a line here to register one.
+ * cdktf. One file per command: `src/cli/commands/<name>.ts` exporting `command`. Dropping a file
+ * there registers it; there is no list to edit.
  */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  scan: async () => (await import('./commands/scan')).command,
-  rules: async () => (await import('./commands/rules')).command,
-  main: async () => (await import('./commands/main-job')).command,
-};
+const COMMAND_DIR = join(__dirname, 'commands');
+
+function commandNames(): string[] {
+  return readdirSync(COMMAND_DIR)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+async function loadCommand(name: string): Promise<Command | undefined> {
+  if (!/^[a-z][a-z0-9-]*$/.test(name) || !commandNames().includes(name)) return undefined;
+  const mod = (await import(join(COMMAND_DIR, `${name}.ts`))) as { command?: Command };
+  return mod.command;
+}
 
 function help(summaries: [string, string][]): string {
   const width = Math.max(...summaries.map(([n]) => n.length));
@@ -34,7 +46,10 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const summaries: [string, string][] = [];
-    for (const [n, load] of Object.entries(COMMANDS)) summaries.push([n, (await load()).summary]);
+    for (const n of commandNames()) {
+      const c = await loadCommand(n);
+      if (c) summaries.push([c.name, c.summary]);
+    }
     process.stdout.write(help(summaries));
     return name ? EXIT.OK : EXIT.USAGE;
   }
@@ -42,12 +57,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${TOOL_VERSION}\n`);
     return EXIT.OK;
   }
-  const load = COMMANDS[name];
-  if (!load) {
+  const cmd = await loadCommand(name);
+  if (!cmd) {
     process.stderr.write(`trailproof: unknown command "${sanitizeForTerminal(name)}"; see trailproof --help\n`);
     return EXIT.USAGE;
   }
-  const cmd = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${cmd.usage}\n`);
     return EXIT.OK;
