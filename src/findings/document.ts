@@ -1,0 +1,33 @@
+import type { Finding, FindingsDocument } from '../model/finding';
+import type { InputRecord } from '../model/input';
+import type { RulePack } from '../model/rule';
+import { TOOL_NAME, TOOL_VERSION } from '../version';
+import { summarize } from './summary';
+
+export interface DocumentParts {
+  pack: RulePack;
+  startedAt: Date;
+  finishedAt: Date;
+  inputs: InputRecord[];
+  findings: Finding[];
+  events: number;
+  duplicateEventsIgnored: number;
+}
+
+/** Assemble findings.json from the parts every scan produces. */
+export function buildDocument(p: DocumentParts): FindingsDocument {
+  return {
+    schemaVersion: '1.0',
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    rulePack: {
+      rules: p.pack.rules.length,
+      sha256: p.pack.sha256,
+      errors: p.pack.errors.map((e) => ({ path: e.path, pointer: e.pointer, message: e.message })),
+    },
+    startedAt: p.startedAt.toISOString(),
+    finishedAt: p.finishedAt.toISOString(),
+    inputs: p.inputs,
+    findings: p.findings,
+    summary: summarize(p.findings, p.events, p.duplicateEventsIgnored),
+  };
+}

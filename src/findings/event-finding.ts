@@ -1,0 +1,67 @@
+import type { CloudTrailRecord, LocatedRecord } from '../model/event';
+import type { EventSubject, Finding } from '../model/finding';
+import type { Rule } from '../model/rule';
+import { conditionPaths } from '../engine/conditions';
+import { resolveSelector } from '../engine/selector';
+import { findingId } from './finding-id';
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v.length > 0 ? v : null;
+}
+
+/**
+ * Who made the call, in the form an investigator searches for: the ARN when CloudTrail gives one,
+ * else the principal id, else the identity type (AWSService calls carry only invokedBy).
+ */
+export function principalOf(record: CloudTrailRecord): string | null {
+  const u = record.userIdentity;
+  if (!u || typeof u !== 'object') return null;
+  return str(u.arn) ?? str(u.principalId) ?? str(u.invokedBy) ?? str(u.type);
+}
+
+export function eventSubject(located: LocatedRecord): EventSubject {
+  const r = located.record;
+  const { path, index, line } = located.location;
+  return {
+    kind: 'event',
+    eventId: str(r.eventID),
+    eventName: str(r.eventName),
+    eventTime: str(r.eventTime),
+    eventSource: str(r.eventSource),
+    principal: principalOf(r),
+    sourceIp: str(r.sourceIPAddress),
+    account: str(r.recipientAccountId) ?? str((r.userIdentity as Record<string, unknown> | undefined)?.accountId),
+    region: str(r.awsRegion),
+    source: line === undefined ? { path, index } : { path, index, line },
+  };
+}
+
+/** The values of every field the rule's conditions read: what an auditor needs to see why it matched. */
+export function eventEvidence(rule: Rule, record: CloudTrailRecord): Record<string, unknown> {
+  const evidence: Record<string, unknown> = {};
+  for (const p of conditionPaths(rule.conditions)) {
+    const v = resolveSelector(record, p);
+    evidence[p] = v === undefined ? '(missing)' : v;
+  }
+  if (rule.cloudwatch) evidence.filterPattern = rule.cloudwatch.filterPattern;
+  return evidence;
+}
+
+export function eventFinding(rule: Rule, located: LocatedRecord): Finding {
+  const subject = eventSubject(located);
+  const who = subject.principal ?? 'unknown principal';
+  const from = subject.sourceIp ? ` from ${subject.sourceIp}` : '';
+  const when = subject.eventTime ? ` at ${subject.eventTime}` : '';
+  return {
+    id: findingId(rule.id, subject),
+    ruleId: rule.id,
+    title: rule.title,
+    severity: rule.severity,
+    status: 'fail',
+    controls: [...rule.controls],
+    subject,
+    message: `${rule.title}: ${subject.eventName ?? 'event'} by ${who}${from}${when}`,
+    evidence: eventEvidence(rule, located.record),
+    remediation: rule.remediation,
+  };
+}
