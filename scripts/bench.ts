@@ -1,0 +1,152 @@
+/**
+ * npm run bench [-- --events N] [-- --keep DIR]
+ *
+ * Measures, in one run on the same generated logs, each in its own child process (so each peak
+ * RSS is its own):
+ *   baseline: gunzip + JSON.parse + visit every record (the floor any scanner pays to read logs)
+ *   scan:     the full rule-pack scan exactly as `trailproof scan` runs it
+ *   naive:    json-rules-engine `engine.run` per event with the same rules
+ * and prints a JSON line last: {events, baselineEventsPerSec, scanEventsPerSec, naiveEventsPerSec,
+ * ratio (scan/baseline), peakRssMB (scan)}. Ratios, not absolute times, are what to compare.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { REPO_ROOT } from '../src/version';
+import { generateTrail } from './bench/generate';
+
+interface PhaseResult {
+  events: number;
+  seconds: number;
+  peakRssMB: number;
+  findings?: number;
+}
+
+function listGz(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listGz(p));
+    else if (name.endsWith('.gz')) out.push(p);
+  }
+  return out;
+}
+
+function peakRssMB(): number {
+  return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+}
+
+async function phaseBaseline(dir: string): Promise<PhaseResult> {
+  const t0 = process.hrtime.bigint();
+  let events = 0;
+  let touched = 0;
+  for (const f of listGz(dir)) {
+    const doc = JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')) as { Records: Record<string, unknown>[] };
+    for (const r of doc.Records) {
+      events++;
+      if (typeof r.eventName === 'string') touched += r.eventName.length;
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (touched < 0) throw new Error('unreachable');
+  return { events, seconds, peakRssMB: peakRssMB() };
+}
+
+async function phaseScan(dir: string): Promise<PhaseResult> {
+  const { loadRulePack } = await import('../src/rules/load');
+  const { runScan } = await import('../src/scan/run-scan');
+  const pack = loadRulePack();
+  const t0 = process.hrtime.bigint();
+  const doc = await runScan({ pack, events: [dir] });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { events: doc.summary.events, seconds, peakRssMB: peakRssMB(), findings: doc.findings.length };
+}
+
+async function phaseNaive(dir: string, limit: number): Promise<PhaseResult> {
+  const { loadRulePack } = await import('../src/rules/load');
+  const { createEngine } = await import('../src/engine/evaluate');
+  const rules = loadRulePack().rules.filter((r) => r.target === 'event');
+  const engine = createEngine(rules);
+  const t0 = process.hrtime.bigint();
+  let events = 0;
+  let matches = 0;
+  outer: for (const f of listGz(dir)) {
+    const doc = JSON.parse(gunzipSync(readFileSync(f)).toString('utf8')) as { Records: Record<string, unknown>[] };
+    for (const r of doc.Records) {
+      if (events >= limit) break outer;
+      events++;
+      matches += (await engine.run({ event: r })).events.length;
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { events, seconds, peakRssMB: peakRssMB(), findings: matches };
+}
+
+function runPhase(phase: string, dir: string, extra: string[] = []): PhaseResult {
+  const out = execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'run-ts.js'), __filename, '--phase', phase, '--dir', dir, ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const last = out.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as PhaseResult;
+}
+
+const rate = (r: PhaseResult) => Math.round(r.events / r.seconds);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      events: { type: 'string', default: '200000' },
+      'naive-events': { type: 'string', default: '20000' },
+      phase: { type: 'string' },
+      dir: { type: 'string' },
+      keep: { type: 'string' },
+    },
+  });
+  if (values.phase) {
+    const dir = values.dir as string;
+    const r =
+      values.phase === 'baseline'
+        ? await phaseBaseline(dir)
+        : values.phase === 'scan'
+          ? await phaseScan(dir)
+          : await phaseNaive(dir, Number(values['naive-events']));
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+    return;
+  }
+  const events = Number(values.events);
+  if (!Number.isInteger(events) || events <= 0) throw new Error('--events must be a positive integer');
+  const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'trailproof-bench-'));
+  try {
+    const t0 = Date.now();
+    const trail = generateTrail(dir, events);
+    process.stderr.write(`generated ${trail.events} events in ${trail.files.length} files (${(trail.bytes / 1e6).toFixed(1)} MB gzipped) in ${Date.now() - t0} ms; ${cpus().length} cores\n`);
+    const baseline = runPhase('baseline', dir);
+    process.stderr.write(`baseline: ${rate(baseline)} events/s\n`);
+    const scan = runPhase('scan', dir);
+    process.stderr.write(`scan: ${rate(scan)} events/s, ${scan.findings} findings, peak RSS ${scan.peakRssMB} MB\n`);
+    const naive = runPhase('naive', dir, ['--naive-events', String(Math.min(events, Number(values['naive-events'])))]);
+    process.stderr.write(`naive json-rules-engine loop: ${rate(naive)} events/s over ${naive.events} events\n`);
+    const result = {
+      events: trail.events,
+      baselineEventsPerSec: rate(baseline),
+      scanEventsPerSec: rate(scan),
+      naiveEventsPerSec: rate(naive),
+      ratio: Math.round((rate(scan) / rate(baseline)) * 1000) / 1000,
+      peakRssMB: scan.peakRssMB,
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    if (!values.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exitCode = 1;
+});
