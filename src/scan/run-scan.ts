@@ -4,7 +4,7 @@ import type { Finding, FindingsDocument } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { RulePack } from '../model/rule';
 import { buildDocument } from '../findings/document';
-import { type EventMatcher } from './event-matcher';
+import type { EventMatcher } from '../engine/matcher';
 import { scanEvents } from './scan-events';
 
 export interface ScanRequest {

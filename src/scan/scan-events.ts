@@ -4,7 +4,8 @@ import type { InputRecord } from '../model/input';
 import type { Rule } from '../model/rule';
 import { readCloudTrail } from '../sources/cloudtrail-files';
 import { eventFinding } from '../findings/event-finding';
-import { type EventMatcher, referenceMatcher } from './event-matcher';
+import type { EventMatcher } from '../engine/matcher';
+import { FastMatcher } from '../engine/fast-matcher';
 
 export interface EventScanOptions {
   matcher?: EventMatcher;
@@ -30,7 +31,7 @@ export interface EventScanResult {
 export async function scanEvents(paths: string[], rules: readonly Rule[], opts: EventScanOptions = {}): Promise<EventScanResult> {
   const eventRules = rules.filter((r) => r.target === 'event');
   const byId = new Map(eventRules.map((r) => [r.id, r]));
-  const matcher = opts.matcher ?? referenceMatcher(eventRules);
+  const matcher = opts.matcher ?? new FastMatcher(eventRules);
   const inputs: InputRecord[] = [];
   const findings = new Map<string, Finding>();
   let events = 0;

@@ -1,0 +1,114 @@
+import type { NestedCondition, TopLevelCondition } from 'json-rules-engine';
+import type { LeafCondition } from './conditions';
+import { parseSelector } from './selector';
+import { isRegexValue } from './semantics';
+
+type AnyCondition = TopLevelCondition | NestedCondition;
+
+/**
+ * What any matching record must contain, derived from a rule's conditions so the fast path can
+ * skip records without evaluating (or even parsing) them. Both functions are conservative: a
+ * `null` answer means "no requirement found, always evaluate". Never wrong in the other direction,
+ * which test/engine/requirements.test.ts checks on real and generated events.
+ */
+
+/** The eventName values a match must have, or null when the rule does not pin eventName. */
+export function requiredEventNames(cond: AnyCondition): Set<string> | null {
+  const c = cond as Record<string, unknown>;
+  if (Array.isArray(c.all)) {
+    let best: Set<string> | null = null;
+    for (const x of c.all as AnyCondition[]) {
+      const s = requiredEventNames(x);
+      if (s && (!best || s.size < best.size)) best = s;
+    }
+    return best;
+  }
+  if (Array.isArray(c.any)) {
+    const union = new Set<string>();
+    for (const x of c.any as AnyCondition[]) {
+      const s = requiredEventNames(x);
+      if (!s) return null;
+      for (const v of s) union.add(v);
+    }
+    return union;
+  }
+  if (typeof c.fact !== 'string') return null;
+  const leaf = c as unknown as LeafCondition;
+  if (leaf.path !== '$.eventName') return null;
+  const values = leaf.operator === 'cwIn' ? (leaf.value as unknown[]) : leaf.operator === 'cwEquals' ? [leaf.value] : null;
+  if (!values || !values.every((v) => typeof v === 'string' && !v.includes('*'))) return null;
+  return new Set(values as string[]);
+}
+
+function lastName(path: string | undefined): string | null {
+  if (!path) return null;
+  const segs = parseSelector(path);
+  for (let i = segs.length - 1; i >= 0; i--) if (typeof segs[i] === 'string') return segs[i] as string;
+  return null;
+}
+
+/** The longest literal run of a `*` glob as it must appear in JSON text, quote anchors included. */
+function globToken(glob: string): string | null {
+  const enc = JSON.stringify(glob).slice(1, -1);
+  const parts = enc.split('*');
+  parts[0] = `"${parts[0]}`;
+  parts[parts.length - 1] = `${parts[parts.length - 1]}"`;
+  let best = '';
+  for (const p of parts) if (p.length > best.length) best = p;
+  return best.length > 1 ? best : null;
+}
+
+/**
+ * Substrings of which at least one must occur in the raw JSON text of a matching record (provided
+ * the text uses no `\u` or `\/` escapes, which callers check). null: no such list.
+ */
+export function requiredTokens(cond: AnyCondition): string[] | null {
+  const c = cond as Record<string, unknown>;
+  if (Array.isArray(c.all)) {
+    let best: string[] | null = null;
+    let bestScore = -1;
+    for (const x of c.all as AnyCondition[]) {
+      const t = requiredTokens(x);
+      if (!t) continue;
+      // Fewer alternatives and longer tokens reject more records.
+      const score = Math.min(...t.map((s) => s.length)) / t.length;
+      if (score > bestScore) {
+        best = t;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+  if (Array.isArray(c.any)) {
+    const out: string[] = [];
+    for (const x of c.any as AnyCondition[]) {
+      const t = requiredTokens(x);
+      if (!t) return null;
+      out.push(...t);
+    }
+    return [...new Set(out)];
+  }
+  if (typeof c.fact !== 'string') return null;
+  const leaf = c as unknown as LeafCondition;
+  const key = lastName(leaf.path);
+  const keyToken = key ? [JSON.stringify(key)] : null;
+  switch (leaf.operator) {
+    case 'cwNotExists':
+      return null;
+    case 'cwEquals':
+    case 'cwIn': {
+      const values = leaf.operator === 'cwIn' ? (leaf.value as unknown[]) : [leaf.value];
+      const out: string[] = [];
+      for (const v of values) {
+        if (typeof v !== 'string' || isRegexValue(v)) return keyToken;
+        const t = v.includes('*') ? globToken(v) : JSON.stringify(v);
+        if (!t) return keyToken;
+        out.push(t);
+      }
+      return out;
+    }
+    default:
+      // Every other comparison is false on a missing field, so the key must be there.
+      return keyToken;
+  }
+}
