@@ -63,15 +63,25 @@ function globToken(glob: string): string | null {
  * the text uses no `\u` or `\/` escapes, which callers check). null: no such list.
  */
 export function requiredTokens(cond: AnyCondition): string[] | null {
+  return tokenRequirement(cond)?.tokens ?? null;
+}
+
+interface TokenRequirement {
+  tokens: string[];
+  /** Only key names: present in most records, so a poor filter; any value token beats it. */
+  weak: boolean;
+}
+
+function tokenRequirement(cond: AnyCondition): TokenRequirement | null {
   const c = cond as Record<string, unknown>;
   if (Array.isArray(c.all)) {
-    let best: string[] | null = null;
+    let best: TokenRequirement | null = null;
     let bestScore = -1;
     for (const x of c.all as AnyCondition[]) {
-      const t = requiredTokens(x);
+      const t = tokenRequirement(x);
       if (!t) continue;
-      // Fewer alternatives and longer tokens reject more records.
-      const score = Math.min(...t.map((s) => s.length)) / t.length;
+      // Value tokens first; then fewer alternatives and longer tokens reject more records.
+      const score = (t.weak ? 0 : 1e6) + Math.min(...t.tokens.map((s) => s.length)) / t.tokens.length;
       if (score > bestScore) {
         best = t;
         bestScore = score;
@@ -81,17 +91,19 @@ export function requiredTokens(cond: AnyCondition): string[] | null {
   }
   if (Array.isArray(c.any)) {
     const out: string[] = [];
+    let weak = false;
     for (const x of c.any as AnyCondition[]) {
-      const t = requiredTokens(x);
+      const t = tokenRequirement(x);
       if (!t) return null;
-      out.push(...t);
+      out.push(...t.tokens);
+      weak ||= t.weak;
     }
-    return [...new Set(out)];
+    return { tokens: [...new Set(out)], weak };
   }
   if (typeof c.fact !== 'string') return null;
   const leaf = c as unknown as LeafCondition;
   const key = lastName(leaf.path);
-  const keyToken = key ? [JSON.stringify(key)] : null;
+  const keyToken: TokenRequirement | null = key ? { tokens: [JSON.stringify(key)], weak: true } : null;
   switch (leaf.operator) {
     case 'cwNotExists':
       return null;
@@ -105,7 +117,7 @@ export function requiredTokens(cond: AnyCondition): string[] | null {
         if (!t) return keyToken;
         out.push(t);
       }
-      return out;
+      return { tokens: out, weak: false };
     }
     default:
       // Every other comparison is false on a missing field, so the key must be there.
