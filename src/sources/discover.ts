@@ -1,0 +1,118 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { InputKind } from '../model/input';
+import { type AwsLogsKey, isDigestPath, parseAwsLogsPath } from './aws-logs-key';
+
+/** How stdin appears in inputs and record locations. */
+export const STDIN_PATH = '<stdin>';
+
+export type Discovered =
+  /** A file to read. `lines` when the name says JSON lines; `awsLogs` when it sits in a trail's key layout. */
+  | { type: 'file'; path: string; lines: boolean; awsLogs?: AwsLogsKey }
+  | { type: 'stdin'; path: string }
+  /** Found but not read, with the reason (a digest, a file that is not an event file). */
+  | { type: 'skip'; path: string; kind: InputKind; reason: string }
+  | { type: 'error'; path: string; reason: string };
+
+/** Names read inside directories. A file named on the command line is read whatever its name. */
+const EVENT_FILE = /\.(?:json|jsonl|ndjson)(?:\.gz)?$|\.gz$/i;
+const LINES_FILE = /\.(?:jsonl|ndjson)(?:\.gz)?$/i;
+
+/**
+ * Expand the given paths into inputs, one at a time: files as given, directories recursively in
+ * sorted (code unit) order so two runs read the same files in the same order, `-` for stdin.
+ * Every path found is accounted for: read, skipped with a reason, or an error.
+ */
+export async function* discoverInputs(paths: readonly string[]): AsyncGenerator<Discovered> {
+  const seenFiles = new Map<string, string>();
+  const seenDirs = new Set<string>();
+  let stdinSeen = false;
+
+  async function* visit(path: string, named: boolean): AsyncGenerator<Discovered> {
+    let st;
+    try {
+      st = await fs.stat(path);
+    } catch (err) {
+      yield { type: 'error', path, reason: describeFsError(err) };
+      return;
+    }
+    let real: string;
+    try {
+      real = await fs.realpath(path);
+    } catch {
+      real = path;
+    }
+    if (st.isDirectory()) {
+      // A symlink back up the tree would otherwise loop forever.
+      if (seenDirs.has(real)) return;
+      seenDirs.add(real);
+      let names: string[];
+      try {
+        names = (await fs.readdir(path)).sort();
+      } catch (err) {
+        yield { type: 'error', path, reason: describeFsError(err) };
+        return;
+      }
+      if (names.length === 0 && named) {
+        yield { type: 'skip', path, kind: 'unknown', reason: 'empty directory: no files to read' };
+        return;
+      }
+      for (const name of names) {
+        const child = join(path, name);
+        if (name.startsWith('.')) {
+          yield { type: 'skip', path: child, kind: 'unknown', reason: 'hidden file or directory, not read' };
+          continue;
+        }
+        yield* visit(child, false);
+      }
+      return;
+    }
+    if (!st.isFile()) {
+      yield { type: 'skip', path, kind: 'unknown', reason: 'not a regular file' };
+      return;
+    }
+    const first = seenFiles.get(real);
+    if (first !== undefined) {
+      yield { type: 'skip', path, kind: 'unknown', reason: `same file as ${first}, read once` };
+      return;
+    }
+    seenFiles.set(real, path);
+    if (isDigestPath(path)) {
+      yield { type: 'skip', path, kind: 'cloudtrail-digest', reason: 'CloudTrail digest file: checked by validate-logs, holds no events' };
+      return;
+    }
+    if (!named && !EVENT_FILE.test(path)) {
+      yield { type: 'skip', path, kind: 'unknown', reason: 'not an event file (expected .json, .json.gz, .jsonl, .ndjson or .gz)' };
+      return;
+    }
+    yield { type: 'file', path, lines: LINES_FILE.test(path), awsLogs: parseAwsLogsPath(path) };
+  }
+
+  for (const p of paths) {
+    if (p === '-') {
+      if (stdinSeen) {
+        yield { type: 'skip', path: STDIN_PATH, kind: 'unknown', reason: 'stdin given more than once, read once' };
+        continue;
+      }
+      stdinSeen = true;
+      yield { type: 'stdin', path: STDIN_PATH };
+      continue;
+    }
+    yield* visit(p, true);
+  }
+}
+
+export function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return e instanceof Error ? e.message : String(err);
+  }
+}

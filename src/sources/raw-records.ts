@@ -1,0 +1,174 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { RecordLocation } from '../model/event';
+import type { InputRecord } from '../model/input';
+import type { AwsLogsKey } from './aws-logs-key';
+import { ByteDecoder, Utf8Text } from './decode';
+import { describeFsError, discoverInputs } from './discover';
+import { InputTally } from './input-tally';
+import { type Container, JsonSplitter, type RawElement } from './json-split';
+import type { RecordShape, SkipCategory } from './shapes';
+
+export interface RawReadOptions {
+  /** Records larger than this (UTF-8 bytes of their JSON text) are skipped and reported. Default 4 MiB. */
+  maxRecordBytes?: number;
+  /** Called once per input when it is done (or found unreadable), in input order. */
+  onInput?: (input: InputRecord) => void;
+  /** Read for the path `-`; defaults to process.stdin. */
+  stdin?: NodeJS.ReadableStream;
+  /** Raw read size per chunk; smaller bounds memory per decompressed chunk. Default 64 KiB. */
+  chunkBytes?: number;
+}
+
+/**
+ * One record's text before JSON.parse, with its place. The consumer settles each one: accept it
+ * (with how many CloudTrail records it gave) or reject it with a reason; one left unsettled counts
+ * as one record. The input's InputRecord is emitted after its last raw record was consumed.
+ */
+export class RawRecord {
+  private settled = false;
+
+  constructor(
+    private readonly tally: InputTally,
+    readonly text: string,
+    readonly container: Container,
+    readonly location: RecordLocation,
+    /** 1-based column where the text starts (with location.line). */
+    readonly column: number,
+    /** The time in front of a CloudWatch Logs export-task line. */
+    readonly timestamp?: string,
+  ) {}
+
+  accept(count: number, shape: RecordShape): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.tally.accept(count, shape);
+  }
+
+  reject(category: SkipCategory, detail: string): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.tally.reject(category, detail);
+  }
+}
+
+/** "record 3 at line 1 column 5810": how people are pointed at a record in reasons. */
+export function describePlace(index: number, line: number, column: number): string {
+  return `record ${index + 1} at line ${line} column ${column}`;
+}
+
+/**
+ * Every record's raw text from the given paths, one input at a time, streaming. The lower layer of
+ * readCloudTrail: use it to look at text before parsing it (parse with parseRecordText).
+ */
+export async function* readRawCloudTrail(paths: readonly string[], opts: RawReadOptions = {}): AsyncGenerator<RawRecord> {
+  for await (const d of discoverInputs(paths)) {
+    if (d.type === 'skip') {
+      opts.onInput?.({ path: d.path, kind: d.kind, status: 'skipped', records: 0, sha256: null, reason: d.reason });
+      continue;
+    }
+    if (d.type === 'error') {
+      opts.onInput?.({ path: d.path, kind: 'unknown', status: 'error', records: 0, sha256: null, reason: d.reason });
+      continue;
+    }
+    if (d.type === 'stdin') {
+      yield* readInput(d.path, () => opts.stdin ?? process.stdin, false, { lines: false }, opts);
+    } else {
+      const hi = opts.chunkBytes ?? 64 * 1024;
+      yield* readInput(d.path, () => createReadStream(d.path, { highWaterMark: hi }), true, d, opts);
+    }
+  }
+}
+
+async function* readInput(
+  path: string,
+  open: () => NodeJS.ReadableStream,
+  owned: boolean,
+  hints: { lines: boolean; awsLogs?: AwsLogsKey },
+  opts: RawReadOptions,
+): AsyncGenerator<RawRecord> {
+  const tally = new InputTally(path, hints.awsLogs);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const decoder = new ByteDecoder();
+  const utf8 = new Utf8Text();
+  const splitter = new JsonSplitter({ maxRecordBytes: opts.maxRecordBytes, lines: hints.lines });
+  let fatal: string | undefined;
+  let ended = false;
+  let source: NodeJS.ReadableStream | undefined;
+
+  const toRaw = (el: RawElement): RawRecord | undefined => {
+    const location: RecordLocation = { path, index: el.index, line: el.line };
+    if (el.oversize !== undefined) {
+      const limit = opts.maxRecordBytes ?? undefined;
+      tally.skip('oversized', `${describePlace(el.index, el.line, el.column)} has ${el.oversize} characters, over the ${formatBytes(limit)} limit`);
+      return undefined;
+    }
+    tally.handedOut();
+    return new RawRecord(tally, el.text, el.container, location, el.column, el.timestamp);
+  };
+
+  /** Decode and split one raw chunk (or the end), keeping what was split before any failure. */
+  const step = async (chunk: Buffer | undefined, out: RawElement[]): Promise<void> => {
+    try {
+      const pieces = chunk ? await decoder.write(chunk) : await decoder.end();
+      for (const p of pieces) for (const el of splitter.push(utf8.write(p))) out.push(el);
+      if (!chunk) {
+        for (const el of splitter.push(utf8.end())) out.push(el);
+        for (const el of splitter.end()) out.push(el);
+      }
+    } catch (err) {
+      fatal = err instanceof Error ? err.message : String(err);
+    }
+    if (!fatal && splitter.error) fatal = splitter.error;
+  };
+
+  try {
+    source = open();
+    for await (const c of source as AsyncIterable<Buffer | string>) {
+      const chunk = typeof c === 'string' ? Buffer.from(c) : c;
+      hash.update(chunk);
+      bytes += chunk.length;
+      // After damage the rest is still hashed, so sha256 and bytes always describe the whole input.
+      if (fatal) continue;
+      const out: RawElement[] = [];
+      await step(chunk, out);
+      for (const el of out) {
+        const raw = toRaw(el);
+        if (raw) yield raw;
+      }
+    }
+    if (!fatal) {
+      const out: RawElement[] = [];
+      await step(undefined, out);
+      for (const el of out) {
+        const raw = toRaw(el);
+        if (raw) yield raw;
+      }
+    }
+    ended = true;
+  } catch (err) {
+    fatal ??= `read error: ${describeFsError(err)}`;
+    ended = true;
+  } finally {
+    // Also reached when the consumer stops early: release the file, but never close stdin.
+    if (owned && source && 'destroy' in source) (source as unknown as { destroy(): void }).destroy();
+  }
+  if (!ended) return;
+  const l = splitter.layout;
+  opts.onInput?.(
+    tally.finish({
+      layout: { structure: l.structure, lines: l.lines, exportLines: l.exportLines, empty: splitter.empty },
+      sha256: hash.digest('hex'),
+      bytes,
+      fatal,
+    }),
+  );
+}
+
+function formatBytes(n: number | undefined): string {
+  const v = n ?? 4 * 1024 * 1024;
+  if (v % (1024 * 1024) === 0) return `${v / (1024 * 1024)} MiB`;
+  if (v % 1024 === 0) return `${v / 1024} KiB`;
+  return `${v} bytes`;
+}
