@@ -1,0 +1,117 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { AlarmPlan } from './alarm-plan';
+import type { StacksConfig } from './config';
+import { accessLogBucketPolicy, trailArn, trailBucketPolicy, trailKeyPolicy, type PolicyContext } from './policies';
+import { alarmTopic, deliveryHealthAlarm, ruleAlarms } from './parts/alarms';
+import { hardenedBucket } from './parts/bucket';
+import { CONFIG_PREFIX, configRecording, securityHub } from './parts/config-recording';
+import type { BuildContext } from './parts/context';
+import { auditDashboard } from './parts/dashboard';
+import { eventBridgeRules } from './parts/eventbridge';
+import { customerKey } from './parts/key';
+import { auditTrail, operationsTrail } from './parts/trail';
+
+const ACCESS_LOG_PREFIX = 's3-access/';
+
+function output(stack: TerraformStack, name: string, value: string): void {
+  new TerraformOutput(stack, `output_${name}`, { value }).overrideLogicalId(name);
+}
+
+/**
+ * The whole audit topology in one stack, so that one `cdk.tf.json` carries the full chain
+ * trail -> log group -> metric filters -> alarms -> topic -> subscriptions that the posture scan
+ * follows (a chain split over stacks would hide behind remote-state references).
+ */
+export class AuditStack extends TerraformStack {
+  readonly alarmCount: number;
+
+  constructor(scope: Construct, config: StacksConfig, plans: AlarmPlan[]) {
+    super(scope, config.stackName);
+    new AwsProvider(this, 'aws', {
+      region: config.region,
+      allowedAccountIds: config.account ? [config.account] : undefined,
+      defaultTags: [{ tags: config.tags }],
+    });
+    if (config.backend) {
+      const b = config.backend.s3;
+      new S3Backend(this, { bucket: b.bucket, key: b.key, region: b.region, encrypt: true, kmsKeyId: b.kmsKeyId, dynamodbTable: b.dynamodbTable });
+      if (b.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
+    } else {
+      // Relative to cdktf.out/stacks/<name>, where terraform runs: the state stays at the project
+      // root across synths, and the synthesized JSON does not depend on the machine's paths.
+      new LocalBackend(this, { path: `../../../terraform.${config.stackName}.tfstate` });
+    }
+
+    const account = config.account ?? new DataAwsCallerIdentity(this, 'current').accountId;
+    const org = config.trail.organization;
+    const organizationId = org.enabled ? (org.organizationId ?? new DataAwsOrganizationsOrganization(this, 'organization').id) : undefined;
+    const policy: PolicyContext = { partition: config.partition, account, region: config.region, organizationId };
+    const ctx: BuildContext = { stack: this, config, policy };
+
+    const auditTrailArn = trailArn(policy, config.trail.name);
+    const opsTrailArn = config.opsTrail.enabled ? trailArn(policy, config.opsTrail.name) : undefined;
+    const suffix = `${account}-${config.region}`;
+    const auditBucketName = config.storage.bucketName ?? `${config.namePrefix}-audit-${suffix}`;
+    const accessLogBucketName = config.storage.accessLogBucketName ?? `${config.namePrefix}-access-logs-${suffix}`;
+    const opsBucketName = `${config.namePrefix}-operations-${suffix}`;
+
+    const trailKey = customerKey(
+      ctx,
+      'trail_key',
+      `${config.trail.name}: CloudTrail log files and AWS Config snapshots`,
+      trailKeyPolicy(policy, opsTrailArn ? [auditTrailArn, opsTrailArn] : [auditTrailArn]),
+    );
+    const lifecycle = {
+      glacierAfterDays: config.storage.glacierAfterDays,
+      expireAfterDays: config.storage.expireAfterDays,
+      noncurrentExpireAfterDays: config.storage.noncurrentExpireAfterDays,
+    };
+    const accessLogs = hardenedBucket(ctx, {
+      id: 'access_log_bucket',
+      name: accessLogBucketName,
+      policy: accessLogBucketPolicy(policy, accessLogBucketName, ACCESS_LOG_PREFIX, opsTrailArn ? [auditBucketName, opsBucketName] : [auditBucketName]),
+      lifecycle: { expireAfterDays: config.storage.accessLogExpireAfterDays, noncurrentExpireAfterDays: 30 },
+    });
+    const audit = hardenedBucket(ctx, {
+      id: 'audit_bucket',
+      name: auditBucketName,
+      kmsKeyArn: trailKey.arn,
+      policy: trailBucketPolicy(policy, auditBucketName, auditTrailArn, config.config.enabled ? CONFIG_PREFIX : undefined),
+      lifecycle,
+      accessLogs: { bucket: accessLogs.bucket, prefix: `${ACCESS_LOG_PREFIX}${auditBucketName}/` },
+    });
+
+    const { trail, logGroup } = auditTrail(ctx, { bucketName: audit.bucket.id, key: trailKey, dependsOn: [audit.policy] });
+    if (config.opsTrail.enabled && opsTrailArn) {
+      const ops = hardenedBucket(ctx, {
+        id: 'operations_bucket',
+        name: opsBucketName,
+        kmsKeyArn: trailKey.arn,
+        policy: trailBucketPolicy(policy, opsBucketName, opsTrailArn),
+        lifecycle: { ...lifecycle, expireAfterDays: Math.max(config.opsTrail.expireAfterDays, lifecycle.glacierAfterDays + 1) },
+        accessLogs: { bucket: accessLogs.bucket, prefix: `${ACCESS_LOG_PREFIX}${opsBucketName}/` },
+      });
+      operationsTrail(ctx, { bucketName: ops.bucket.id, key: trailKey, dependsOn: [ops.policy] });
+    }
+
+    const topic = alarmTopic(ctx);
+    const alarms = ruleAlarms(ctx, plans, logGroup, topic);
+    this.alarmCount = alarms.length;
+    const deliveryAlarm = config.alarms.deliveryHealth ? deliveryHealthAlarm(ctx, logGroup, topic) : undefined;
+    if (config.eventBridge.enabled) eventBridgeRules(ctx, plans, topic);
+
+    let recording: ITerraformDependable[] = [];
+    if (config.config.enabled) recording = configRecording(ctx, { bucketName: audit.bucket.id, key: trailKey, dependsOn: [audit.policy] });
+    if (config.securityHub.enabled) securityHub(ctx, recording);
+    if (config.dashboard.enabled) auditDashboard(ctx, { alarms, logGroup, deliveryAlarm });
+
+    output(this, 'trail_arn', trail.arn);
+    output(this, 'audit_bucket', audit.bucket.id);
+    output(this, 'log_group', logGroup.name);
+    output(this, 'alarm_topic_arn', topic.arn);
+  }
+}

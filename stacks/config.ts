@@ -1,0 +1,220 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Severity } from '../src/model/severity';
+import { describeJsonError } from '../src/util/json-position';
+import { explainErrors } from '../src/util/schema';
+import { REPO_ROOT } from '../src/version';
+
+/** The configuration file the app reads when no other is named (TRAILPROOF_CONFIG overrides). */
+export const DEFAULT_CONFIG_PATH = join(REPO_ROOT, 'trailproof.config.json');
+
+export type SubscriptionProtocol = 'email' | 'email-json' | 'sms' | 'https' | 'sqs' | 'lambda';
+export type S3DataEventMode = 'All' | 'ReadOnly' | 'WriteOnly' | 'None';
+export type SnapshotFrequency = 'One_Hour' | 'Three_Hours' | 'Six_Hours' | 'Twelve_Hours' | 'TwentyFour_Hours';
+
+export interface Subscription {
+  protocol: SubscriptionProtocol;
+  endpoint: string;
+  rawMessageDelivery?: boolean;
+}
+
+/** The configuration as written: every field optional (stacks/config.schema.json). */
+export interface StacksConfigInput {
+  $schema?: string;
+  stackName?: string;
+  namePrefix?: string;
+  account?: string;
+  partition?: 'aws' | 'aws-us-gov' | 'aws-cn';
+  region?: string;
+  regions?: string[];
+  tags?: Record<string, string>;
+  backend?: { s3: { bucket: string; key: string; region?: string; useLockfile?: boolean; dynamodbTable?: string; kmsKeyId?: string } };
+  trail?: {
+    name?: string;
+    organization?: { enabled?: boolean; organizationId?: string };
+    insights?: ('ApiCallRateInsight' | 'ApiErrorRateInsight')[];
+    dataEvents?: { s3?: { mode?: S3DataEventMode; buckets?: string[]; excludeBuckets?: string[] }; lambda?: boolean };
+    keyDeletionWindowDays?: number;
+  };
+  opsTrail?: { enabled?: boolean; name?: string; expireAfterDays?: number };
+  storage?: {
+    bucketName?: string;
+    accessLogBucketName?: string;
+    glacierAfterDays?: number;
+    expireAfterDays?: number;
+    noncurrentExpireAfterDays?: number;
+    accessLogExpireAfterDays?: number;
+    forceDestroy?: boolean;
+  };
+  logs?: { logGroupName?: string; retentionDays?: number };
+  alarms?: { namespace?: string; rulesDir?: string; topicName?: string; treatMissingData?: 'notBreaching' | 'breaching' | 'ignore' | 'missing'; deliveryHealth?: boolean };
+  notifications?: Subscription[];
+  config?: { enabled?: boolean; snapshotFrequency?: SnapshotFrequency; globalResourcesInAllRegions?: boolean };
+  securityHub?: { enabled?: boolean; standards?: string[] };
+  eventBridge?: { enabled?: boolean; severities?: Severity[] };
+  dashboard?: { enabled?: boolean; name?: string };
+}
+
+/** The configuration with every default applied: what the stack builders read. */
+export interface StacksConfig {
+  stackName: string;
+  namePrefix: string;
+  account?: string;
+  partition: 'aws' | 'aws-us-gov' | 'aws-cn';
+  region: string;
+  regions: string[];
+  tags: Record<string, string>;
+  backend?: { s3: { bucket: string; key: string; region: string; useLockfile: boolean; dynamodbTable?: string; kmsKeyId?: string } };
+  trail: {
+    name: string;
+    organization: { enabled: boolean; organizationId?: string };
+    insights: ('ApiCallRateInsight' | 'ApiErrorRateInsight')[];
+    dataEvents: { s3: { mode: S3DataEventMode; buckets: string[]; excludeBuckets: string[] }; lambda: boolean };
+    keyDeletionWindowDays: number;
+  };
+  opsTrail: { enabled: boolean; name: string; expireAfterDays: number };
+  storage: {
+    bucketName?: string;
+    accessLogBucketName?: string;
+    glacierAfterDays: number;
+    expireAfterDays: number;
+    noncurrentExpireAfterDays: number;
+    accessLogExpireAfterDays: number;
+    forceDestroy: boolean;
+  };
+  logs: { logGroupName: string; retentionDays: number };
+  alarms: { namespace: string; rulesDir?: string; topicName: string; treatMissingData: 'notBreaching' | 'breaching' | 'ignore' | 'missing'; deliveryHealth: boolean };
+  notifications: Subscription[];
+  config: { enabled: boolean; snapshotFrequency: SnapshotFrequency; globalResourcesInAllRegions: boolean };
+  securityHub: { enabled: boolean; standards: string[] };
+  eventBridge: { enabled: boolean; severities: Severity[] };
+  dashboard: { enabled: boolean; name: string };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: { pointer: string; message: string }[],
+  ) {
+    super(`invalid stacks configuration ${source}:\n${problems.map((p) => `  ${p.pointer || '/'}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+let validator: ValidateFunction | undefined;
+function validate(doc: unknown): ValidateFunction['errors'] {
+  if (!validator) {
+    const ajv = new Ajv({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
+    addFormats(ajv);
+    validator = ajv.compile(JSON.parse(readFileSync(join(__dirname, 'config.schema.json'), 'utf8')));
+  }
+  return validator(doc) ? null : validator.errors;
+}
+
+/**
+ * Validate a configuration and apply the defaults. `source` names the file in errors; `baseDir`
+ * anchors relative paths (rulesDir) to the file rather than to wherever synth happens to run.
+ */
+export function resolveConfig(input: unknown, source = '<inline>', baseDir = REPO_ROOT): StacksConfig {
+  const errors = validate(input);
+  if (errors) throw new ConfigError(source, explainErrors(errors));
+  const c = input as StacksConfigInput;
+  const problems: { pointer: string; message: string }[] = [];
+
+  const prefix = c.namePrefix ?? 'trailproof';
+  const region = c.region ?? 'us-east-1';
+  const regions = c.regions ?? [region];
+  if (!regions.includes(region)) problems.push({ pointer: '/regions', message: `must include the home region "${region}"` });
+  (c.notifications ?? []).forEach((s, i) => {
+    if (s.rawMessageDelivery !== undefined && s.protocol !== 'sqs' && s.protocol !== 'https') {
+      problems.push({ pointer: `/notifications/${i}/rawMessageDelivery`, message: `only applies to sqs and https, not ${s.protocol}` });
+    }
+  });
+  const s3 = c.trail?.dataEvents?.s3 ?? {};
+  if (s3.mode === 'None' && ((s3.buckets?.length ?? 0) > 0 || (s3.excludeBuckets?.length ?? 0) > 0)) {
+    problems.push({ pointer: '/trail/dataEvents/s3', message: 'buckets/excludeBuckets given but mode is "None"' });
+  }
+  if ((s3.buckets?.length ?? 0) > 0 && (s3.excludeBuckets?.length ?? 0) > 0) {
+    problems.push({ pointer: '/trail/dataEvents/s3', message: 'give either buckets (only these) or excludeBuckets (all but these), not both' });
+  }
+  const trailName = c.trail?.name ?? `${prefix}-audit`;
+  const opsName = c.opsTrail?.name ?? `${prefix}-operations`;
+  if (c.opsTrail?.enabled && opsName === trailName) problems.push({ pointer: '/opsTrail/name', message: `must differ from the audit trail name "${trailName}"` });
+  const glacier = c.storage?.glacierAfterDays ?? 90;
+  const expire = c.storage?.expireAfterDays ?? 2557;
+  if (expire <= glacier) problems.push({ pointer: '/storage/expireAfterDays', message: `must be later than glacierAfterDays (${glacier})` });
+  if (c.backend && !c.backend.s3.dynamodbTable && c.backend.s3.useLockfile === false) {
+    problems.push({ pointer: '/backend/s3', message: 'remote state without locking: set useLockfile or dynamodbTable' });
+  }
+  if (problems.length > 0) throw new ConfigError(source, problems);
+
+  const rulesDir = c.alarms?.rulesDir;
+  return {
+    stackName: c.stackName ?? `${prefix}-audit`,
+    namePrefix: prefix,
+    account: c.account,
+    partition: c.partition ?? 'aws',
+    region,
+    regions,
+    tags: { ManagedBy: 'trailproof', ...(c.tags ?? {}) },
+    backend: c.backend && {
+      s3: { ...c.backend.s3, region: c.backend.s3.region ?? region, useLockfile: c.backend.s3.useLockfile ?? !c.backend.s3.dynamodbTable },
+    },
+    trail: {
+      name: trailName,
+      organization: { enabled: c.trail?.organization?.enabled ?? false, organizationId: c.trail?.organization?.organizationId },
+      insights: c.trail?.insights ?? [],
+      dataEvents: {
+        s3: { mode: s3.mode ?? 'All', buckets: s3.buckets ?? [], excludeBuckets: s3.excludeBuckets ?? [] },
+        lambda: c.trail?.dataEvents?.lambda ?? false,
+      },
+      keyDeletionWindowDays: c.trail?.keyDeletionWindowDays ?? 30,
+    },
+    opsTrail: { enabled: c.opsTrail?.enabled ?? false, name: opsName, expireAfterDays: c.opsTrail?.expireAfterDays ?? 400 },
+    storage: {
+      bucketName: c.storage?.bucketName,
+      accessLogBucketName: c.storage?.accessLogBucketName,
+      glacierAfterDays: glacier,
+      expireAfterDays: expire,
+      noncurrentExpireAfterDays: c.storage?.noncurrentExpireAfterDays ?? 90,
+      accessLogExpireAfterDays: c.storage?.accessLogExpireAfterDays ?? 400,
+      forceDestroy: c.storage?.forceDestroy ?? false,
+    },
+    logs: { logGroupName: c.logs?.logGroupName ?? `/aws/cloudtrail/${trailName}`, retentionDays: c.logs?.retentionDays ?? 365 },
+    alarms: {
+      namespace: c.alarms?.namespace ?? 'CISBenchmark',
+      rulesDir: rulesDir === undefined ? undefined : isAbsolute(rulesDir) ? rulesDir : resolve(baseDir, rulesDir),
+      topicName: c.alarms?.topicName ?? `${prefix}-security-alarms`,
+      treatMissingData: c.alarms?.treatMissingData ?? 'notBreaching',
+      deliveryHealth: c.alarms?.deliveryHealth ?? true,
+    },
+    notifications: c.notifications ?? [],
+    config: {
+      enabled: c.config?.enabled ?? true,
+      snapshotFrequency: c.config?.snapshotFrequency ?? 'TwentyFour_Hours',
+      globalResourcesInAllRegions: c.config?.globalResourcesInAllRegions ?? true,
+    },
+    securityHub: { enabled: c.securityHub?.enabled ?? true, standards: c.securityHub?.standards ?? ['cis-aws-foundations-benchmark/v/5.0.0'] },
+    eventBridge: { enabled: c.eventBridge?.enabled ?? false, severities: c.eventBridge?.severities ?? ['critical'] },
+    dashboard: { enabled: c.dashboard?.enabled ?? true, name: c.dashboard?.name ?? `${prefix}-audit` },
+  };
+}
+
+/** Read and resolve a configuration file; a missing default file means all defaults. */
+export function loadConfig(path?: string): StacksConfig {
+  const file = path ?? process.env.TRAILPROOF_CONFIG ?? DEFAULT_CONFIG_PATH;
+  if (!existsSync(file)) {
+    if (path || process.env.TRAILPROOF_CONFIG) throw new ConfigError(file, [{ pointer: '', message: 'file not found' }]);
+    return resolveConfig({}, '<defaults>');
+  }
+  const text = readFileSync(file, 'utf8');
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(file, [{ pointer: '', message: `invalid JSON: ${describeJsonError(e, text).message}` }]);
+  }
+  return resolveConfig(doc, file, dirname(resolve(file)));
+}

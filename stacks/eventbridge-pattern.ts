@@ -1,0 +1,136 @@
+import type { TopLevelCondition } from 'json-rules-engine';
+import { isRegexValue } from '../src/engine/semantics';
+
+/**
+ * Turns an event rule's conditions into an EventBridge event pattern for CloudTrail events, for
+ * near-real-time notification. EventBridge cannot say everything a CloudWatch filter can (regexes,
+ * array indexes, two different tests on one field); such rules are reported as untranslatable
+ * rather than approximated, because an approximate pattern would alert on the wrong events.
+ */
+
+type Matcher = string | number | boolean | null | Record<string, unknown>;
+type Pattern = { [key: string]: Matcher[] | Pattern | Pattern[] };
+
+export class UntranslatableRule extends Error {}
+
+const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'];
+
+function globMatcher(glob: string): Matcher {
+  if (glob === '*') return { exists: true };
+  const stars = glob.split('*').length - 1;
+  if (stars === 0) return glob;
+  if (stars === 1 && glob.endsWith('*')) return { prefix: glob.slice(0, -1) };
+  if (stars === 1 && glob.startsWith('*')) return { suffix: glob.slice(1) };
+  return { wildcard: glob };
+}
+
+function valueMatchers(value: unknown, negate: boolean): Matcher[] {
+  const values = Array.isArray(value) ? value : [value];
+  const out: Matcher[] = [];
+  for (const v of values) {
+    if (isRegexValue(v)) throw new UntranslatableRule(`regex value ${JSON.stringify(v)} has no EventBridge equivalent`);
+    if (typeof v === 'number') out.push(negate ? { 'anything-but': v } : v);
+    else if (typeof v === 'string') {
+      const m = globMatcher(v);
+      if (!negate) out.push(m);
+      else if (v === '*') throw new UntranslatableRule('"!= *" has no EventBridge equivalent');
+      else out.push({ 'anything-but': m });
+    } else throw new UntranslatableRule(`value ${JSON.stringify(v)} is not a string or number`);
+  }
+  return out;
+}
+
+function leafMatchers(operator: string, value: unknown): Matcher[] {
+  switch (operator) {
+    case 'cwEquals':
+    case 'cwIn':
+      return valueMatchers(value, false);
+    case 'cwNotEquals': {
+      const m = valueMatchers(value, true);
+      if (m.length !== 1) throw new UntranslatableRule('cwNotEquals with several values');
+      return m;
+    }
+    case 'cwLessThan':
+      return [{ numeric: ['<', value] }];
+    case 'cwGreaterThan':
+      return [{ numeric: ['>', value] }];
+    case 'cwLessThanOrEqual':
+      return [{ numeric: ['<=', value] }];
+    case 'cwGreaterThanOrEqual':
+      return [{ numeric: ['>=', value] }];
+    case 'cwIsNull':
+      return [null];
+    case 'cwIsTrue':
+      return [true];
+    case 'cwIsFalse':
+      return [false];
+    case 'cwNotExists':
+      return [{ exists: false }];
+    default:
+      throw new UntranslatableRule(`operator ${operator}`);
+  }
+}
+
+function pathSegments(path: string): string[] {
+  if (!path.startsWith('$.') || /\[/.test(path)) throw new UntranslatableRule(`selector ${path} (EventBridge has no array indexes)`);
+  return path.slice(2).split('.');
+}
+
+function nest(segments: string[], matchers: Matcher[]): Pattern {
+  const [head, ...rest] = segments;
+  return { [head]: rest.length === 0 ? matchers : nest(rest, matchers) };
+}
+
+/** The path and matchers of a single-field pattern, or undefined if it tests several fields. */
+function singleField(p: Pattern): { path: string[]; matchers: Matcher[] } | undefined {
+  const keys = Object.keys(p);
+  if (keys.length !== 1 || keys[0] === '$or') return undefined;
+  const v = p[keys[0]];
+  if (Array.isArray(v)) return { path: [keys[0]], matchers: v as Matcher[] };
+  const inner = singleField(v as Pattern);
+  return inner && { path: [keys[0], ...inner.path], matchers: inner.matchers };
+}
+
+function isAnythingBut(m: Matcher): m is { 'anything-but': unknown } {
+  return typeof m === 'object' && m !== null && 'anything-but' in m;
+}
+
+function merge(a: Pattern, b: Pattern): Pattern {
+  const out: Pattern = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prior = out[k];
+    if (prior === undefined) out[k] = v;
+    else if (k === '$or') throw new UntranslatableRule('two independent OR groups at one level');
+    else if (Array.isArray(prior) && Array.isArray(v)) {
+      // Two "not equal" tests on one field are one anything-but list; any other pair is an AND EventBridge cannot express.
+      const all = [...prior, ...v] as Matcher[];
+      if (!all.every((m) => isAnythingBut(m) && typeof m['anything-but'] !== 'object')) throw new UntranslatableRule(`two tests on field ${k}`);
+      out[k] = [{ 'anything-but': all.map((m) => (m as { 'anything-but': unknown })['anything-but']) }];
+    } else if (!Array.isArray(prior) && !Array.isArray(v)) out[k] = merge(prior as Pattern, v as Pattern);
+    else throw new UntranslatableRule(`field ${k} tested both as a value and as an object`);
+  }
+  return out;
+}
+
+function translate(cond: unknown): Pattern {
+  const c = cond as Record<string, unknown>;
+  if (Array.isArray(c.all)) return (c.all as unknown[]).map(translate).reduce(merge, {} as Pattern);
+  if (Array.isArray(c.any)) {
+    const parts = (c.any as unknown[]).map(translate);
+    if (parts.length === 1) return parts[0];
+    const fields = parts.map(singleField);
+    const first = fields[0];
+    if (first && fields.every((f) => f && f.path.join('.') === first.path.join('.'))) {
+      return nest(first.path, fields.flatMap((f) => f!.matchers));
+    }
+    return { $or: parts };
+  }
+  if (c.not) throw new UntranslatableRule('"not" conditions');
+  if (typeof c.path !== 'string') throw new UntranslatableRule('a condition without a selector');
+  return nest(pathSegments(c.path), leafMatchers(String(c.operator), c.value));
+}
+
+/** The EventBridge pattern for a rule's conditions; throws UntranslatableRule naming what cannot be expressed. */
+export function eventPatternFor(conditions: TopLevelCondition): Record<string, unknown> {
+  return { 'detail-type': CLOUDTRAIL_DETAIL_TYPES, detail: translate(conditions) };
+}

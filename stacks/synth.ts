@@ -1,0 +1,44 @@
+import { App } from 'cdktf';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAlarmPlans } from './alarm-plan';
+import { AuditStack } from './audit-stack';
+import { loadConfig, resolveConfig, type StacksConfig, type StacksConfigInput } from './config';
+
+/**
+ * cdktf feature flags, set here rather than only in cdktf.json so that `cdktf synth` and a
+ * programmatic synth (tests, `npm start`) produce the same Terraform addresses.
+ */
+const CONTEXT = { excludeStackIdFromLogicalIds: 'true', allowSepCharsInLogicalIds: 'true' };
+
+export interface SynthResult {
+  outdir: string;
+  stacks: string[];
+  /** Absolute path of each stack's cdk.tf.json, by stack name. */
+  files: Record<string, string>;
+  alarms: number;
+}
+
+/** A configuration document (validated here), a path to a config file, or nothing for the default file. */
+export function toConfig(config?: StacksConfigInput | string): StacksConfig {
+  return config === undefined || typeof config === 'string' ? loadConfig(config) : resolveConfig(config);
+}
+
+/** Build the app on an App the caller owns (main.ts passes the one cdktf-cli configured). */
+export function buildApp(app: App, config: StacksConfig): AuditStack {
+  return new AuditStack(app, config, loadAlarmPlans(config));
+}
+
+/** Synthesize the stacks into `outdir` (cdktf's layout: stacks/<name>/cdk.tf.json). */
+export function synthesize(outdir: string, config?: StacksConfigInput | string): SynthResult {
+  const resolved = toConfig(config);
+  const app = new App({ outdir, stackTraces: false, context: CONTEXT });
+  const stack = buildApp(app, resolved);
+  app.synth();
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const files: Record<string, string> = {};
+  for (const [name, s] of Object.entries(manifest.stacks)) files[name] = join(outdir, s.synthesizedStackPath);
+  return { outdir, stacks: Object.keys(files), files, alarms: stack.alarmCount };
+}
+
+export { CONTEXT as CDKTF_CONTEXT };
