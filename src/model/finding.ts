@@ -75,8 +75,11 @@ export interface Finding {
   /** What decided the result: the fields a rule looked at and their values. */
   evidence: Record<string, unknown>;
   remediation: string;
-  /** Set by suppressions. */
-  suppression?: { reason: string; owner?: string; expires?: string; source: string };
+  /**
+   * Set by suppressions. A finding keeps status `fail` when the matching suppression has expired:
+   * `expired: true` says so, so a lapsed waiver is visible instead of silently dropped.
+   */
+  suppression?: { reason: string; owner?: string; expires?: string; source: string; expired?: boolean };
   /** Set when a baseline was given. */
   baseline?: 'new' | 'unchanged';
 }
@@ -102,6 +105,16 @@ export interface FindingsDocument {
     byStatus: Partial<Record<FindingStatus, number>>;
     bySeverity: Partial<Record<Severity, number>>;
     duplicateEventsIgnored: number;
+  };
+  /** Set when a baseline was given: where it came from and the counts the reports headline. */
+  baseline?: { source: string; new: number; unchanged: number; fixed: number };
+  /** Set when suppressions were applied: entries that expired or matched nothing are listed, not hidden. */
+  suppressions?: {
+    sources: string[];
+    entries: number;
+    muted: number;
+    expired: { source: string; reason: string; owner: string; expires: string; matched: number }[];
+    unused: { source: string; reason: string; owner: string }[];
   };
   /** Findings from the baseline that no longer occur (see --baseline). */
   fixed?: { id: string; ruleId: string; title: string; subject: Subject }[];

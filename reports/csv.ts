@@ -1,0 +1,22 @@
+import type { FrameworkCoverage } from '../src/findings/coverage';
+import { csvField } from './escape';
+
+export const CSV_COLUMNS = [
+  'framework', 'version', 'control', 'title', 'section', 'level', 'assessment',
+  'status', 'failing', 'muted', 'passed', 'rules', 'basis',
+] as const;
+
+/** One row per control result, for auditors' spreadsheets (RFC 4180, CRLF, formula-safe cells). */
+export function renderCsv(coverage: FrameworkCoverage[]): string {
+  const rows: string[] = [CSV_COLUMNS.join(',')];
+  for (const fw of coverage) {
+    for (const c of fw.controls) {
+      rows.push(
+        [fw.framework, fw.version, c.id, c.title, c.section, c.level, c.assessment, c.status, c.failing, c.muted, c.passed, c.rules.join(' '), c.basis]
+          .map(csvField)
+          .join(','),
+      );
+    }
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}

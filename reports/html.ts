@@ -1,0 +1,222 @@
+import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage';
+import type { Finding, FindingsDocument } from '../src/model/finding';
+import { escapeHtml as h } from './escape';
+import { type ReportContext, SEVERITIES, type Severity, sortFindings, subjectFields, subjectLabel, verdictOf } from './view';
+
+const SEVERITY_COLOR: Record<Severity, string> = { critical: '#7f0000', high: '#c62828', medium: '#ef6c00', low: '#f9a825', info: '#1565c0' };
+const STATUS_CLASS: Record<string, string> = { fail: 'st-fail', pass: 'st-pass', manual: 'st-manual', 'not-covered': 'st-nc', muted: 'st-muted' };
+
+/** No script at all, and a policy that forbids any fetch: the file is evidence, it must not phone home. */
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
+header,main{max-width:1200px;margin:0 auto;padding:0 24px}
+header{padding-top:24px}
+h1{font-size:24px;margin:0 0 4px}
+h2{font-size:19px;margin:32px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+h3{font-size:16px;margin:20px 0 6px}
+.verdict{font-size:18px;font-weight:600;padding:10px 14px;border-radius:6px;display:inline-block;margin:8px 0}
+.verdict.fail{background:#fdecea;color:#8b1a1a}.verdict.pass{background:#e8f5e9;color:#1b5e20}
+.cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
+.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:120px}
+.card b{display:block;font-size:22px}
+table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0 12px}
+th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f0f0f0}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;word-break:break-all}
+pre{background:#f6f6f6;border:1px solid #e0e0e0;padding:8px;overflow:auto;white-space:pre-wrap;word-break:break-all}
+.st-fail{color:#b71c1c;font-weight:600}.st-pass{color:#2e7d32}.st-manual{color:#6a1b9a}.st-nc{color:#757575}.st-muted{color:#5d4037}
+.sev{display:inline-block;padding:0 6px;border-radius:3px;color:#fff;font-size:12px}
+details.finding{background:#fff;border:1px solid #ddd;border-radius:4px;margin:4px 0;padding:4px 8px}
+details.finding summary{cursor:pointer}
+.notes li{margin:2px 0}
+.muted-note{color:#5d4037}
+footer{max-width:1200px;margin:32px auto;padding:0 24px;color:#666;font-size:12px}
+`;
+
+function sevBadge(s: Severity): string {
+  return `<span class="sev" style="background:${SEVERITY_COLOR[s]}">${s}</span>`;
+}
+
+/** Findings by control and severity as a horizontal stacked bar chart; inline SVG, no script. */
+export function renderChart(findings: readonly Finding[], maxRows = 30): string {
+  const failing = findings.filter((f) => f.status === 'fail');
+  const rows = new Map<string, Record<Severity, number>>();
+  for (const f of failing) {
+    for (const c of f.controls.length > 0 ? f.controls : [`(rule ${f.ruleId})`]) {
+      const r = rows.get(c) ?? { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+      r[f.severity]++;
+      rows.set(c, r);
+    }
+  }
+  const total = (r: Record<Severity, number>) => SEVERITIES.reduce((n, s) => n + r[s], 0);
+  const sorted = [...rows.entries()].sort((a, b) => total(b[1]) - total(a[1]) || a[0].localeCompare(b[0], 'en', { numeric: true }));
+  const shown = sorted.slice(0, maxRows);
+  const labelW = 300;
+  const barW = 560;
+  const rowH = 22;
+  const top = 30;
+  const height = top + Math.max(1, shown.length) * rowH + 20;
+  const width = labelW + barW + 60;
+  const max = Math.max(1, ...shown.map(([, r]) => total(r)));
+  let svg = `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui,sans-serif" font-size="12">`;
+  svg += '<title id="chart-title">Failing findings by control and severity</title>';
+  // Legend
+  let lx = labelW;
+  for (const s of SEVERITIES) {
+    svg += `<rect x="${lx}" y="6" width="12" height="12" fill="${SEVERITY_COLOR[s]}"/><text x="${lx + 16}" y="16">${s}</text>`;
+    lx += 80;
+  }
+  if (shown.length === 0) {
+    svg += `<text x="10" y="${top + 14}">No failing findings.</text>`;
+  }
+  shown.forEach(([control, r], i) => {
+    const y = top + i * rowH;
+    svg += `<text class="label" x="${labelW - 8}" y="${y + 15}" text-anchor="end">${h(control.length > 48 ? `${control.slice(0, 47)}…` : control)}</text>`;
+    let x = labelW;
+    for (const s of SEVERITIES) {
+      if (r[s] === 0) continue;
+      const w = Math.max(1, (r[s] / max) * barW);
+      svg += `<rect class="bar" data-control="${h(control)}" data-severity="${s}" x="${x.toFixed(1)}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${SEVERITY_COLOR[s]}"><title>${h(`${control}: ${r[s]} ${s}`)}</title></rect>`;
+      x += w;
+    }
+    svg += `<text x="${(x + 6).toFixed(1)}" y="${y + 15}">${total(r)}</text>`;
+  });
+  svg += '</svg>';
+  const note = sorted.length > maxRows ? `<p>${sorted.length - maxRows} more control(s) with failing findings are in the coverage tables below.</p>` : '';
+  return svg + note;
+}
+
+function coverageSection(cov: FrameworkCoverage[]): string {
+  if (cov.length === 0) return '<p>No control catalogue was loaded and no rule names a control.</p>';
+  let s = '<table><thead><tr><th>Framework version</th><th>Controls</th><th>Fail</th><th>Pass</th><th>Manual</th><th>Not covered</th></tr></thead><tbody>';
+  for (const c of cov) {
+    s += `<tr><td><a href="#fw-${h(`${c.framework}-${c.version}`)}">${h(`${c.framework}@${c.version}`)}</a> ${h(c.title)}</td><td class="num">${c.controls.length}</td><td class="num">${c.counts.fail}</td><td class="num">${c.counts.pass}</td><td class="num">${c.counts.manual}</td><td class="num">${c.counts['not-covered']}</td></tr>`;
+  }
+  s += '</tbody></table>';
+  s += `<ul class="notes">${COVERAGE_NOTES.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`;
+  for (const c of cov) {
+    s += `<h3 id="fw-${h(`${c.framework}-${c.version}`)}">${h(`${c.framework}@${c.version}`)}: ${h(c.title)}</h3>`;
+    s += '<table class="coverage"><thead><tr><th>Control</th><th>Title</th><th>Section</th><th>Level</th><th>Assessment</th><th>Status</th><th>Failing</th><th>Muted</th><th>Passed</th><th>Rules</th><th>Basis</th></tr></thead><tbody>';
+    for (const r of c.controls) {
+      s += `<tr data-control="${h(r.ref)}"><td>${h(r.id)}</td><td>${h(r.title ?? '')}</td><td>${h(r.section ?? '')}</td><td>${h(r.level ?? '')}</td><td>${r.assessment}</td><td class="${STATUS_CLASS[r.status]}">${r.status}</td><td class="num">${r.failing}</td><td class="num">${r.muted}</td><td class="num">${r.passed}</td><td>${r.rules.map((x) => `<code>${h(x)}</code>`).join(' ')}</td><td>${h(r.basis)}</td></tr>`;
+    }
+    s += '</tbody></table>';
+  }
+  return s;
+}
+
+function findingDetails(f: Finding): string {
+  const fields = subjectFields(f.subject)
+    .map(([k, v]) => `<tr><th>${h(k)}</th><td class="mono">${h(v)}</td></tr>`)
+    .join('');
+  const state: string[] = [];
+  if (f.baseline) state.push(`baseline: ${f.baseline}`);
+  let suppression = '';
+  if (f.suppression) {
+    const s = f.suppression;
+    suppression = `<p class="muted-note">${s.expired ? 'Suppression <b>expired</b> and no longer applies' : 'Muted'}: ${h(s.reason)} (owner ${h(s.owner ?? '')}, expires ${h(s.expires ?? '')}, from <code>${h(s.source)}</code>)</p>`;
+  }
+  return (
+    `<details class="finding" id="f-${h(f.id)}"><summary>${sevBadge(f.severity)} <span class="${STATUS_CLASS[f.status] ?? ''}">${h(f.status)}</span> ${h(f.title)}: <span class="mono">${h(subjectLabel(f.subject))}</span>${state.length ? ` <i>${h(state.join(', '))}</i>` : ''}</summary>` +
+    `<p>${h(f.message)}</p>${suppression}` +
+    `<table><tbody><tr><th>finding id</th><td class="mono">${h(f.id)}</td></tr><tr><th>rule</th><td class="mono">${h(f.ruleId)}</td></tr><tr><th>controls</th><td>${f.controls.map((c) => `<code>${h(c)}</code>`).join(' ')}</td></tr>${fields}</tbody></table>` +
+    `<p><b>Evidence</b></p><pre>${h(JSON.stringify(f.evidence, null, 2))}</pre>` +
+    `<p><b>Remediation:</b> ${h(f.remediation)}</p></details>`
+  );
+}
+
+/**
+ * The auditor's report: one self-contained file (inline CSS and SVG, no script, no network), with
+ * the verdict, coverage per framework version, a chart, evidence for every finding, the inputs
+ * with their SHA-256, and the rule pack hash and tool version that produced it.
+ */
+export function renderHtml(doc: FindingsDocument, ctx: ReportContext, coverage: FrameworkCoverage[]): string {
+  const v = verdictOf(doc, ctx);
+  const failing = doc.findings.filter((f) => f.status === 'fail');
+  const muted = doc.findings.filter((f) => f.status === 'muted');
+  const passed = doc.findings.filter((f) => f.status === 'pass');
+  const other = doc.findings.filter((f) => !['fail', 'muted', 'pass'].includes(f.status));
+  const card = (label: string, value: string | number) => `<div class="card"><b>${h(String(value))}</b>${h(label)}</div>`;
+
+  let body = `<header><h1>trailproof compliance report</h1>`;
+  body += `<div class="verdict ${v.failed ? 'fail' : 'pass'}" id="verdict">${h(v.text)}</div>`;
+  body += `<p>Scan ${h(doc.startedAt)} to ${h(doc.finishedAt)} · trailproof ${h(doc.tool.version)} · rule pack <code>${h(doc.rulePack.sha256)}</code> (${doc.rulePack.rules} rules)</p></header><main>`;
+
+  body += '<h2 id="summary">Summary</h2><div class="cards">';
+  body += card('inputs', doc.inputs.length) + card('events', doc.summary.events) + card('failing', failing.length) + card('muted', muted.length) + card('passed', passed.length);
+  for (const s of SEVERITIES) {
+    const n = failing.filter((f) => f.severity === s).length;
+    if (n > 0) body += card(s, n);
+  }
+  if (doc.baseline) body += card('new', doc.baseline.new) + card('unchanged', doc.baseline.unchanged) + card('fixed', doc.baseline.fixed);
+  body += '</div>';
+
+  body += `<h2 id="chart">Failing findings by control and severity</h2><figure>${renderChart(doc.findings)}</figure>`;
+  body += `<h2 id="coverage">Control coverage</h2>${coverageSection(coverage)}`;
+
+  body += `<h2 id="findings">Findings (${doc.findings.length})</h2>`;
+  const section = (title: string, fs: Finding[]) => (fs.length > 0 ? `<h3>${h(title)} (${fs.length})</h3>${sortFindings(fs).map(findingDetails).join('')}` : '');
+  body += section('Failing', failing) + section('Muted by suppressions', muted) + section('Other statuses', other) + section('Passed', passed);
+  if (doc.findings.length === 0) body += '<p>No findings.</p>';
+
+  if (doc.fixed && doc.fixed.length > 0) {
+    body += `<h2 id="fixed">Fixed since the baseline (${doc.fixed.length})</h2><table><thead><tr><th>Rule</th><th>Subject</th><th>Finding id</th></tr></thead><tbody>`;
+    body += doc.fixed.map((x) => `<tr><td><code>${h(x.ruleId)}</code></td><td class="mono">${h(subjectLabel(x.subject))}</td><td class="mono">${h(x.id)}</td></tr>`).join('');
+    body += '</tbody></table>';
+  }
+  if (doc.suppressions) {
+    const s = doc.suppressions;
+    body += `<h2 id="suppressions">Suppressions</h2><p>${s.entries} entr${s.entries === 1 ? 'y' : 'ies'} from ${s.sources.map((x) => `<code>${h(x)}</code>`).join(', ') || 'none'}; ${s.muted} finding(s) muted.</p>`;
+    if (s.expired.length > 0) {
+      body += '<h3>Expired (no longer applied)</h3><table><thead><tr><th>Where</th><th>Owner</th><th>Expired</th><th>Reason</th><th>Would match</th></tr></thead><tbody>';
+      body += s.expired.map((e) => `<tr><td class="mono">${h(e.source)}</td><td>${h(e.owner)}</td><td>${h(e.expires)}</td><td>${h(e.reason)}</td><td class="num">${e.matched}</td></tr>`).join('');
+      body += '</tbody></table>';
+    }
+    if (s.unused.length > 0) {
+      body += '<h3>Matched nothing</h3><table><thead><tr><th>Where</th><th>Owner</th><th>Reason</th></tr></thead><tbody>';
+      body += s.unused.map((e) => `<tr><td class="mono">${h(e.source)}</td><td>${h(e.owner)}</td><td>${h(e.reason)}</td></tr>`).join('');
+      body += '</tbody></table>';
+    }
+  }
+
+  body += `<h2 id="inputs">Inputs (${doc.inputs.length})</h2><table class="inputs"><thead><tr><th>Path</th><th>Kind</th><th>Status</th><th>Records</th><th>Bytes</th><th>SHA-256</th><th>Reason</th></tr></thead><tbody>`;
+  body += doc.inputs
+    .map(
+      (i) =>
+        `<tr><td class="mono">${h(i.path)}</td><td>${h(i.kind)}</td><td>${h(i.status)}</td><td class="num">${i.records}</td><td class="num">${i.bytes ?? ''}</td><td class="mono">${h(i.sha256 ?? '')}</td><td>${h(
+          [i.reason ?? '', ...(i.skippedRecords ?? []).map((r) => `${r.count} record(s) skipped: ${r.reason}`)].filter(Boolean).join('; '),
+        )}</td></tr>`,
+    )
+    .join('');
+  body += '</tbody></table>';
+
+  body += `<h2 id="provenance">Provenance</h2><table><tbody>`;
+  body += `<tr><th>tool</th><td>${h(doc.tool.name)} ${h(doc.tool.version)}</td></tr>`;
+  body += `<tr><th>rule pack SHA-256</th><td class="mono">${h(doc.rulePack.sha256)}</td></tr>`;
+  body += `<tr><th>rules loaded</th><td>${doc.rulePack.rules}</td></tr>`;
+  body += `<tr><th>events scanned</th><td>${doc.summary.events} (${doc.summary.duplicateEventsIgnored} duplicate(s) ignored)</td></tr>`;
+  body += `<tr><th>scan</th><td>${h(doc.startedAt)} to ${h(doc.finishedAt)}</td></tr>`;
+  body += `<tr><th>verdict</th><td>${h(v.text)}</td></tr></tbody></table>`;
+  if (doc.rulePack.errors.length > 0) {
+    body += '<h3>Rule files that did not load</h3><ul>' + doc.rulePack.errors.map((e) => `<li><code>${h(e.path)}</code> ${h(e.pointer)}: ${h(e.message)}</li>`).join('') + '</ul>';
+  }
+  body += `</main><footer>Generated by trailproof ${h(doc.tool.version)} from findings.json (schema ${h(doc.schemaVersion)}). Input paths are as given to the scan.</footer>`;
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${h(CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>trailproof report: ${h(v.text)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,211 @@
+import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage';
+import type { Finding, FindingsDocument } from '../src/model/finding';
+import { escapeHtml, mdCode, mdText } from './escape';
+import { type ReportContext, SEVERITIES, locationLabel, sortFindings, subjectLabel, verdictOf } from './view';
+
+/** GitHub rejects comments over 65,536 characters; stay under with room to spare. */
+export const MARKDOWN_LIMIT = 65_000;
+/** Rows shown per group before the rest is left to findings.json. */
+const ROWS_PER_GROUP = 50;
+/** Hidden marker so a CI job can find and update its own comment. */
+export const COMMENT_MARKER = '<!-- trailproof-report -->';
+
+/**
+ * Appends blocks while they fit. Each block is all-or-nothing, so a cut never leaves an open
+ * table, code span or <details>.
+ */
+class Budget {
+  private parts: string[] = [];
+  private used = 0;
+  cut = { findings: 0, blocks: 0 };
+  constructor(private readonly limit: number) {}
+  fits(s: string, reserve = 0): boolean {
+    return this.used + s.length + reserve <= this.limit;
+  }
+  add(s: string, reserve = 0): boolean {
+    if (!this.fits(s, reserve)) return false;
+    this.parts.push(s);
+    this.used += s.length;
+    return true;
+  }
+  get text(): string {
+    return this.parts.join('');
+  }
+}
+
+function subjectCell(f: Finding): string {
+  const s = f.subject;
+  switch (s.kind) {
+    case 'event':
+      return [mdCode(s.eventName ?? 'event'), 'by', mdCode(s.principal ?? 'unknown'), s.sourceIp ? `from ${mdCode(s.sourceIp)}` : '', s.eventTime ? `at ${mdCode(s.eventTime)}` : '']
+        .filter(Boolean)
+        .join(' ');
+    case 'resource':
+      return [mdCode(s.address ?? s.arn ?? `${s.resourceType} ${s.resourceId}`), s.constructPath ? `(construct ${mdCode(s.constructPath)})` : ''].filter(Boolean).join(' ');
+    default:
+      return mdCode(subjectLabel(s));
+  }
+}
+
+function stateCell(f: Finding): string {
+  const parts: string[] = [];
+  if (f.baseline) parts.push(f.baseline === 'new' ? '**new**' : 'unchanged');
+  if (f.status === 'muted' && f.suppression) parts.push(`muted: ${mdText(f.suppression.reason)} (${mdText(f.suppression.owner ?? '')}, until ${mdText(f.suppression.expires ?? '')})`);
+  else if (f.suppression?.expired) parts.push(`waiver expired ${mdText(f.suppression.expires ?? '')}`);
+  return parts.join('; ') || ' ';
+}
+
+function findingRow(f: Finding): string {
+  return `| ${subjectCell(f)} | ${mdCode(locationLabel(f.subject.source))} | ${stateCell(f)} |\n`;
+}
+
+function coverageSummary(cov: FrameworkCoverage[]): string {
+  let s = '| Framework | Controls | Fail | Pass | Manual | Not covered |\n|---|---:|---:|---:|---:|---:|\n';
+  for (const c of cov) {
+    s += `| ${mdText(`${c.framework}@${c.version}`)}${c.catalogued ? '' : ' (no catalogue)'} | ${c.controls.length} | ${c.counts.fail} | ${c.counts.pass} | ${c.counts.manual} | ${c.counts['not-covered']} |\n`;
+  }
+  return `${s}\n`;
+}
+
+function coverageTable(c: FrameworkCoverage): string {
+  let s = `<details><summary>${escapeHtml(`${c.framework}@${c.version}`)}: ${escapeHtml(c.title)} (${c.counts.fail} fail, ${c.counts.pass} pass, ${c.counts.manual} manual, ${c.counts['not-covered']} not covered)</summary>\n\n`;
+  s += '| Control | Title | Status | Failing | Muted | Rules |\n|---|---|---|---:|---:|---|\n';
+  for (const r of c.controls) {
+    s += `| ${mdText(r.id)} | ${mdText(r.title ?? '')} | ${r.status === 'fail' ? '**fail**' : r.status} | ${r.failing} | ${r.muted} | ${r.rules.map((x) => mdCode(x)).join(' ')} |\n`;
+  }
+  return `${s}\n</details>\n\n`;
+}
+
+interface Group {
+  severity: string;
+  controls: string[];
+  title: string;
+  findings: Finding[];
+}
+
+/** Failing findings by severity, then by the controls they fail (one rule's findings share both). */
+function groups(findings: Finding[]): Group[] {
+  const map = new Map<string, Group>();
+  for (const f of sortFindings(findings)) {
+    const key = `${f.severity}\0${f.controls.join(',')}\0${f.ruleId}`;
+    let g = map.get(key);
+    if (!g) map.set(key, (g = { severity: f.severity, controls: f.controls, title: f.title, findings: [] }));
+    g.findings.push(f);
+  }
+  return [...map.values()];
+}
+
+const TABLE_HEAD = '| Subject | Where | State |\n|---|---|---|\n';
+
+function addGroup(b: Budget, g: Group, reserve: number): void {
+  const controls = g.controls.length > 0 ? g.controls.map((c) => mdCode(c)).join(' ') : '_no control mapped_';
+  const head = `#### ${mdText(g.severity)} · ${mdText(g.title)} (${g.findings.length})\n\n${controls}\n\n`;
+  const collapse = g.findings.length > 5;
+  const open = collapse ? `<details><summary>${g.findings.length} findings</summary>\n\n${TABLE_HEAD}` : TABLE_HEAD;
+  const close = collapse ? '\n</details>\n\n' : '\n';
+  if (!b.add(head + open, close.length + reserve)) {
+    b.cut.findings += g.findings.length;
+    b.cut.blocks++;
+    return;
+  }
+  let shown = 0;
+  for (const f of g.findings.slice(0, ROWS_PER_GROUP)) {
+    if (!b.add(findingRow(f), close.length + reserve)) break;
+    shown++;
+  }
+  const more = g.findings.length - shown;
+  if (more > 0) {
+    const byLimit = g.findings.length - Math.min(g.findings.length, ROWS_PER_GROUP);
+    const note = `\n_${more} more not shown here; every finding is in findings.json and report.html._\n`;
+    b.add(note, close.length + reserve);
+    if (shown < Math.min(g.findings.length, ROWS_PER_GROUP)) b.cut.findings += more - byLimit;
+  }
+  b.add(close);
+}
+
+/**
+ * The pull-request comment: verdict, control coverage per framework version, failing findings by
+ * severity and control, what changed against a baseline, muted findings, problems with inputs.
+ * Never longer than `limit`; when something is cut, the comment says what.
+ */
+export function renderMarkdown(doc: FindingsDocument, ctx: ReportContext, coverage: FrameworkCoverage[], limit = MARKDOWN_LIMIT): string {
+  const NOTE_RESERVE = 400;
+  const b = new Budget(limit);
+  const v = verdictOf(doc, ctx);
+  const failing = doc.findings.filter((f) => f.status === 'fail');
+  const muted = doc.findings.filter((f) => f.status === 'muted');
+
+  let head = `${COMMENT_MARKER}\n## trailproof: ${v.failed ? '❌' : '✅'} ${mdText(v.text)}\n\n`;
+  const bySev = SEVERITIES.map((s) => [s, failing.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  head += `**${failing.length}** failing finding(s)${bySev.length ? ` (${bySev.map(([s, n]) => `${s} ${n}`).join(', ')})` : ''}, ${muted.length} muted, over ${doc.summary.events} event(s) from ${doc.inputs.length} input(s).`;
+  head += ` trailproof ${mdText(doc.tool.version)}, rule pack ${mdCode(doc.rulePack.sha256.slice(0, 12))} (${doc.rulePack.rules} rules).\n\n`;
+  if (doc.baseline) {
+    head += `**Against the baseline:** ${doc.baseline.new} new, ${doc.baseline.unchanged} unchanged, ${doc.baseline.fixed} fixed.\n\n`;
+  }
+  const problems = doc.inputs.filter((i) => i.status !== 'processed');
+  if (problems.length > 0) head += `⚠️ ${problems.length} input(s) were not fully read (listed below).\n\n`;
+  if (doc.suppressions && doc.suppressions.expired.length > 0) head += `⚠️ ${doc.suppressions.expired.length} suppression(s) have expired and no longer apply (listed below).\n\n`;
+  b.add(head);
+
+  if (coverage.length > 0) {
+    b.add(`### Controls\n\n${coverageSummary(coverage)}`, NOTE_RESERVE);
+    for (const c of coverage) if (!b.add(coverageTable(c), NOTE_RESERVE)) b.cut.blocks++;
+    b.add(`<details><summary>How to read the control status</summary>\n\n${COVERAGE_NOTES.map((n) => `- ${mdText(n)}`).join('\n')}\n\n</details>\n\n`, NOTE_RESERVE);
+  }
+
+  if (doc.baseline) {
+    const fresh = failing.filter((f) => f.baseline === 'new');
+    if (fresh.length > 0) {
+      b.add(`### New since the baseline (${fresh.length})\n\n`, NOTE_RESERVE);
+      for (const g of groups(fresh)) addGroup(b, g, NOTE_RESERVE);
+    }
+    const fixed = doc.fixed ?? [];
+    if (fixed.length > 0 && b.add(`<details><summary>Fixed since the baseline (${fixed.length})</summary>\n\n| Rule | Subject |\n|---|---|\n`, NOTE_RESERVE + 20)) {
+      let shown = 0;
+      for (const x of fixed.slice(0, 200)) {
+        if (!b.add(`| ${mdCode(x.ruleId)} | ${mdCode(subjectLabel(x.subject))} |\n`, NOTE_RESERVE + 20)) break;
+        shown++;
+      }
+      if (shown < fixed.length) b.add(`\n_${fixed.length - shown} more in findings.json._\n`, NOTE_RESERVE);
+      b.add('\n</details>\n\n');
+    }
+  }
+
+  const rest = doc.baseline ? failing.filter((f) => f.baseline !== 'new') : failing;
+  if (rest.length > 0) {
+    b.add(`### ${doc.baseline ? `Unchanged failing findings (${rest.length})` : `Failing findings (${rest.length})`}\n\n`, NOTE_RESERVE);
+    for (const g of groups(rest)) addGroup(b, g, NOTE_RESERVE);
+  }
+
+  if (muted.length > 0 && b.add(`<details><summary>Muted by suppressions (${muted.length})</summary>\n\n| Rule | Subject | Reason | Owner | Expires |\n|---|---|---|---|---|\n`, NOTE_RESERVE + 20)) {
+    let shown = 0;
+    for (const f of sortFindings(muted).slice(0, 200)) {
+      const s = f.suppression;
+      if (!b.add(`| ${mdCode(f.ruleId)} | ${subjectCell(f)} | ${mdText(s?.reason ?? '')} | ${mdText(s?.owner ?? '')} | ${mdText(s?.expires ?? '')} |\n`, NOTE_RESERVE + 20)) break;
+      shown++;
+    }
+    if (shown < muted.length) b.add(`\n_${muted.length - shown} more in findings.json._\n`, NOTE_RESERVE);
+    b.add('\n</details>\n\n');
+  }
+
+  if (doc.suppressions && doc.suppressions.expired.length > 0) {
+    let s = '### Expired suppressions\n\n| Where | Owner | Expired | Reason | Findings it would match |\n|---|---|---|---|---:|\n';
+    for (const e of doc.suppressions.expired) s += `| ${mdCode(e.source)} | ${mdText(e.owner)} | ${mdText(e.expires)} | ${mdText(e.reason)} | ${e.matched} |\n`;
+    if (!b.add(`${s}\n`, NOTE_RESERVE)) b.cut.blocks++;
+  }
+
+  if (problems.length > 0) {
+    let s = '### Inputs not fully read\n\n| Input | Status | Reason |\n|---|---|---|\n';
+    for (const i of problems.slice(0, 100)) s += `| ${mdCode(i.path)} | ${i.status} | ${mdText(i.reason ?? '')} |\n`;
+    if (problems.length > 100) s += `\n_${problems.length - 100} more in findings.json._\n`;
+    if (!b.add(`${s}\n`, NOTE_RESERVE)) b.cut.blocks++;
+  }
+
+  if (b.cut.findings > 0 || b.cut.blocks > 0) {
+    b.add(
+      `---\n✂️ _Cut to stay under ${limit.toLocaleString('en-US')} characters: ${b.cut.findings} finding row(s) and ${b.cut.blocks} section(s) not shown. ` +
+        'Everything is in findings.json, report.html and report.sarif._\n',
+    );
+  }
+  return b.text;
+}

@@ -1,0 +1,101 @@
+import type { ControlCatalogue } from '../src/model/control';
+import type { Finding, FindingsDocument, SourceRef, Subject } from '../src/model/finding';
+import type { Rule } from '../src/model/rule';
+import { SEVERITIES, type Severity, severityRank } from '../src/model/severity';
+import { blockingFindings, type FailOn } from '../src/scan/verdict';
+
+/** What every report needs besides the findings document. */
+export interface ReportContext {
+  rules: Rule[];
+  catalogues: ControlCatalogue[];
+  /** Verdict threshold, as given to --fail-on (default `low`). */
+  failOn?: FailOn;
+  /** Judge only findings a baseline does not know (--fail-on applied to new findings). */
+  newOnly?: boolean;
+  /** Paths in SARIF are made relative to this directory (default: the working directory). */
+  baseDir?: string;
+}
+
+export { SEVERITIES };
+export type { Severity };
+
+/** A one-line plain-text name for a subject (escape it for the output it goes into). */
+export function subjectLabel(s: Subject): string {
+  switch (s.kind) {
+    case 'event':
+      return `${s.eventName ?? 'event'} by ${s.principal ?? 'unknown principal'}${s.eventTime ? ` at ${s.eventTime}` : ''}`;
+    case 'resource':
+      return s.address ?? s.arn ?? `${s.resourceType} ${s.resourceId}`;
+    case 'account':
+      return `account ${s.account ?? 'unknown'}${s.region ? ` (${s.region})` : ''}`;
+    case 'log-file':
+    case 'digest-file':
+      return `${s.kind} ${s.key}`;
+  }
+}
+
+/** `path:line`, or `path#pointer`, or `path [record N]`: where a person finds the subject. */
+export function locationLabel(src: SourceRef): string {
+  if (src.line !== undefined) return `${src.path}:${src.line}`;
+  if (src.pointer) return `${src.path}#${src.pointer}`;
+  if (src.index !== undefined) return `${src.path} [record ${src.index}]`;
+  return src.path;
+}
+
+/** Worst first, then by rule and id, so every report lists findings in the same order. */
+export function sortFindings(fs: readonly Finding[]): Finding[] {
+  return [...fs].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || a.id.localeCompare(b.id),
+  );
+}
+
+export interface Verdict {
+  failed: boolean;
+  blocking: Finding[];
+  failOn: FailOn;
+  newOnly: boolean;
+  /** Plain text, e.g. "FAIL: 3 new failing findings at or above high". */
+  text: string;
+}
+
+export function verdictOf(doc: FindingsDocument, ctx: ReportContext): Verdict {
+  const failOn = ctx.failOn ?? 'low';
+  const newOnly = Boolean(ctx.newOnly && doc.baseline);
+  const blocking = blockingFindings(doc.findings, failOn, newOnly);
+  const scope = newOnly ? 'new failing finding(s)' : 'failing finding(s)';
+  const text =
+    failOn === 'none'
+      ? 'PASS: --fail-on none, nothing blocks'
+      : blocking.length > 0
+        ? `FAIL: ${blocking.length} ${scope} at or above ${failOn}`
+        : `PASS: no ${scope} at or above ${failOn}`;
+  return { failed: blocking.length > 0, blocking, failOn, newOnly, text };
+}
+
+export function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const i of items) m.set(key(i), (m.get(key(i)) ?? 0) + 1);
+  return m;
+}
+
+/** Fields of a subject worth showing, as label/value pairs in display order (values untrusted). */
+export function subjectFields(s: Subject): [string, string][] {
+  const out: [string, string | null | undefined][] = [];
+  switch (s.kind) {
+    case 'event':
+      out.push(['event', s.eventName], ['source', s.eventSource], ['time', s.eventTime], ['principal', s.principal], ['source IP', s.sourceIp], ['event id', s.eventId]);
+      break;
+    case 'resource':
+      out.push(['type', s.resourceType], ['address', s.address], ['construct', s.constructPath], ['id', s.resourceId], ['name', s.resourceName], ['ARN', s.arn], ['stack', s.stack]);
+      break;
+    case 'account':
+      out.push(['stack', s.stack]);
+      break;
+    case 'log-file':
+    case 'digest-file':
+      out.push(['key', s.key]);
+      break;
+  }
+  out.push(['account', s.account], ['region', s.region], ['file', locationLabel(s.source)]);
+  return out.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].length > 0);
+}

@@ -1,0 +1,192 @@
+import type { ControlCatalogue, ControlEntry } from '../model/control';
+import { parseControlRef } from '../model/control';
+import type { Finding, FindingsDocument } from '../model/finding';
+import type { Rule } from '../model/rule';
+
+export type ControlStatus = 'pass' | 'fail' | 'manual' | 'not-covered';
+export const CONTROL_STATUSES: readonly ControlStatus[] = ['fail', 'pass', 'manual', 'not-covered'];
+
+export interface ControlResult {
+  /** `framework@version:id` */
+  ref: string;
+  id: string;
+  title: string | null;
+  section: string | null;
+  level: string | null;
+  /** From the catalogue; `unknown` when the framework version has no catalogue. */
+  assessment: 'automated' | 'manual' | 'unknown';
+  status: ControlStatus;
+  /** Rules that map to the control (from the rule pack and from the findings themselves). */
+  rules: string[];
+  /** Rules among them that judged something in this scan. */
+  assessedRules: string[];
+  failing: number;
+  muted: number;
+  passed: number;
+  /** Why the status is what it is, in one sentence an auditor can check. */
+  basis: string;
+}
+
+export interface FrameworkCoverage {
+  framework: string;
+  version: string;
+  title: string;
+  /** False when rules name this framework version but no catalogue was loaded for it. */
+  catalogued: boolean;
+  controls: ControlResult[];
+  counts: Record<ControlStatus, number>;
+}
+
+type RuleInfo = Pick<Rule, 'id' | 'target' | 'controls'>;
+
+/**
+ * What the statuses mean, written into every report that shows coverage: an auditor must not
+ * read "pass" on a detection control as "the control is implemented".
+ */
+export const COVERAGE_NOTES: readonly string[] = [
+  'fail: at least one finding for the control failed and is not muted by a suppression.',
+  'pass (resource/account rules): every subject the mapped rules evaluated passed. ' +
+    'pass (event rules): events were scanned and none matched the control\'s detection; this is evidence that the monitored activity did not occur in the scanned logs, not that the metric filter and alarm the control asks for are deployed (the posture checks judge that).',
+  'manual: the catalogue marks the control as manual; automated findings are attached as supporting evidence, but a person must review it. A manual control with a failing finding is reported as fail.',
+  'not-covered: no rule maps to the control, or the mapped rules had nothing to judge in this scan (no events, no resources of their type). It is neither a pass nor a fail.',
+  'Muted findings (suppressed with a reason, owner and expiry) do not fail a control; they are counted and listed.',
+];
+
+function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+function isFailing(f: Finding): boolean {
+  return f.status === 'fail';
+}
+
+/**
+ * Control coverage per framework version: for every control of every loaded catalogue (and every
+ * control a rule or finding names whose framework version has no catalogue), the status the
+ * findings support and why.
+ */
+export function computeCoverage(doc: FindingsDocument, rules: readonly RuleInfo[], catalogues: readonly ControlCatalogue[]): FrameworkCoverage[] {
+  const rulesByControl = new Map<string, Set<string>>();
+  const ruleById = new Map<string, RuleInfo>();
+  const add = (ref: string, ruleId: string) => {
+    let s = rulesByControl.get(ref);
+    if (!s) rulesByControl.set(ref, (s = new Set()));
+    s.add(ruleId);
+  };
+  for (const r of rules) {
+    ruleById.set(r.id, r);
+    for (const c of r.controls) add(c, r.id);
+  }
+  const findingsByControl = new Map<string, Finding[]>();
+  const rulesWithFindings = new Set<string>();
+  for (const f of doc.findings) {
+    rulesWithFindings.add(f.ruleId);
+    for (const c of f.controls) {
+      add(c, f.ruleId);
+      const list = findingsByControl.get(c);
+      if (list) list.push(f);
+      else findingsByControl.set(c, [f]);
+    }
+  }
+  const events = doc.summary.events;
+  // An event rule judged every scanned event; a resource or account rule judged something only if
+  // it left a finding (pass or otherwise): the posture checks report passes explicitly.
+  const assessed = (ruleId: string): boolean => {
+    if (rulesWithFindings.has(ruleId)) return true;
+    const r = ruleById.get(ruleId);
+    return r?.target === 'event' && events > 0;
+  };
+
+  const result = (ref: string, entry: ControlEntry | undefined, catalogued: boolean): ControlResult => {
+    const parsed = parseControlRef(ref);
+    const mapped = [...(rulesByControl.get(ref) ?? [])].sort();
+    const judged = mapped.filter(assessed);
+    const fs = findingsByControl.get(ref) ?? [];
+    const failing = fs.filter(isFailing).length;
+    const muted = fs.filter((f) => f.status === 'muted').length;
+    const passed = fs.filter((f) => f.status === 'pass').length;
+    const assessment: ControlResult['assessment'] = entry ? entry.assessment : catalogued ? 'automated' : 'unknown';
+    const mutedNote = muted > 0 ? ` ${muted} muted finding(s) are listed with their suppression.` : '';
+    let status: ControlStatus;
+    let basis: string;
+    const eventOnly = judged.length > 0 && judged.every((id) => ruleById.get(id)?.target === 'event' && !rulesWithFindings.has(id));
+    if (failing > 0) {
+      status = 'fail';
+      basis = `${failing} failing finding(s) from ${[...new Set(fs.filter(isFailing).map((f) => f.ruleId))].join(', ')}.${mutedNote}`;
+    } else if (assessment === 'manual') {
+      status = 'manual';
+      basis =
+        judged.length > 0
+          ? `Manual control: needs review; the mapped rules (${judged.join(', ')}) found nothing failing${eventOnly ? ` in ${events} scanned event(s)` : ''}.${mutedNote}`
+          : 'Manual control: needs review; no automated rule judged it in this scan.';
+    } else if (mapped.length === 0) {
+      status = 'not-covered';
+      basis = 'No rule in the pack maps to this control.';
+    } else if (judged.length === 0) {
+      status = 'not-covered';
+      basis = `Rules map to it (${mapped.join(', ')}) but had nothing to judge in this scan.`;
+    } else if (eventOnly) {
+      status = 'pass';
+      basis = `Detection only: none of ${events} scanned event(s) matched ${judged.join(', ')}; no such activity in the scanned logs, not proof that the alarm is deployed.${mutedNote}`;
+    } else {
+      status = 'pass';
+      basis = `${passed} evaluated subject(s) passed (${judged.join(', ')}).${mutedNote}`;
+    }
+    return {
+      ref,
+      id: parsed?.id ?? ref,
+      title: entry?.title ?? null,
+      section: entry?.section ?? null,
+      level: entry?.level ?? null,
+      assessment,
+      status,
+      rules: mapped,
+      assessedRules: judged,
+      failing,
+      muted,
+      passed,
+      basis,
+    };
+  };
+
+  const counts = (controls: ControlResult[]) => {
+    const c: Record<ControlStatus, number> = { pass: 0, fail: 0, manual: 0, 'not-covered': 0 };
+    for (const r of controls) c[r.status]++;
+    return c;
+  };
+
+  const out: FrameworkCoverage[] = [];
+  const covered = new Set<string>();
+  for (const cat of catalogues) {
+    const key = `${cat.framework}@${cat.version}`;
+    covered.add(key);
+    const controls = cat.controls.map((e) => result(`${key}:${e.id}`, e, true));
+    out.push({ framework: cat.framework, version: cat.version, title: cat.title, catalogued: true, controls, counts: counts(controls) });
+  }
+  // Controls a rule names but no catalogue lists: shown in their own group, never dropped.
+  const orphans = new Map<string, string[]>();
+  for (const ref of rulesByControl.keys()) {
+    const p = parseControlRef(ref);
+    if (!p) continue;
+    const key = `${p.framework}@${p.version}`;
+    const cat = catalogues.find((c) => c.framework === p.framework && c.version === p.version);
+    if (cat && cat.controls.some((e) => e.id === p.id)) continue;
+    const list = orphans.get(key) ?? [];
+    list.push(ref);
+    orphans.set(key, list);
+  }
+  for (const [key, refs] of orphans) {
+    const [framework, version] = key.split('@');
+    const catalogued = covered.has(key);
+    const controls = refs.sort((a, b) => naturalCompare(a, b)).map((ref) => result(ref, undefined, false));
+    if (catalogued) {
+      // Rule names a control id the catalogue does not have: keep it visible in that framework's table.
+      const fw = out.find((c) => c.framework === framework && c.version === version)!;
+      fw.controls.push(...controls);
+      fw.counts = counts(fw.controls);
+    } else {
+      out.push({ framework, version, title: `${framework} ${version} (no catalogue loaded)`, catalogued: false, controls, counts: counts(controls) });
+    }
+  }
+  return out.sort((a, b) => naturalCompare(a.framework, b.framework) || naturalCompare(a.version, b.version));
+}
