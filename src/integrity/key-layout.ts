@@ -56,7 +56,10 @@ export function parseStamp(stamp: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z$/.exec(stamp);
   if (!m) return undefined;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0));
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  // Date.UTC rolls month 13 into the next year; a stamp that does not round-trip is not a time.
+  if (Number.isNaN(d.getTime()) || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3] || d.getUTCHours() !== +m[4]) return undefined;
+  if (d.getUTCMinutes() !== +m[5] || d.getUTCSeconds() !== (m[6] ? +m[6] : 0)) return undefined;
+  return d;
 }
 
 /** The digest-name stamp for an instant (second resolution). */
