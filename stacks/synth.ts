@@ -17,6 +17,12 @@ export interface SynthResult {
   /** Absolute path of each stack's cdk.tf.json, by stack name. */
   files: Record<string, string>;
   alarms: number;
+  /** Synth warnings (cdktf annotations), e.g. a topic without subscribers or a rule EventBridge cannot express. */
+  warnings: string[];
+}
+
+interface Manifest {
+  stacks: Record<string, { synthesizedStackPath: string; annotations?: { level: string; message: string }[] }>;
 }
 
 /** A configuration document (validated here), a path to a config file, or nothing for the default file. */
@@ -35,10 +41,14 @@ export function synthesize(outdir: string, config?: StacksConfigInput | string):
   const app = new App({ outdir, stackTraces: false, context: CONTEXT });
   const stack = buildApp(app, resolved);
   app.synth();
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
   const files: Record<string, string> = {};
-  for (const [name, s] of Object.entries(manifest.stacks)) files[name] = join(outdir, s.synthesizedStackPath);
-  return { outdir, stacks: Object.keys(files), files, alarms: stack.alarmCount };
+  const warnings: string[] = [];
+  for (const [name, s] of Object.entries(manifest.stacks)) {
+    files[name] = join(outdir, s.synthesizedStackPath);
+    for (const a of s.annotations ?? []) if (a.level.endsWith('warn')) warnings.push(`${name}: ${a.message}`);
+  }
+  return { outdir, stacks: Object.keys(files), files, alarms: stack.alarmCount, warnings };
 }
 
 export { CONTEXT as CDKTF_CONTEXT };
