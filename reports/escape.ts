@@ -55,7 +55,7 @@ export function mdCode(s: string): string {
   let longest = 0;
   for (const m of v.matchAll(/`+/g)) longest = Math.max(longest, m[0].length);
   const fence = '`'.repeat(longest + 1);
-  const pad = v.startsWith('`') || v.endsWith('`') || (v.startsWith(' ') && v.endsWith(' ')) ? ' ' : '';
+  const pad = v.startsWith('`') || v.endsWith('`') || (v.startsWith(' ') && v.endsWith(' ') && v.trim() !== '') ? ' ' : '';
   return `${fence}${pad}${v}${pad}${fence}`;
 }
 
