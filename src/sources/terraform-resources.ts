@@ -1,5 +1,5 @@
 import { RT, type RelationName, type ResourceType } from '../posture/model';
-import { type Obj, asArray, bool, isObj, num, strOrNull, str, strings } from '../posture/values';
+import { type Obj, asArray, bool, isObj, num, setOrNull, strOrNull, str, strings } from '../posture/values';
 
 /** A Terraform resource mapped onto the model, before it gets its place (context, origin). */
 export interface MappedResource {
@@ -59,9 +59,9 @@ export function mapTerraformResource(tfType: string, v: Obj): MappedResource | n
           isMultiRegion: bool(v.is_multi_region_trail, false),
           isLogging: bool(v.enable_logging, true),
           logFileValidation: bool(v.enable_log_file_validation, false),
-          kmsKeyId: strOrNull(v.kms_key_id),
-          s3BucketName: strOrNull(v.s3_bucket_name),
-          cloudWatchLogsLogGroupArn: strOrNull(v.cloud_watch_logs_group_arn),
+          kmsKeyId: setOrNull(v.kms_key_id),
+          s3BucketName: setOrNull(v.s3_bucket_name),
+          cloudWatchLogsLogGroupArn: setOrNull(v.cloud_watch_logs_group_arn),
           includeGlobalServiceEvents: bool(v.include_global_service_events, true),
           isOrganizationTrail: bool(v.is_organization_trail, false),
           eventSelectors: v.event_selector === undefined && v.advanced_event_selector === undefined ? [] : eventSelectors(v),
@@ -83,7 +83,7 @@ export function mapTerraformResource(tfType: string, v: Obj): MappedResource | n
         id: str(v.name),
         name: str(v.name),
         arn: null,
-        properties: { retentionInDays: retention === 0 ? null : retention, kmsKeyId: strOrNull(v.kms_key_id) },
+        properties: { retentionInDays: retention === 0 ? null : retention, kmsKeyId: setOrNull(v.kms_key_id) },
         refs: { kmsKey: refList(v.kms_key_id) },
       };
     }
@@ -96,7 +96,7 @@ export function mapTerraformResource(tfType: string, v: Obj): MappedResource | n
         arn: null,
         properties: {
           pattern: typeof v.pattern === 'string' ? v.pattern : v.pattern === undefined ? '' : undefined,
-          logGroupName: strOrNull(v.log_group_name),
+          logGroupName: setOrNull(v.log_group_name),
           metricName: strOrNull(mt.name),
           metricNamespace: strOrNull(mt.namespace),
           metricValue: strOrNull(mt.value),
@@ -129,7 +129,7 @@ export function mapTerraformResource(tfType: string, v: Obj): MappedResource | n
         id: str(v.name),
         name: str(v.name),
         arn: null,
-        properties: { kmsMasterKeyId: strOrNull(v.kms_master_key_id) },
+        properties: { kmsMasterKeyId: setOrNull(v.kms_master_key_id) },
         refs: { kmsKey: refList(v.kms_master_key_id) },
       };
     case 'aws_sns_topic_subscription':
@@ -138,7 +138,7 @@ export function mapTerraformResource(tfType: string, v: Obj): MappedResource | n
         id: null,
         name: null,
         arn: null,
-        properties: { protocol: strOrNull(v.protocol), endpoint: strOrNull(v.endpoint), topicArn: strOrNull(v.topic_arn), pendingConfirmation: false },
+        properties: { protocol: strOrNull(v.protocol), endpoint: strOrNull(v.endpoint), topicArn: setOrNull(v.topic_arn), pendingConfirmation: false },
         refs: { topic: refList(v.topic_arn) },
       };
     case 'aws_s3_bucket': {
@@ -151,7 +151,7 @@ export function mapTerraformResource(tfType: string, v: Obj): MappedResource | n
         arn: null,
         properties: {
           // Legacy inline arguments; the split resources below override them when present.
-          loggingTargetBucket: logging ? strOrNull(logging.target_bucket) : null,
+          loggingTargetBucket: logging ? setOrNull(logging.target_bucket) : null,
           versioningStatus: versioning ? (bool(versioning.enabled, false) ? 'Enabled' : 'Suspended') : null,
           policy: v.policy === undefined ? null : v.policy,
           publicAccessBlock: null,
@@ -160,7 +160,7 @@ export function mapTerraformResource(tfType: string, v: Obj): MappedResource | n
       };
     }
     case 'aws_s3_bucket_logging':
-      return bucketPart({ part: 'logging', loggingTargetBucket: strOrNull(v.target_bucket) }, v, { loggingTarget: refList(v.target_bucket) });
+      return bucketPart({ part: 'logging', loggingTargetBucket: setOrNull(v.target_bucket) }, v, { loggingTarget: refList(v.target_bucket) });
     case 'aws_s3_bucket_versioning': {
       const vc = blocks(v.versioning_configuration)[0] ?? {};
       return bucketPart({ part: 'versioning', versioningStatus: strOrNull(vc.status), mfaDelete: strOrNull(vc.mfa_delete) }, v);
@@ -265,9 +265,12 @@ export function renderPolicyDocument(v: Obj): Obj {
       if (s.sid) st.Sid = s.sid;
       const principals = blocks(s.principals);
       if (principals.length > 0) {
-        const p: Obj = {};
-        for (const pr of principals) p[str(pr.type) ?? 'AWS'] = strings(pr.identifiers);
-        st.Principal = p;
+        if (principals.some((pr) => str(pr.type) === '*')) st.Principal = '*';
+        else {
+          const p: Obj = {};
+          for (const pr of principals) p[str(pr.type) ?? 'AWS'] = strings(pr.identifiers);
+          st.Principal = p;
+        }
       }
       if (s.actions) st.Action = strings(s.actions);
       if (s.not_actions) st.NotAction = strings(s.not_actions);
