@@ -15,8 +15,8 @@ describe('rule pack', () => {
     expect(pack.errors).toEqual([]);
   });
 
-  it('stores one rule per file, named after its id', () => {
-    for (const r of pack.rules) expect(basename(r.sourcePath)).toBe(`${r.id}.json`);
+  it('stores one rule per file, named after its id, under cis/ or detections/', () => {
+    for (const r of [...cisRules, ...detections]) expect(basename(r.sourcePath)).toBe(`${r.id}.json`);
   });
 
   it('has the 15 CIS monitoring rules and at least ten detections, all event rules', () => {
