@@ -350,7 +350,8 @@ class Parser {
       if (this.peek('?')) {
         newGroup = true;
         this.pos++;
-      } else if (this.peek('-')) {
+      }
+      if (this.peek('-')) {
         exclude = true;
         this.pos++;
       }
