@@ -9,6 +9,7 @@ export type ValidDigest = Extract<DigestCheck, { state: 'valid' }> & { dk: Diges
 
 export interface WalkContext {
   start: Date;
+  locate(bucket: string, key: string): string;
   /** Load and check one digest (checkDigest bound to the store and the keys). */
   check(bucket: string, dk: DigestKey): Promise<DigestCheck>;
   /** A digest verified: its log files can be checked. */
@@ -159,7 +160,7 @@ function inferUnlisted(pending: { newer: ValidDigest; skipped: Date[] }, older: 
       chain,
       bucket,
       key,
-      location: `s3://${bucket}/${key}`,
+      location: ctx.locate(bucket, key),
       backfill: false,
       valid: false,
       estimated: true,

@@ -107,6 +107,7 @@ export async function validateLogs(o: ValidateOptions): Promise<ValidationResult
       walkChain(
         {
           start: o.start,
+          locate: (b, k) => o.store.locate(b, k),
           check: async (bucket, dk) => {
             const ring = rings.ring(dk.sourceRegion);
             const res = await limit(() =>

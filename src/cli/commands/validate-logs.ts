@@ -1,0 +1,299 @@
+import { parseArgs } from 'node:util';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Command, EXIT, UsageError } from '../command';
+import { sanitizeForTerminal as t } from '../../util/terminal';
+import type { FindingsDocument } from '../../model/finding';
+import type { ObjectStore } from '../../integrity/object-store';
+import type { KeyProvider } from '../../integrity/key-provider';
+import { parsePublicKeyFile, type PublicKeyEntry } from '../../integrity/public-keys';
+import type { Progress } from '../../integrity/validate';
+import type { ValidationResult } from '../../integrity/results';
+
+const USAGE = `Usage: trailproof validate-logs --s3-bucket NAME --start-time TIME [options]
+
+Validate CloudTrail log files against their signed digest chain, in S3 or in a local mirror of
+the bucket. Accounts, regions, trails and organization ids are read from the key layout.
+
+Where:
+  --s3-bucket NAME        the trail's bucket (required; with --local, the name digests were signed for)
+  --s3-prefix PREFIX      the trail's S3KeyPrefix (default: none)
+  --local DIR             read a local mirror of the bucket (\`aws s3 sync\`), each digest's S3
+                          metadata in <digest>.metadata.json ({"signature": ..., "signature-algorithm": ...})
+When:
+  --start-time TIME       ISO 8601 (UTC when no zone is given), required
+  --end-time TIME         default: now
+Which:
+  --trail-arn ARN         only this trail (name, home region and account from the ARN)
+  --account ID            only these accounts (repeatable)
+  --region REGION         only these delivering regions (repeatable)
+  --trail NAME            only these trail names (repeatable)
+  --org-id o-ID           only this organization's folders
+  --skip-uncovered        do not list CloudTrail/ folders for log files no digest lists
+Keys:
+  --public-keys [REGION=]FILE  keys saved from \`aws cloudtrail list-public-keys\` (offline;
+                          repeatable; REGION= ties a file to the region it was listed in).
+                          Without it, keys are fetched with ListPublicKeys in each source region.
+AWS:
+  --aws-region REGION     region for the S3 client (default: AWS_REGION or us-east-1)
+  --endpoint-url URL      S3-compatible endpoint (path-style)
+  --cloudtrail-endpoint-url URL  CloudTrail endpoint for ListPublicKeys
+Output:
+  --out DIR               where findings.json goes (default: out)
+  --format LIST           comma-separated report formats (default json)
+  --concurrency N         objects read at once (default 8; bounds memory)
+  --verbose               a line for every file, valid ones too
+  --quiet                 no per-file lines and no summary
+
+Exit codes: 0 everything valid; 1 anything invalid, missing, uncovered, or a gap in the chain;
+2 usage error, or the bucket could not be listed.`;
+
+/** ISO 8601 or a date; no zone means UTC, as aws-cli reads it. */
+export function parseTime(s: string, flag: string): Date {
+  const withZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(s) || /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : `${s}Z`;
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(withZone) ? `${withZone}T00:00:00Z` : withZone);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`${flag}: not a time: ${s}`);
+  return d;
+}
+
+const TRAIL_ARN = /^arn:[^:]+:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/(.+)$/;
+
+function loadKeyFiles(specs: string[]): PublicKeyEntry[] {
+  const entries: PublicKeyEntry[] = [];
+  for (const spec of specs) {
+    const m = /^([a-z]{2}(?:-[a-z0-9]+)+)=(.+)$/.exec(spec);
+    const [region, file] = m ? [m[1], m[2]] : [null, spec];
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--public-keys ${file}: ${(e as Error).message}`);
+    }
+    const parsed = parsePublicKeyFile(text, region);
+    if (parsed.errors.length) throw new UsageError(`--public-keys ${file}: ${parsed.errors.join('; ')}`);
+    entries.push(...parsed.entries);
+  }
+  return entries;
+}
+
+export const command: Command = {
+  name: 'validate-logs',
+  summary: 'validate CloudTrail log files against their signed digest chain (S3 or a local mirror)',
+  usage: USAGE,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        's3-bucket': { type: 'string' },
+        's3-prefix': { type: 'string', default: '' },
+        local: { type: 'string' },
+        'start-time': { type: 'string' },
+        'end-time': { type: 'string' },
+        'trail-arn': { type: 'string' },
+        account: { type: 'string', multiple: true },
+        region: { type: 'string', multiple: true },
+        trail: { type: 'string', multiple: true },
+        'org-id': { type: 'string', multiple: true },
+        'skip-uncovered': { type: 'boolean', default: false },
+        'public-keys': { type: 'string', multiple: true },
+        'aws-region': { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        'cloudtrail-endpoint-url': { type: 'string' },
+        out: { type: 'string', default: 'out' },
+        format: { type: 'string', default: 'json' },
+        concurrency: { type: 'string', default: '8' },
+        verbose: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
+    });
+    const bucket = values['s3-bucket'];
+    if (!bucket) throw new UsageError('--s3-bucket is required (with --local, the bucket the mirror was copied from)');
+    if (!values['start-time']) throw new UsageError('--start-time is required');
+    const start = parseTime(values['start-time'], '--start-time');
+    const end = values['end-time'] ? parseTime(values['end-time'], '--end-time') : new Date();
+    if (start > end) throw new UsageError('Invalid time range specified: start-time must occur before end-time');
+    const concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be an integer from 1 to 256');
+    const prefix = values['s3-prefix'].replace(/^\/+|\/+$/g, '');
+    const accounts = [...(values.account ?? [])];
+    const trails = [...(values.trail ?? [])];
+    const homeRegions: string[] = [];
+    if (values['trail-arn']) {
+      const m = TRAIL_ARN.exec(values['trail-arn']);
+      if (!m) throw new UsageError(`--trail-arn: not a trail ARN: ${values['trail-arn']}`);
+      homeRegions.push(m[1]);
+      trails.push(m[3]);
+      // An organization trail's ARN names the management account; members are validated too unless --account says otherwise.
+      if (!values['org-id'] && accounts.length === 0) accounts.push(m[2]);
+    }
+    for (const a of accounts) if (!/^\d{12}$/.test(a)) throw new UsageError(`--account: not an account id: ${a}`);
+    const { formats, unknown } = await formatList(values.format);
+    if (unknown.length) throw new UsageError(`unknown format(s): ${unknown.join(', ')}`);
+    const keyFiles = values['public-keys'] ?? [];
+    const staticKeys = keyFiles.length ? loadKeyFiles(keyFiles) : undefined;
+
+    let store: ObjectStore;
+    if (values.local) {
+      const dir = resolve(values.local);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--local: not a directory: ${dir}`);
+      const { LocalMirrorStore } = await import('../../sources/local-mirror-store');
+      store = new LocalMirrorStore(new Map([[bucket, dir]]));
+    } else {
+      const s3 = await import('@aws-sdk/client-s3');
+      const client = new s3.S3Client({
+        region: values['aws-region'] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+        ...(values['endpoint-url'] ? { endpoint: values['endpoint-url'], forcePathStyle: true } : {}),
+        followRegionRedirects: true,
+      });
+      const { S3ObjectStore } = await import('../../sources/s3-object-store');
+      store = new S3ObjectStore(s3, client);
+    }
+
+    let keys: KeyProvider;
+    const { StaticKeyProvider, LiveKeyProvider } = await import('../../integrity/key-provider');
+    if (staticKeys) keys = new StaticKeyProvider(staticKeys);
+    else {
+      if (values.local) throw new UsageError('--local needs --public-keys FILE (saved from `aws cloudtrail list-public-keys`) for offline validation');
+      const ct = await import('@aws-sdk/client-cloudtrail');
+      const endpoint = values['cloudtrail-endpoint-url'];
+      keys = new LiveKeyProvider(ct, (region) => new ct.CloudTrailClient({ region, ...(endpoint ? { endpoint } : {}) }));
+    }
+
+    const where = values.local ? `${resolve(values.local)} (mirror of s3://${bucket}${prefix ? `/${prefix}` : ''})` : `s3://${bucket}${prefix ? `/${prefix}` : ''}`;
+    if (!values.quiet) process.stdout.write(`Validating log files in ${t(where)} between ${iso(start)} and ${iso(end)}\n\n`);
+
+    const progress = progressLine(!values.quiet && process.stderr.isTTY === true);
+    const { validateLogs } = await import('../../integrity/validate');
+    const startedAt = new Date();
+    let result: ValidationResult;
+    try {
+      result = await validateLogs({
+        store,
+        bucket,
+        prefix,
+        start,
+        end,
+        filters: { accounts, regions: values.region, trails, homeRegions, orgIds: values['org-id'] },
+        keys,
+        concurrency,
+        uncovered: !values['skip-uncovered'],
+        onProgress: progress.update,
+      });
+    } catch (e) {
+      progress.done();
+      const err = e as Error & { location?: string };
+      process.stderr.write(`trailproof validate-logs: ${t(err.location ? `${err.location}: ` : '')}${t(err.message)}\n`);
+      return EXIT.USAGE;
+    }
+    progress.done();
+    const finishedAt = new Date();
+
+    const { toFindings, INTEGRITY_RULES } = await import('../../integrity/to-findings');
+    const { summarize } = await import('../../findings/summary');
+    const { TOOL_VERSION } = await import('../../version');
+    const { findings, inputs } = toFindings(result);
+    const doc: FindingsDocument = {
+      schemaVersion: '1.0',
+      tool: { name: 'trailproof', version: TOOL_VERSION },
+      rulePack: { rules: Object.keys(INTEGRITY_RULES).length, sha256: createHash('sha256').update(JSON.stringify(INTEGRITY_RULES)).digest('hex'), errors: [] },
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      inputs,
+      findings,
+      summary: summarize(findings, 0, 0),
+    };
+    const outDir = resolve(values.out);
+    const files = await writeOutputs(doc, formats, outDir);
+    if (!values.quiet) process.stdout.write(renderText(result, values.verbose, files));
+    const failing = findings.some((f) => f.status === 'fail') || result.errors.some((e) => !e.skipped);
+    return failing ? EXIT.FINDINGS : EXIT.OK;
+  },
+};
+
+async function formatList(list: string): Promise<{ formats: string[]; unknown: string[] }> {
+  const { parseFormats } = await import('../../../reports/write');
+  return parseFormats(list);
+}
+
+async function writeOutputs(doc: FindingsDocument, formats: string[], outDir: string): Promise<string[]> {
+  const { writeReports } = await import('../../../reports/write');
+  if (formats.length === 0) formats = ['json'];
+  try {
+    return await writeReports(doc, formats as Parameters<typeof writeReports>[1], outDir, { rules: [], catalogues: [] });
+  } catch (e) {
+    // findings.json is the contract; write it even if a renderer refuses, and say why.
+    mkdirSync(outDir, { recursive: true });
+    const file = join(outDir, 'findings.json');
+    writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+    process.stderr.write(`trailproof validate-logs: reports not written: ${t((e as Error).message)}\n`);
+    return [file];
+  }
+}
+
+const iso = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
+
+/** aws-cli's line shapes: `<Digest file|Log file>\t<where>\t<result>`, then counts. */
+function renderText(r: ValidationResult, verbose: boolean, files: string[]): string {
+  const out: string[] = [];
+  const line = (kind: string, where: string, msg: string): void => void out.push(`${kind}\t${t(where)}\t${t(msg)}`);
+  const digests = [...r.digests].sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+  for (const d of digests) {
+    if (d.valid && !verbose) continue;
+    line(`${d.backfill ? '(backfill) ' : ''}Digest file`, d.location, d.valid ? 'valid' : `INVALID: ${d.reasons.map((x) => x.message).join('; ')}`);
+  }
+  for (const g of r.gaps) out.push(`No log files were delivered by CloudTrail between ${g.from} and ${g.to} (${t(g.chain.account)} ${t(g.chain.sourceRegion)} ${t(g.chain.trailName)})`);
+  for (const l of [...r.logs].sort((a, b) => (a.key < b.key ? 1 : -1))) {
+    if (l.status === 'valid' && !verbose) continue;
+    const msg = l.status === 'valid' ? 'valid' : `${l.status === 'pending' ? 'PENDING' : 'INVALID'}: ${l.reasons.map((x) => x.message).join('; ')}`;
+    line('Log file', l.location, msg);
+  }
+  for (const e of r.errors) if (!e.skipped || verbose) out.push(`${e.skipped ? 'Skipped' : 'Error'}\t${t(e.location)}\t${t(e.message)}`);
+  if (out.length) out.push('');
+
+  out.push(`Results requested for ${iso(r.start)} to ${iso(r.end)}`);
+  if (r.chains.length === 0) out.push('No digests found');
+  for (const c of [...r.chains].sort((a, b) => `${a.chain.account}${a.chain.sourceRegion}${a.chain.trailName}`.localeCompare(`${b.chain.account}${b.chain.sourceRegion}${b.chain.trailName}`))) {
+    const name = `${c.chain.orgId ? `${c.chain.orgId}/` : ''}${c.chain.account} ${c.chain.sourceRegion} trail ${c.chain.trailName} (home ${c.chain.homeRegion})${c.backfill ? ' backfill' : ''}`;
+    out.push(`  ${t(name)}: ${c.from ? `results found for ${clamp(c.from, r.start, 'max')} to ${clamp(c.to!, r.end, 'min')}` : 'No valid digests found in range'}`);
+  }
+  const ratio = (label: string, ok: number, all: number): void => {
+    if (all === 0) return;
+    out.push(`${ok}/${all} ${label} valid${all > ok ? `, ${all - ok}/${all} ${label} INVALID` : ''}`);
+  };
+  const std = r.digests.filter((d) => !d.backfill);
+  const bf = r.digests.filter((d) => d.backfill);
+  ratio('digest files', std.filter((d) => d.valid).length, std.length);
+  ratio('backfill digest files', bf.filter((d) => d.valid).length, bf.length);
+  const listed = r.logs.filter((l) => l.listedBy.length > 0);
+  ratio('log files', listed.filter((l) => l.status === 'valid').length, listed.length);
+  const uncovered = r.logs.filter((l) => l.listedBy.length === 0);
+  if (uncovered.length) out.push(`${uncovered.filter((l) => l.status === 'invalid').length} log files listed by no valid digest, ${uncovered.filter((l) => l.status === 'pending').length} newer than the newest digest`);
+  if (r.gaps.length) out.push(`${r.gaps.length} gap(s) in the digest chain`);
+  for (const f of files) out.push(`wrote ${t(f)}`);
+  return `${out.join('\n')}\n`;
+}
+
+function clamp(s: string, bound: Date, how: 'max' | 'min'): string {
+  const d = new Date(s);
+  return iso(how === 'max' ? (d < bound ? bound : d) : d > bound ? bound : d);
+}
+
+/** One self-overwriting stderr line on a terminal; nothing otherwise (CI logs stay clean). */
+function progressLine(enabled: boolean): { update: (p: Progress) => void; done: () => void } {
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      if (!enabled) return;
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      shown = true;
+      process.stderr.write(`\r\u001b[2Kdigests ${p.digests}  logs ${p.logsDone}/${p.logsQueued}`);
+    },
+    done() {
+      if (shown) process.stderr.write('\r\u001b[2K');
+    },
+  };
+}
