@@ -6,8 +6,10 @@ import { RulePackError } from './stacks/alarm-plan';
 import { buildApp, CDKTF_CONTEXT, toConfig } from './stacks/synth';
 
 try {
+  // Read the configuration first: a bad one must fail before App creates the output directory.
+  const config = toConfig();
   const app = new App({ stackTraces: false, context: CDKTF_CONTEXT });
-  buildApp(app, toConfig());
+  buildApp(app, config);
   app.synth();
 } catch (e) {
   if (e instanceof ConfigError || e instanceof RulePackError) {

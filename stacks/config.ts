@@ -204,9 +204,10 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
 
 /** Read and resolve a configuration file; a missing default file means all defaults. */
 export function loadConfig(path?: string): StacksConfig {
-  const file = path ?? process.env.TRAILPROOF_CONFIG ?? DEFAULT_CONFIG_PATH;
+  const named = path || process.env.TRAILPROOF_CONFIG || undefined;
+  const file = named ?? DEFAULT_CONFIG_PATH;
   if (!existsSync(file)) {
-    if (path || process.env.TRAILPROOF_CONFIG) throw new ConfigError(file, [{ pointer: '', message: 'file not found' }]);
+    if (named) throw new ConfigError(file, [{ pointer: '', message: 'file not found' }]);
     return resolveConfig({}, '<defaults>');
   }
   const text = readFileSync(file, 'utf8');
