@@ -1,6 +1,6 @@
 import type { CloudWatchSpec, Rule } from '../../src/model/rule';
 import { loadRulePack } from '../../src/rules/load';
-import { asList, ref, statement, synth, type Statement, type Synthesized } from './support';
+import { asList, ref, statement, synth, type Json, type Statement, type Synthesized } from './support';
 
 /**
  * The default topology, synthesized once with the bundled rule pack: every property issue 3 asks
