@@ -158,7 +158,8 @@ export function mapConfigItem(item: ConfigItem): MappedResource | null {
         RT.LogGroup,
         { retentionInDays: num(pick(c, 'retentionInDays'), null), kmsKeyId: strOrNull(pick(c, 'kmsKeyId')) },
         { kmsKey: refs(pick(c, 'kmsKeyId')) },
-        { name: str(pick(c, 'logGroupName')) ?? item.resourceName ?? item.resourceId },
+        // DescribeLogGroups writes the ARN with a trailing `:*`, Config without: one key for both
+        { name: str(pick(c, 'logGroupName')) ?? item.resourceName ?? item.resourceId, arn: item.arn ? item.arn.replace(/:\*$/, '') : null },
       );
     case RT.MetricFilter: {
       const mt = asArray(pick(c, 'metricTransformations')).filter(isObj)[0] ?? {};

@@ -1,0 +1,169 @@
+import type { AccountSubject, ResourceSubject } from '../model/finding';
+import { type Context, type Gap, RT, type RelationName, type Resource, type ResourceModel } from './model';
+
+/**
+ * The facts rules read. A resource fact is the resource's identity and properties at the top
+ * level plus `related` resources; an account fact collects what account-wide controls look at.
+ * `errors` maps a selector prefix (`$.isLogging`, `$.trails`) to why it could not be read, so an
+ * unknown value there is an `error` result, not a `manual` one.
+ */
+export interface Fact {
+  value: Record<string, unknown>;
+  errors: Record<string, string>;
+}
+
+const SINGULAR: RelationName[] = ['bucket', 'kmsKey', 'logGroup', 'role', 'topic', 'vpc', 'loggingTarget', 'recorder', 'key'];
+
+/** Incoming relations worth naming on the target: (source type, relation) -> name on the target. */
+const REVERSE: { from: string; rel: RelationName; as: string }[] = [
+  { from: RT.FlowLog, rel: 'vpc', as: 'flowLogs' },
+  { from: RT.MetricFilter, rel: 'logGroup', as: 'metricFilters' },
+  { from: RT.Subscription, rel: 'topic', as: 'subscriptions' },
+  { from: RT.Trail, rel: 'bucket', as: 'trails' },
+  { from: RT.Trail, rel: 'logGroup', as: 'trails' },
+  { from: RT.Alarm, rel: 'topics', as: 'alarms' },
+];
+
+export class FactBuilder {
+  private readonly byKey: Map<string, Resource>;
+  private readonly incoming = new Map<string, Map<string, Resource[]>>();
+
+  constructor(readonly model: ResourceModel) {
+    this.byKey = new Map(model.resources.map((r) => [r.key, r]));
+    for (const r of model.resources) {
+      for (const rev of REVERSE) {
+        if (r.type !== rev.from) continue;
+        for (const k of r.relations[rev.rel] ?? []) {
+          const m = this.incoming.get(k) ?? new Map<string, Resource[]>();
+          m.set(rev.as, [...(m.get(rev.as) ?? []), r]);
+          this.incoming.set(k, m);
+        }
+      }
+    }
+  }
+
+  resource(key: string): Resource | undefined {
+    return this.byKey.get(key);
+  }
+
+  /** Identity and properties, without relations: what a related resource looks like inside a fact. */
+  flat(r: Resource): Record<string, unknown> {
+    return {
+      type: r.type,
+      id: r.id,
+      name: r.name,
+      arn: r.arn,
+      account: r.account,
+      region: r.region,
+      stack: r.stack,
+      address: r.origin.address ?? null,
+      ...r.properties,
+    };
+  }
+
+  resourceFact(r: Resource): Fact {
+    const related: Record<string, unknown> = {};
+    const errors: Record<string, string> = {};
+    for (const [rel, refs] of Object.entries(r.refs) as [RelationName, string[]][]) {
+      const targets = (r.relations[rel] ?? []).map((k) => this.byKey.get(k)).filter((x): x is Resource => !!x);
+      const single = SINGULAR.includes(rel);
+      if (targets.length === 0) {
+        // a reference that names nothing we read is unknown; no reference at all is known absence
+        related[rel] = refs.length > 0 ? undefined : single ? null : [];
+      } else {
+        related[rel] = single ? this.flat(targets[0]) : targets.map((t) => this.flat(t));
+      }
+      for (const t of targets) for (const [p, why] of Object.entries(t.errors ?? {})) errors[`$.related.${rel}.${p}`] = why;
+    }
+    for (const [as, list] of this.incoming.get(r.key) ?? []) related[as] = list.map((x) => this.flat(x));
+    for (const rev of REVERSE) {
+      if (related[rev.as] === undefined && this.expectsReverse(r, rev.as)) related[rev.as] = [];
+    }
+    for (const [p, why] of Object.entries(r.errors ?? {})) errors[`$.${p}`] = why;
+    for (const g of this.gapsFor(r.context, r.region)) {
+      if (g.resourceType === RT.FlowLog && r.type === RT.Vpc) errors['$.related.flowLogs'] = gapText(g);
+      if (g.resourceType === RT.Subscription && r.type === RT.Topic) errors['$.confirmedSubscriptions'] = gapText(g);
+    }
+    return { value: { ...this.flat(r), related }, errors };
+  }
+
+  private expectsReverse(r: Resource, as: string): boolean {
+    return (
+      (as === 'flowLogs' && r.type === RT.Vpc) ||
+      (as === 'metricFilters' && r.type === RT.LogGroup) ||
+      (as === 'subscriptions' && r.type === RT.Topic) ||
+      (as === 'trails' && (r.type === RT.Bucket || r.type === RT.LogGroup)) ||
+      (as === 'alarms' && r.type === RT.Topic)
+    );
+  }
+
+  gapsFor(context: string, region: string | null): Gap[] {
+    return this.model.gaps.filter((g) => g.context === context && (region === null || g.region === null || g.region === region));
+  }
+
+  inContext(context: string, type: string, region?: string | null): Resource[] {
+    return this.model.resources.filter((r) => r.context === context && r.type === type && (region == null || r.region === region || r.region === null));
+  }
+
+  /**
+   * Account-wide facts for a context, or for one region of it. A list the sources could not read
+   * is left undefined (unknown) with the reason in `errors`.
+   */
+  accountFact(ctx: Context, region: string | null): Fact {
+    const errors: Record<string, string> = {};
+    const gaps = this.gapsFor(ctx.key, region);
+    const listed = (type: string, name: string, knownWhenAbsent: boolean, regional: boolean): Record<string, unknown>[] | undefined => {
+      const gap = gaps.find((g) => g.resourceType === type);
+      const items = this.inContext(ctx.key, type, regional ? region : null).map((r) => this.resourceFact(r).value);
+      if (gap) {
+        errors[`$.${name}`] = gapText(gap);
+        return items.length > 0 ? items : undefined;
+      }
+      if (items.length === 0 && !knownWhenAbsent) return undefined;
+      return items;
+    };
+    // Terraform states intent: what the stack does not declare does not exist. Config and live
+    // only know what was recorded or listed.
+    const declared = ctx.kind === 'terraform';
+    const trails = listed(RT.Trail, 'trails', declared || ctx.kind === 'live' || ctx.kind === 'config', false);
+    const recorders = listed(RT.Recorder, 'recorders', declared || ctx.kind === 'live', true);
+    const hubs = listed(RT.SecurityHub, 'securityHubs', declared, true);
+    return {
+      value: {
+        account: ctx.account,
+        region,
+        stack: ctx.stack,
+        regions: ctx.regions,
+        trails,
+        recorders,
+        securityHubs: hubs,
+      },
+      errors,
+    };
+  }
+}
+
+function gapText(g: Gap): string {
+  return `${g.action} failed in ${g.region ?? 'every region'}: ${g.reason}`;
+}
+
+export function resourceSubject(r: Resource): ResourceSubject {
+  const s: ResourceSubject = {
+    kind: 'resource',
+    resourceType: r.type,
+    resourceId: r.id,
+    resourceName: r.name,
+    arn: r.arn,
+    account: r.account,
+    region: r.region,
+    stack: r.stack,
+    source: r.origin.source,
+  };
+  if (r.origin.address) s.address = r.origin.address;
+  if (r.origin.constructPath) s.constructPath = r.origin.constructPath;
+  return s;
+}
+
+export function accountSubject(ctx: Context, region: string | null): AccountSubject {
+  return { kind: 'account', account: ctx.account, region, stack: ctx.stack, source: ctx.source };
+}
