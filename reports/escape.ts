@@ -69,7 +69,9 @@ export function escapeXml(s: string): string {
   return s
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, visibleEscape)
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string)
+    // Parsers normalise literal line breaks and tabs in attribute values to spaces; references survive.
     .replace(/\r/g, '&#13;')
+    .replace(/\n/g, '&#10;')
     .replace(/\t/g, '&#9;');
 }
 

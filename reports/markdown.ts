@@ -62,7 +62,7 @@ function findingRow(f: Finding): string {
 function coverageSummary(cov: FrameworkCoverage[]): string {
   let s = '| Framework | Controls | Fail | Pass | Manual | Not covered |\n|---|---:|---:|---:|---:|---:|\n';
   for (const c of cov) {
-    s += `| ${mdText(`${c.framework}@${c.version}`)}${c.catalogued ? '' : ' (no catalogue)'} | ${c.controls.length} | ${c.counts.fail} | ${c.counts.pass} | ${c.counts.manual} | ${c.counts['not-covered']} |\n`;
+    s += `| ${mdCode(`${c.framework}@${c.version}`)}${c.catalogued ? '' : ' (no catalogue)'} | ${c.controls.length} | ${c.counts.fail} | ${c.counts.pass} | ${c.counts.manual} | ${c.counts['not-covered']} |\n`;
   }
   return `${s}\n`;
 }
@@ -135,7 +135,7 @@ export function renderMarkdown(doc: FindingsDocument, ctx: ReportContext, covera
   const failing = doc.findings.filter((f) => f.status === 'fail');
   const muted = doc.findings.filter((f) => f.status === 'muted');
 
-  let head = `${COMMENT_MARKER}\n## trailproof: ${v.failed ? '❌' : '✅'} ${mdText(v.text)}\n\n`;
+  let head = `${COMMENT_MARKER}\n## trailproof: ${v.failed ? '❌' : '✅'} ${v.text}\n\n`;
   const bySev = SEVERITIES.map((s) => [s, failing.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   head += `**${failing.length}** failing finding(s)${bySev.length ? ` (${bySev.map(([s, n]) => `${s} ${n}`).join(', ')})` : ''}, ${muted.length} muted, over ${doc.summary.events} event(s) from ${doc.inputs.length} input(s).`;
   head += ` trailproof ${mdText(doc.tool.version)}, rule pack ${mdCode(doc.rulePack.sha256.slice(0, 12))} (${doc.rulePack.rules} rules).\n\n`;
