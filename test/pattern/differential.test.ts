@@ -46,6 +46,18 @@ function disagreement(s: Subject, where: string, record: unknown, v: { condition
   ].join('\n');
 }
 
+/** json-rules-engine's verdicts on the shared data, all rules in one engine run per event. */
+let dataCache: Promise<Set<string>[]> | undefined;
+function dataVerdicts(): Promise<Set<string>[]> {
+  dataCache ??= (async () => {
+    const all = new EventEvaluator(rules);
+    const out: Set<string>[] = [];
+    for (const e of events) out.push(new Set(await all.matches(e.record)));
+    return out;
+  })();
+  return dataCache;
+}
+
 const stats = { dataEvents: 0, dataMatches: 0, generated: 0, generatedMatches: 0 };
 
 test('the rule pack and the shared data are there', () => {
@@ -55,13 +67,14 @@ test('the rule pack and the shared data are there', () => {
 
 describe.each(subjects.map((s) => [s.rule.id, s] as const))('%s', (_id, s) => {
   test('agrees on every event of the shared data', async () => {
+    const byConditions = await dataVerdicts();
     const problems: string[] = [];
-    for (const e of events) {
-      const v = await verdicts(s, e.record);
+    events.forEach((e, i) => {
+      const v = { conditions: byConditions[i].has(s.rule.id), pattern: matchesRecord(s.pattern, e.record) };
       stats.dataEvents++;
       if (v.pattern) stats.dataMatches++;
       if (v.conditions !== v.pattern) problems.push(disagreement(s, e.label, e.record, v));
-    }
+    });
     expect(problems.slice(0, 3)).toEqual([]);
   });
 
