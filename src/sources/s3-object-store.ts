@@ -11,6 +11,8 @@ export class S3ObjectStore implements ObjectStore {
   constructor(
     private readonly s3: S3Module,
     private readonly client: S3Client,
+    /** MaxKeys per ListObjectsV2 page; S3's default (1000) unless a test wants many pages. */
+    private readonly pageSize?: number,
   ) {}
 
   locate(bucket: string, key: string): string {
@@ -18,6 +20,32 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async listFolders(bucket: string, prefix: string): Promise<string[]> {
+    const delimited = await this.listFoldersDelimited(bucket, prefix);
+    if (delimited.length > 0) return delimited;
+    // Some S3-compatible servers (s3rver among them) report a common prefix only for a folder that
+    // holds objects directly, never for CloudTrail's nested ones. If anything sits below the
+    // prefix, step from folder to folder instead: one small listing per folder.
+    const out: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.send(bucket, prefix, () =>
+        this.client.send(new this.s3.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1, StartAfter: after })),
+      );
+      const key = page.Contents?.[0]?.Key;
+      if (!key) return out;
+      const slash = key.indexOf('/', prefix.length);
+      if (slash < 0) {
+        after = key;
+        continue;
+      }
+      const folder = key.slice(0, slash + 1);
+      out.push(folder);
+      // '0' follows '/': every key inside the folder sorts before this, the next folder after it.
+      after = `${folder.slice(0, -1)}0`;
+    }
+  }
+
+  private async listFoldersDelimited(bucket: string, prefix: string): Promise<string[]> {
     const out: string[] = [];
     let token: string | undefined;
     do {
@@ -38,6 +66,7 @@ export class S3ObjectStore implements ObjectStore {
           new this.s3.ListObjectsV2Command({
             Bucket: bucket,
             Prefix: prefix,
+            MaxKeys: this.pageSize,
             ContinuationToken: token,
             StartAfter: token ? undefined : startAfter,
           }),
