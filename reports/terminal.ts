@@ -90,8 +90,12 @@ export class ProgressBar {
       const filled = Math.round((Math.min(p.done ?? 0, p.total) / p.total) * cells);
       bar = `[${'#'.repeat(filled)}${'-'.repeat(cells - filled)}] ${p.done ?? 0}/${p.total} `;
     }
-    const line = `${bar}${p.events} events, ${p.findings} findings  ${t(p.path)}`;
-    this.stream.write(`\r\u001b[2K${[...line].slice(0, width - 1).join('')}`);
+    const head = `${bar}${p.events} events, ${p.findings} findings  `;
+    // Keep the end of the path: the file name says more than the directories above it.
+    const path = [...t(p.path)];
+    const room = width - 1 - head.length;
+    const tail = path.length <= room ? path.join('') : room > 1 ? `…${path.slice(path.length - room + 1).join('')}` : '';
+    this.stream.write(`\r\u001b[2K${[...`${head}${tail}`].slice(0, width - 1).join('')}`);
     this.drawn = true;
   }
 

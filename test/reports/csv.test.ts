@@ -1,0 +1,67 @@
+import { computeCoverage } from '../../src/findings/coverage';
+import { CSV_COLUMNS, renderCsv } from '../../reports/csv';
+import { CATALOGUES, RULES, stratusDocument } from './support';
+import type { ControlCatalogue } from '../../src/model/control';
+
+/** RFC 4180 reader, enough to check what a spreadsheet would see. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+describe('report.csv', () => {
+  test('one row per control result with status and basis', () => {
+    const doc = stratusDocument();
+    const cov = computeCoverage(doc, RULES, CATALOGUES);
+    const rows = parseCsv(renderCsv(cov));
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows.length - 1).toBe(cov.reduce((n, c) => n + c.controls.length, 0));
+    for (const r of rows) expect(r).toHaveLength(CSV_COLUMNS.length);
+    const row = rows.find((r) => r[0] === 'cis-aws' && r[1] === '3.0.0' && r[2] === '4.5')!;
+    const get = (name: (typeof CSV_COLUMNS)[number]) => row[CSV_COLUMNS.indexOf(name)];
+    expect(get('status')).toBe('fail');
+    expect(get('title')).toBe('Ensure CloudTrail configuration changes are monitored');
+    expect(Number(get('failing'))).toBe(doc.findings.filter((f) => f.controls.includes('cis-aws@3.0.0:4.5')).length);
+    expect(get('rules')).toBe('test-cloudtrail-tampering');
+  });
+
+  test('text that a spreadsheet would run as a formula is defused', () => {
+    const evil: ControlCatalogue = {
+      framework: 'evil',
+      version: '1',
+      title: 't',
+      source: 's',
+      controls: [{ id: '1', title: '=HYPERLINK("https://evil.example","x")', section: '+cmd|" /C calc"!A0', level: '-1+1', assessment: 'automated', notes: '' }],
+    };
+    const rows = parseCsv(renderCsv(computeCoverage(stratusDocument({ files: [] }), [], [evil])));
+    const row = rows[1];
+    expect(row[CSV_COLUMNS.indexOf('title')]).toBe(`'=HYPERLINK("https://evil.example","x")`);
+    expect(row[CSV_COLUMNS.indexOf('section')]).toBe(`'+cmd|" /C calc"!A0`);
+    expect(row[CSV_COLUMNS.indexOf('level')]).toBe(`'-1+1`);
+    for (const cell of row) expect(cell).not.toMatch(/^[=+\-@]/);
+  });
+});

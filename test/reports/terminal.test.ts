@@ -1,0 +1,73 @@
+import { computeCoverage } from '../../src/findings/coverage';
+import { applyBaseline } from '../../src/findings/baseline';
+import { ProgressBar, renderTerminalSummary } from '../../reports/terminal';
+import { CATALOGUES, HOSTILE, RULES, hostileMutation, stratusDocument } from './support';
+
+const ctx = { rules: RULES, catalogues: CATALOGUES };
+// eslint-disable-next-line no-control-regex
+const DANGEROUS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+describe('terminal summary', () => {
+  test('compact summary: inputs, findings by severity, top rules, coverage, verdict', () => {
+    const doc = stratusDocument();
+    const out = renderTerminalSummary(doc, { ...ctx, failOn: 'high' }, computeCoverage(doc, RULES, CATALOGUES), ['out/report.md']);
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^inputs: 7 \(7 processed, 0 skipped, 0 error\)  events: \d+  rules: 6$/);
+    expect(out).toMatch(/findings: \d+ failing \(high 3, medium 1, low \d+, info \d+\)/);
+    expect(out).toContain('controls cis-aws@3.0.0: 3 fail, 1 pass, 0 manual, 2 not covered');
+    expect(lines.at(-2)).toBe('verdict: FAIL: 3 failing finding(s) at or above high');
+    expect(lines.at(-1)).toBe('wrote out/report.md');
+    expect(out).not.toContain('\u001b');
+  });
+
+  test('baseline counts appear, and colour only when asked for', () => {
+    const doc = applyBaseline(stratusDocument(), stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'] }));
+    const out = renderTerminalSummary(doc, ctx, [], [], { color: true });
+    expect(out).toMatch(/baseline: \d+ new, \d+ unchanged, 0 fixed/);
+    expect(out).toContain('\u001b[31m');
+  });
+
+  test('hostile input paths and rule names cannot send escape sequences', () => {
+    const doc = stratusDocument({ mutate: hostileMutation });
+    doc.inputs.push({ path: `evil${HOSTILE.terminal}.json`, kind: 'unknown', status: 'error', records: 0, sha256: null, reason: HOSTILE.terminal });
+    doc.findings[0] = { ...doc.findings[0], ruleId: `rule${HOSTILE.terminal}` };
+    const out = renderTerminalSummary(doc, ctx, []);
+    expect(out.replace(/\n/g, '')).not.toMatch(DANGEROUS);
+    expect(out).toContain('\\u001b]8;;https://evil.example');
+  });
+});
+
+describe('progress bar', () => {
+  function stream(isTTY: boolean, columns = 60) {
+    const writes: string[] = [];
+    return { s: { isTTY, columns, write: (x: string) => writes.push(x) }, writes };
+  }
+
+  test('draws nothing when stdout is not a TTY', () => {
+    const { s, writes } = stream(false);
+    const bar = new ProgressBar(s, 0);
+    bar.update({ events: 10, findings: 1, path: 'a.json' });
+    bar.done();
+    expect(writes).toEqual([]);
+  });
+
+  test('on a TTY: one redrawn line, cut to the width, sanitised, cleared at the end', () => {
+    const { s, writes } = stream(true, 60);
+    let t = 0;
+    const bar = new ProgressBar(s, 100, () => t);
+    bar.update({ events: 1000, findings: 3, path: `x/${'y'.repeat(100)}${HOSTILE.terminal}`, done: 5, total: 10 });
+    t = 50;
+    bar.update({ events: 2000, findings: 4, path: 'skipped.json' }); // within the interval: not drawn
+    t = 200;
+    bar.update({ events: 3000, findings: 5, path: `\u001b[2Jwipe`, done: 10, total: 10 });
+    bar.done();
+    expect(writes).toHaveLength(3);
+    expect(writes[0].startsWith('\r\u001b[2K[##########----------] 5/10 1000 events, 3 findings')).toBe(true);
+    expect([...writes[0].replace('\r\u001b[2K', '')].length).toBeLessThanOrEqual(59);
+    expect(writes[1]).toMatch(/….*wipe$/);
+    expect(writes[0].replace('\r\u001b[2K', '')).not.toMatch(DANGEROUS);
+    expect(writes[0]).toMatch(/…u0000$/);
+    expect(writes[1].replace('\r\u001b[2K', '')).not.toMatch(DANGEROUS);
+    expect(writes[2]).toBe('\r\u001b[2K');
+  });
+});
