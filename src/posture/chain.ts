@@ -114,6 +114,26 @@ function gapFor(fb: FactBuilder, ctx: Context, region: string | null, type: stri
   return g ? `${g.action} failed in ${g.region ?? 'every region'}: ${g.reason}` : undefined;
 }
 
+/**
+ * A filter shares something with the control's pattern when, for some clause it misses, the
+ * closest clause of the filter is not wholly foreign; otherwise it is another control's filter and
+ * naming it as "the filter that misses a clause" would mislead.
+ */
+function related(c: PatternComparison): boolean {
+  return c.missing.some((m) => m.closest !== undefined && (m.unmet ?? []).length < m.closest.split(' && ').length);
+}
+
+function filtersElsewhere(fb: FactBuilder, ctx: Context, expected: string, groupName: string): string[] {
+  return fb
+    .inContext(ctx.key, RT.MetricFilter)
+    .filter((f) => f.properties.logGroupName !== groupName)
+    .filter((f) => {
+      const c = compare(f.properties.pattern, expected).comparison;
+      return c !== undefined && (c.relation === 'equivalent' || c.relation === 'broader');
+    })
+    .map((f) => `${label(f)} on log group ${String(f.properties.logGroupName)}`);
+}
+
 /** Try every path from one trail; return each attempt. */
 function fromTrail(fb: FactBuilder, ctx: Context, t: Resource, rule: Rule, settings: ChainSettings): Attempt[] {
   const expected = rule.cloudwatch!.filterPattern;
@@ -132,17 +152,12 @@ function fromTrail(fb: FactBuilder, ctx: Context, t: Resource, rule: Rule, setti
   const filterGap = gapFor(fb, ctx, lg.region, RT.MetricFilter);
   if (filters.length === 0) {
     if (filterGap) return [{ stage: 'metric-filter', outcome: 'error', message: `metric filters of log group ${lg.name} could not be read: ${filterGap}`, evidence: ev }];
-    const elsewhere = fb
-      .inContext(ctx.key, RT.MetricFilter)
-      .filter((f) => {
-        const c = compare(f.properties.pattern, expected).comparison;
-        return c && (c.relation === 'equivalent' || c.relation === 'broader');
-      })
-      .map((f) => `${label(f)} on log group ${String(f.properties.logGroupName)}`);
+    const elsewhere = filtersElsewhere(fb, ctx, expected, lg.name);
     const hint = elsewhere.length > 0 ? `; a matching filter exists on another log group, which this trail does not deliver to: ${elsewhere.join(', ')}` : '';
     return [{ stage: 'metric-filter', outcome: 'broken', message: `no metric filter on log group ${lg.name} (trail ${label(t)})${hint}`, evidence: { ...ev, filtersElsewhere: elsewhere } }];
   }
   const attempts: Attempt[] = [];
+  let unrelated = 0;
   for (const f of filters) {
     const fev: Record<string, unknown> = {
       ...ev,
@@ -153,7 +168,7 @@ function fromTrail(fb: FactBuilder, ctx: Context, t: Resource, rule: Rule, setti
     };
     const cmp = compare(f.properties.pattern, expected);
     if (!cmp.comparison) {
-      attempts.push({ stage: 'metric-filter', outcome: f.properties.pattern === undefined ? 'unknown' : 'broken', message: `metric filter ${label(f)}: ${cmp.error}`, evidence: fev, missingClauses: 1000 });
+      attempts.push({ stage: 'metric-filter', outcome: f.properties.pattern === undefined ? 'unknown' : 'broken', message: `metric filter ${label(f)}: ${cmp.error}`, evidence: fev, missingClauses: 50 });
       continue;
     }
     const c = cmp.comparison;
@@ -161,6 +176,10 @@ function fromTrail(fb: FactBuilder, ctx: Context, t: Resource, rule: Rule, setti
     fev.normalizedPattern = c.actual.normal;
     const accepted = c.relation === 'equivalent' || (c.relation === 'broader' && settings.acceptBroader !== false);
     if (!accepted) {
+      if (c.relation !== 'broader' && !related(c)) {
+        unrelated++;
+        continue;
+      }
       fev.missingClauses = c.missing;
       fev.extraClauses = c.extra;
       const what = c.relation === 'broader' ? 'matches more than the control pattern and broader filters are not accepted' : `misses ${missingText(c)}`;
@@ -170,6 +189,16 @@ function fromTrail(fb: FactBuilder, ctx: Context, t: Resource, rule: Rule, setti
     if (c.relation === 'broader') fev.extraClauses = c.extra;
     const patternNote = c.relation === 'broader' ? `broader than the control pattern (also counts ${c.extra.map((x) => x.clause).join('; ')})` : 'equivalent to the control pattern';
     attempts.push(...fromFilter(fb, ctx, f, lg.region, fev, patternNote));
+  }
+  if (attempts.length === 0) {
+    const elsewhere = filtersElsewhere(fb, ctx, expected, lg.name);
+    const hint = elsewhere.length > 0 ? `; a matching filter exists on another log group, which this trail does not deliver to: ${elsewhere.join(', ')}` : '';
+    attempts.push({
+      stage: 'metric-filter',
+      outcome: 'broken',
+      message: `no metric filter on log group ${lg.name} matches the control pattern (${unrelated} filter${unrelated === 1 ? '' : 's'} there count other events)${hint}`,
+      evidence: { ...ev, filtersElsewhere: elsewhere },
+    });
   }
   return attempts;
 }

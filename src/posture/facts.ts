@@ -114,7 +114,9 @@ export class FactBuilder {
     const gaps = this.gapsFor(ctx.key, region);
     const listed = (type: string, name: string, knownWhenAbsent: boolean, regional: boolean): Record<string, unknown>[] | undefined => {
       const gap = gaps.find((g) => g.resourceType === type);
-      const items = this.inContext(ctx.key, type, regional ? region : null).map((r) => this.resourceFact(r).value);
+      const resources = this.inContext(ctx.key, type, regional ? region : null);
+      for (const r of resources) for (const [p, why] of Object.entries(r.errors ?? {})) errors[`$.${name}.${p}`] = why;
+      const items = resources.map((r) => this.resourceFact(r).value);
       if (gap) {
         errors[`$.${name}`] = gapText(gap);
         return items.length > 0 ? items : undefined;

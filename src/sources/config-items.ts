@@ -261,7 +261,7 @@ export function mapConfigItem(item: ConfigItem): MappedResource | null {
       }, { role: refs(pick(c, 'roleARN', 'roleArn')) }, { name: str(pick(c, 'name')) ?? item.resourceName });
     }
     case RT.SecurityHub:
-      return r(RT.SecurityHub, { enabled: true });
+      return r(RT.SecurityHub, { enabled: bool(pick(c, 'enabled'), true) });
     case RT.Role:
       return r(RT.Role, {}, {}, { name: str(pick(c, 'roleName')) ?? item.resourceName });
     default:

@@ -1,0 +1,28 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from '../../support/paths';
+
+const PREFIX: Record<string, string> = {
+  config: 'config',
+  cloudtrail: 'cloudtrail',
+  logs: 'logs',
+  cloudwatch: 'cloudwatch',
+  sns: 'sns',
+  securityhub: 'securityhub',
+};
+
+export function policyActions(): string[] {
+  const doc = JSON.parse(readFileSync(join(REPO, 'docs', 'iam-policy.json'), 'utf8')) as { Statement: { Effect: string; Action: string[]; Resource: string }[] };
+  return doc.Statement.flatMap((s) => s.Action);
+}
+
+export function commandsInCode(): string[] {
+  const dir = join(REPO, 'src', 'sources');
+  const out = new Set<string>();
+  for (const f of readdirSync(dir).filter((n) => n.startsWith('live-') && n.endsWith('.ts'))) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const m of text.matchAll(/new m\.([a-z]+)\.([A-Za-z]+)Command\(/g)) out.add(`${PREFIX[m[1]] ?? `?${m[1]}`}:${m[2]}`);
+  }
+  return [...out].sort();
+}
+
