@@ -84,14 +84,14 @@ describe('report.html in headless Chromium', () => {
     expect(shas).toEqual(doc.inputs.map((i) => i.sha256));
     expect(await page.textContent('#provenance + table')).toContain(doc.rulePack.sha256);
     // the chart drew bars with real size
-    const bars = await page.$$eval('figure svg rect.bar', (rs) => rs.map((r) => (r as SVGGraphicsElement).getBBox().width));
+    const bars = await page.$$eval('figure svg rect.bar', (rs) => rs.map((r) => (r as unknown as { getBBox(): { width: number } }).getBBox().width));
     expect(bars.length).toBeGreaterThan(3);
     expect(Math.min(...bars)).toBeGreaterThan(0);
     // hostile strings stayed text
     expect(await page.$$eval('script', (s) => s.length)).toBe(0);
     expect(await page.$$eval('main img', (s) => s.length)).toBe(0);
     expect(await page.$$eval('main b', (bs) => bs.filter((b) => b.textContent === 'bold').length)).toBe(0);
-    const text = await page.evaluate(() => document.body.innerText);
+    const text = await page.innerText('body');
     expect(text).toContain('<script>console.error("xss-html")</script>');
     expect(text).toContain('\\u001b]8;;https://evil.example');
 
