@@ -7,7 +7,7 @@ import type { AlarmPlan } from './alarm-plan';
 import type { StacksConfig } from './config';
 import { accessLogBucketPolicy, trailArn, trailBucketPolicy, trailKeyPolicy, type PolicyContext } from './policies';
 import { alarmTopic, deliveryHealthAlarm, ruleAlarms } from './parts/alarms';
-import { hardenedBucket } from './parts/bucket';
+import { hardenBucket, newBucket } from './parts/bucket';
 import { CONFIG_PREFIX, configRecording, securityHub } from './parts/config-recording';
 import type { BuildContext } from './parts/context';
 import { auditDashboard } from './parts/dashboard';
@@ -54,10 +54,10 @@ export class AuditStack extends TerraformStack {
 
     const auditTrailArn = trailArn(policy, config.trail.name);
     const opsTrailArn = config.opsTrail.enabled ? trailArn(policy, config.opsTrail.name) : undefined;
-    const suffix = `${account}-${config.region}`;
-    const auditBucketName = config.storage.bucketName ?? `${config.namePrefix}-audit-${suffix}`;
-    const accessLogBucketName = config.storage.accessLogBucketName ?? `${config.namePrefix}-access-logs-${suffix}`;
-    const opsBucketName = `${config.namePrefix}-operations-${suffix}`;
+    const literal = (what: string) => (config.account ? `${config.namePrefix}-${what}-${config.account}-${config.region}` : undefined);
+    const auditBucket = newBucket(ctx, 'audit_bucket', { name: config.storage.bucketName ?? literal('audit'), prefix: `${config.namePrefix}-audit-` });
+    const logBucket = newBucket(ctx, 'access_log_bucket', { name: config.storage.accessLogBucketName ?? literal('access-logs'), prefix: `${config.namePrefix}-access-logs-` });
+    const opsBucket = opsTrailArn ? newBucket(ctx, 'operations_bucket', { name: literal('operations'), prefix: `${config.namePrefix}-operations-` }) : undefined;
 
     const trailKey = customerKey(
       ctx,
@@ -70,30 +70,24 @@ export class AuditStack extends TerraformStack {
       expireAfterDays: config.storage.expireAfterDays,
       noncurrentExpireAfterDays: config.storage.noncurrentExpireAfterDays,
     };
-    const accessLogs = hardenedBucket(ctx, {
-      id: 'access_log_bucket',
-      name: accessLogBucketName,
-      policy: accessLogBucketPolicy(policy, accessLogBucketName, ACCESS_LOG_PREFIX, opsTrailArn ? [auditBucketName, opsBucketName] : [auditBucketName]),
+    hardenBucket(ctx, logBucket, {
+      policy: accessLogBucketPolicy(policy, logBucket.arn, ACCESS_LOG_PREFIX, opsBucket ? [auditBucket.arn, opsBucket.arn] : [auditBucket.arn]),
       lifecycle: { expireAfterDays: config.storage.accessLogExpireAfterDays, noncurrentExpireAfterDays: 30 },
     });
-    const audit = hardenedBucket(ctx, {
-      id: 'audit_bucket',
-      name: auditBucketName,
+    const audit = hardenBucket(ctx, auditBucket, {
       kmsKeyArn: trailKey.arn,
-      policy: trailBucketPolicy(policy, auditBucketName, auditTrailArn, config.config.enabled ? CONFIG_PREFIX : undefined),
+      policy: trailBucketPolicy(policy, auditBucket.arn, auditTrailArn, config.config.enabled ? CONFIG_PREFIX : undefined),
       lifecycle,
-      accessLogs: { bucket: accessLogs.bucket, prefix: `${ACCESS_LOG_PREFIX}${auditBucketName}/` },
+      accessLogs: { bucket: logBucket, prefix: `${ACCESS_LOG_PREFIX}audit/` },
     });
 
     const { trail, logGroup } = auditTrail(ctx, { bucketName: audit.bucket.id, key: trailKey, dependsOn: [audit.policy] });
-    if (config.opsTrail.enabled && opsTrailArn) {
-      const ops = hardenedBucket(ctx, {
-        id: 'operations_bucket',
-        name: opsBucketName,
+    if (opsBucket && opsTrailArn) {
+      const ops = hardenBucket(ctx, opsBucket, {
         kmsKeyArn: trailKey.arn,
-        policy: trailBucketPolicy(policy, opsBucketName, opsTrailArn),
+        policy: trailBucketPolicy(policy, opsBucket.arn, opsTrailArn),
         lifecycle: { ...lifecycle, expireAfterDays: Math.max(config.opsTrail.expireAfterDays, lifecycle.glacierAfterDays + 1) },
-        accessLogs: { bucket: accessLogs.bucket, prefix: `${ACCESS_LOG_PREFIX}${opsBucketName}/` },
+        accessLogs: { bucket: logBucket, prefix: `${ACCESS_LOG_PREFIX}operations/` },
       });
       operationsTrail(ctx, { bucketName: ops.bucket.id, key: trailKey, dependsOn: [ops.policy] });
     }
@@ -105,7 +99,7 @@ export class AuditStack extends TerraformStack {
     if (config.eventBridge.enabled) eventBridgeRules(ctx, plans, topic);
 
     let recording: ITerraformDependable[] = [];
-    if (config.config.enabled) recording = configRecording(ctx, { bucketName: audit.bucket.id, key: trailKey, dependsOn: [audit.policy] });
+    if (config.config.enabled) recording = configRecording(ctx, { bucket: audit.bucket, key: trailKey, dependsOn: [audit.policy] });
     if (config.securityHub.enabled) securityHub(ctx, recording);
     if (config.dashboard.enabled) auditDashboard(ctx, { alarms, logGroup, deliveryAlarm });
 

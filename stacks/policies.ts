@@ -114,8 +114,7 @@ export function topicKeyPolicy(c: PolicyContext, eventBridge: boolean): PolicyDo
 }
 
 /** CloudTrail writes only for the named trail; `prefixes` are the AWSLogs/<id> folders it may use. */
-function cloudTrailDelivery(c: PolicyContext, bucket: string, trail: string): Statement[] {
-  const arn = bucketArn(c, bucket);
+function cloudTrailDelivery(c: PolicyContext, arn: string, trail: string): Statement[] {
   const folders = [`${arn}/AWSLogs/${c.account}/*`];
   if (c.organizationId) folders.push(`${arn}/AWSLogs/${c.organizationId}/*`);
   return [
@@ -139,8 +138,7 @@ function cloudTrailDelivery(c: PolicyContext, bucket: string, trail: string): St
 }
 
 /** AWS Config snapshots and history land under config/ in the audit bucket. */
-function configDelivery(c: PolicyContext, bucket: string, prefix: string): Statement[] {
-  const arn = bucketArn(c, bucket);
+function configDelivery(c: PolicyContext, arn: string, prefix: string): Statement[] {
   const account = { 'aws:SourceAccount': c.account };
   return [
     { Sid: 'ConfigChecksBucketAcl', Effect: 'Allow', Principal: { Service: 'config.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: arn, Condition: { StringEquals: account } },
@@ -156,25 +154,24 @@ function configDelivery(c: PolicyContext, bucket: string, prefix: string): State
   ];
 }
 
-export function trailBucketPolicy(c: PolicyContext, bucket: string, trail: string, configPrefix?: string): PolicyDocument {
-  const arn = bucketArn(c, bucket);
+/** `arn` is the bucket's ARN (a literal or a reference to the bucket's `arn` attribute). */
+export function trailBucketPolicy(c: PolicyContext, arn: string, trail: string, configPrefix?: string): PolicyDocument {
   return doc(
     denyInsecureTransport([arn, `${arn}/*`]),
-    ...cloudTrailDelivery(c, bucket, trail),
-    ...(configPrefix ? configDelivery(c, bucket, configPrefix) : []),
+    ...cloudTrailDelivery(c, arn, trail),
+    ...(configPrefix ? configDelivery(c, arn, configPrefix) : []),
   );
 }
 
 /** Server access logs arrive from S3's logging service, only from our own buckets. */
-export function accessLogBucketPolicy(c: PolicyContext, bucket: string, prefix: string, sourceBuckets: string[]): PolicyDocument {
-  const arn = bucketArn(c, bucket);
+export function accessLogBucketPolicy(c: PolicyContext, arn: string, prefix: string, sourceBucketArns: string[]): PolicyDocument {
   return doc(denyInsecureTransport([arn, `${arn}/*`]), {
     Sid: 'S3ServerAccessLogDelivery',
     Effect: 'Allow',
     Principal: { Service: 'logging.s3.amazonaws.com' },
     Action: 's3:PutObject',
     Resource: `${arn}/${prefix}*`,
-    Condition: { ArnLike: { 'aws:SourceArn': sourceBuckets.map((b) => bucketArn(c, b)) }, StringEquals: { 'aws:SourceAccount': c.account } },
+    Condition: { ArnLike: { 'aws:SourceArn': sourceBucketArns }, StringEquals: { 'aws:SourceAccount': c.account } },
   });
 }
 
@@ -204,8 +201,7 @@ export function cloudTrailToLogsPolicy(c: PolicyContext, logGroupName: string): 
 }
 
 /** What the Config recorder's role needs beyond the AWS managed AWS_ConfigRole: write snapshots, encrypt them. */
-export function configDeliveryRolePolicy(c: PolicyContext, bucket: string, prefix: string, keyArn: string): PolicyDocument {
-  const arn = bucketArn(c, bucket);
+export function configDeliveryRolePolicy(c: PolicyContext, arn: string, prefix: string, keyArn: string): PolicyDocument {
   return doc(
     { Sid: 'CheckAuditBucket', Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: arn },
     {

@@ -1,5 +1,5 @@
 import { App } from 'cdktf';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAlarmPlans } from './alarm-plan';
 import { AuditStack } from './audit-stack';
@@ -38,6 +38,8 @@ export function buildApp(app: App, config: StacksConfig): AuditStack {
 /** Synthesize the stacks into `outdir` (cdktf's layout: stacks/<name>/cdk.tf.json). */
 export function synthesize(outdir: string, config?: StacksConfigInput | string): SynthResult {
   const resolved = toConfig(config);
+  // App creates only the last path segment; callers pass paths like out/cdktf.out.
+  mkdirSync(outdir, { recursive: true });
   const app = new App({ outdir, stackTraces: false, context: CONTEXT });
   const stack = buildApp(app, resolved);
   app.synth();

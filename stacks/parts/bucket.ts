@@ -9,10 +9,20 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import type { PolicyDocument } from '../policies';
 import { type BuildContext, json } from './context';
 
-export interface BucketOptions {
-  /** Terraform name stem: `<id>`, `<id>_versioning`, ... */
-  id: string;
-  name: string;
+/**
+ * A bucket named literally when the name is known at synth (configured, or derived from a
+ * configured account), else by prefix so Terraform picks a unique name. Never a name built from a
+ * data-source lookup: scanners (ours included) follow `${aws_s3_bucket.x.id}` to the bucket, and a
+ * half-interpolated name resolves to nothing.
+ */
+export function newBucket(ctx: BuildContext, id: string, naming: { name?: string; prefix: string }): S3Bucket {
+  return new S3Bucket(ctx.stack, id, {
+    ...(naming.name ? { bucket: naming.name } : { bucketPrefix: naming.prefix }),
+    forceDestroy: ctx.config.storage.forceDestroy,
+  });
+}
+
+export interface HardeningOptions {
   /** A KMS key ARN, or undefined for SSE-S3 (S3 server access logs cannot land in an SSE-KMS bucket). */
   kmsKeyArn?: string;
   policy: PolicyDocument;
@@ -28,22 +38,23 @@ export interface HardenedBucket {
 }
 
 /**
- * A bucket that is private (public access block, ACLs disabled), versioned, encrypted, TLS-only,
- * logged and expires by policy: the hardening CIS and the peer scanners check for on a log bucket.
+ * Make a bucket private (public access block, ACLs disabled), versioned, encrypted, TLS-only,
+ * logged and expiring by policy: the hardening CIS and the peer scanners check for on a log
+ * bucket. Terraform names are `<bucket id>_<part>`.
  */
-export function hardenedBucket(ctx: BuildContext, o: BucketOptions): HardenedBucket {
-  const { stack, config } = ctx;
-  const bucket = new S3Bucket(stack, o.id, { bucket: o.name, forceDestroy: config.storage.forceDestroy });
-  const publicAccessBlock = new S3BucketPublicAccessBlock(stack, `${o.id}_public_access_block`, {
+export function hardenBucket(ctx: BuildContext, bucket: S3Bucket, o: HardeningOptions): HardenedBucket {
+  const { stack } = ctx;
+  const id = bucket.node.id;
+  const publicAccessBlock = new S3BucketPublicAccessBlock(stack, `${id}_public_access_block`, {
     bucket: bucket.id,
     blockPublicAcls: true,
     blockPublicPolicy: true,
     ignorePublicAcls: true,
     restrictPublicBuckets: true,
   });
-  new S3BucketOwnershipControls(stack, `${o.id}_ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-  new S3BucketVersioningA(stack, `${o.id}_versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
-  new S3BucketServerSideEncryptionConfigurationA(stack, `${o.id}_encryption`, {
+  new S3BucketOwnershipControls(stack, `${id}_ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+  new S3BucketVersioningA(stack, `${id}_versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+  new S3BucketServerSideEncryptionConfigurationA(stack, `${id}_encryption`, {
     bucket: bucket.id,
     rule: [
       o.kmsKeyArn
@@ -53,7 +64,7 @@ export function hardenedBucket(ctx: BuildContext, o: BucketOptions): HardenedBuc
   });
   // The public access block goes first: with BlockPublicPolicy on, S3 would still accept this
   // policy (it is not public), but ordering them avoids racing the two bucket-level calls.
-  const policy = new S3BucketPolicy(stack, `${o.id}_policy`, { bucket: bucket.id, policy: json(o.policy), dependsOn: [publicAccessBlock] });
+  const policy = new S3BucketPolicy(stack, `${id}_policy`, { bucket: bucket.id, policy: json(o.policy), dependsOn: [publicAccessBlock] });
   const rule: S3BucketLifecycleConfigurationRule = {
     id: 'retention',
     status: 'Enabled',
@@ -63,9 +74,9 @@ export function hardenedBucket(ctx: BuildContext, o: BucketOptions): HardenedBuc
     noncurrentVersionExpiration: [{ noncurrentDays: o.lifecycle.noncurrentExpireAfterDays }],
     abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
   };
-  new S3BucketLifecycleConfiguration(stack, `${o.id}_lifecycle`, { bucket: bucket.id, rule: [rule] });
+  new S3BucketLifecycleConfiguration(stack, `${id}_lifecycle`, { bucket: bucket.id, rule: [rule] });
   if (o.accessLogs) {
-    new S3BucketLoggingA(stack, `${o.id}_logging`, { bucket: bucket.id, targetBucket: o.accessLogs.bucket.id, targetPrefix: o.accessLogs.prefix });
+    new S3BucketLoggingA(stack, `${id}_logging`, { bucket: bucket.id, targetBucket: o.accessLogs.bucket.id, targetPrefix: o.accessLogs.prefix });
   }
   return { bucket, policy, publicAccessBlock };
 }

@@ -5,6 +5,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SecurityhubAccount } from '@cdktf/provider-aws/lib/securityhub-account';
 import { SecurityhubStandardsSubscription } from '@cdktf/provider-aws/lib/securityhub-standards-subscription';
 import type { ITerraformDependable } from 'cdktf';
@@ -27,7 +28,7 @@ function regionArg(ctx: BuildContext, region: string): { region?: string } {
  * AWS Config in every configured region (CIS 3.3): all supported resource types, global types
  * included, a daily snapshot to the audit bucket, recorder on. One role serves every region.
  */
-export function configRecording(ctx: BuildContext, o: { bucketName: string; key: KmsKey; dependsOn: ITerraformDependable[] }): ConfigConfigurationRecorderStatus[] {
+export function configRecording(ctx: BuildContext, o: { bucket: S3Bucket; key: KmsKey; dependsOn: ITerraformDependable[] }): ConfigConfigurationRecorderStatus[] {
   const { stack, config, policy } = ctx;
   const role = new IamRole(stack, 'config_role', {
     name: `${config.namePrefix}-config-recorder`,
@@ -41,7 +42,7 @@ export function configRecording(ctx: BuildContext, o: { bucketName: string; key:
   const delivery = new IamRolePolicy(stack, 'config_role_delivery_policy', {
     name: 'deliver-to-audit-bucket',
     role: role.id,
-    policy: json(configDeliveryRolePolicy(policy, o.bucketName, CONFIG_PREFIX, o.key.arn)),
+    policy: json(configDeliveryRolePolicy(policy, o.bucket.arn, CONFIG_PREFIX, o.key.arn)),
   });
   return config.regions.map((region) => {
     const sfx = regionSuffix(ctx, region);
@@ -57,7 +58,7 @@ export function configRecording(ctx: BuildContext, o: { bucketName: string; key:
     const channel = new ConfigDeliveryChannel(stack, `config_delivery_channel${sfx}`, {
       ...regionArg(ctx, region),
       name: `${config.namePrefix}-delivery`,
-      s3BucketName: o.bucketName,
+      s3BucketName: o.bucket.id,
       s3KeyPrefix: CONFIG_PREFIX,
       s3KmsKeyArn: o.key.arn,
       snapshotDeliveryProperties: { deliveryFrequency: config.config.snapshotFrequency },

@@ -1,4 +1,4 @@
-import { FIXTURE_RULES, asList, ref, statement, synth, type Synthesized } from './support';
+import { FIXTURE_RULES, asList, danglingReferences, ref, statement, synth, type Synthesized } from './support';
 
 /** Every optional part switched on (or narrowed), then every optional part switched off. */
 describe('options on', () => {
@@ -42,6 +42,13 @@ describe('options on', () => {
     expect(s.tf.data?.aws_caller_identity).toBeUndefined();
     expect(s.tf.provider.aws[0]).toEqual({ region: 'eu-west-1', allowed_account_ids: ['111122223333'], default_tags: [{ tags: { ManagedBy: 'trailproof', Team: 'security' } }] });
     expect(s.resource('aws_s3_bucket', 'audit_bucket').bucket).toBe('acme-audit-111122223333-eu-west-1');
+    expect(s.resource('aws_s3_bucket', 'operations_bucket').bucket).toBe('acme-operations-111122223333-eu-west-1');
+    expect(s.resource('aws_s3_bucket', 'audit_bucket').bucket_prefix).toBeUndefined();
+  });
+
+  test('every reference and dependency names a declared resource', () => {
+    expect(danglingReferences(s.tf)).toEqual([]);
+    expect(s.result.warnings).toEqual([]);
   });
 
   test('remote state in S3, encrypted, with S3-native locking', () => {
@@ -53,10 +60,8 @@ describe('options on', () => {
     expect(t.is_organization_trail).toBe(true);
     expect(t.insight_selector).toEqual([{ insight_type: 'ApiCallRateInsight' }, { insight_type: 'ApiErrorRateInsight' }]);
     const write = statement(s.policy('aws_s3_bucket_policy', 'audit_bucket_policy'), 'CloudTrailWritesLogFiles');
-    expect(write.Resource).toEqual([
-      'arn:aws:s3:::acme-audit-111122223333-eu-west-1/AWSLogs/111122223333/*',
-      'arn:aws:s3:::acme-audit-111122223333-eu-west-1/AWSLogs/o-abc123def456/*',
-    ]);
+    const arn = ref('aws_s3_bucket', 'audit_bucket', 'arn');
+    expect(write.Resource).toEqual([`${arn}/AWSLogs/111122223333/*`, `${arn}/AWSLogs/o-abc123def456/*`]);
     const streams = s.policy('aws_iam_role_policy', 'trail_logs_role_policy')[0].Resource;
     expect(streams).toContain('arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/acme-org-trail:log-stream:o-abc123def456_*');
   });
@@ -185,7 +190,18 @@ describe('options off', () => {
     expect(s.policy('aws_s3_bucket_policy', 'audit_bucket_policy').map((x) => x.Sid)).not.toContain('ConfigWritesSnapshots');
   });
 
+  test('every reference and dependency names a declared resource', () => {
+    expect(danglingReferences(s.tf)).toEqual([]);
+  });
+
   test('a topic without subscribers is called out at synth', () => {
     expect(s.result.warnings).toEqual([expect.stringContaining('no notifications configured')]);
   });
+});
+
+test('the reference check itself sees a dangling reference', () => {
+  expect(danglingReferences({ resource: { aws_sns_topic: { t: { kms_master_key_id: '${aws_kms_key.gone.arn}', depends_on: ['aws_iam_role.gone'] } } } })).toEqual([
+    'aws_kms_key.gone.arn',
+    'depends_on aws_iam_role.gone',
+  ]);
 });

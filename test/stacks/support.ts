@@ -64,3 +64,33 @@ export const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
 
 /** `${aws_type.name.attr}` for a reference to another resource. */
 export const ref = (type: string, name: string, attr: string) => '${' + `${type}.${name}.${attr}` + '}';
+
+/**
+ * Every `${type.name...}` / `${data.type.name...}` reference and every depends_on entry names a
+ * block declared in the document: what `terraform validate` would catch first, checked without
+ * Terraform or a provider download.
+ */
+export function danglingReferences(tf: Json): string[] {
+  const declared = new Set<string>();
+  for (const [type, byName] of Object.entries((tf.resource ?? {}) as Record<string, Json>)) for (const n of Object.keys(byName)) declared.add(`${type}.${n}`);
+  for (const [type, byName] of Object.entries((tf.data ?? {}) as Record<string, Json>)) for (const n of Object.keys(byName)) declared.add(`data.${type}.${n}`);
+  const missing: string[] = [];
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      for (const m of v.matchAll(/\$\{([^}]*)\}/g)) {
+        const parts = m[1].split('.');
+        const addr = parts[0] === 'data' ? parts.slice(0, 3).join('.') : parts.slice(0, 2).join('.');
+        if (!declared.has(addr)) missing.push(m[1]);
+      }
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k !== '//') visit(x);
+  };
+  for (const byName of Object.values((tf.resource ?? {}) as Record<string, Json>)) {
+    for (const r of Object.values(byName)) {
+      visit(r);
+      for (const d of (r.depends_on ?? []) as string[]) if (!declared.has(d)) missing.push(`depends_on ${d}`);
+    }
+  }
+  visit(tf.output ?? {});
+  return missing;
+}

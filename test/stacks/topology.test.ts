@@ -1,6 +1,6 @@
 import type { CloudWatchSpec, Rule } from '../../src/model/rule';
 import { loadRulePack } from '../../src/rules/load';
-import { asList, ref, statement, synth, type Json, type Statement, type Synthesized } from './support';
+import { asList, danglingReferences, ref, statement, synth, type Json, type Statement, type Synthesized } from './support';
 
 /**
  * The default topology, synthesized once with the bundled rule pack: every property issue 3 asks
@@ -19,7 +19,7 @@ afterAll(() => s?.cleanup());
 
 const TRAIL_ARN = 'arn:aws:cloudtrail:us-east-1:${data.aws_caller_identity.current.account_id}:trail/trailproof-audit';
 const ACCOUNT = '${data.aws_caller_identity.current.account_id}';
-const AUDIT_BUCKET_ARN = `arn:aws:s3:::trailproof-audit-${ACCOUNT}-us-east-1`;
+const AUDIT_BUCKET_ARN = ref('aws_s3_bucket', 'audit_bucket', 'arn');
 
 function allowsToAnyone(statements: Statement[]): Statement[] {
   return statements.filter((x) => x.Effect === 'Allow' && (x.Principal === '*' || asList((x.Principal as { AWS?: unknown })?.AWS).includes('*')));
@@ -93,6 +93,12 @@ describe('audit bucket', () => {
     expect(s.resource('aws_s3_bucket', 'audit_bucket').force_destroy).toBe(false);
   });
 
+  test('without a configured account, buckets are named by prefix, never from a data-source lookup', () => {
+    expect(s.resource('aws_s3_bucket', 'audit_bucket')).toMatchObject({ bucket_prefix: 'trailproof-audit-' });
+    expect(s.resource('aws_s3_bucket', 'access_log_bucket')).toMatchObject({ bucket_prefix: 'trailproof-access-logs-' });
+    for (const b of Object.values(s.resources('aws_s3_bucket'))) expect(b.bucket).toBeUndefined();
+  });
+
   test('policy denies non-TLS access and accepts CloudTrail delivery only for this trail', () => {
     const policy = s.policy('aws_s3_bucket_policy', 'audit_bucket_policy');
     const tls = statement(policy, 'DenyInsecureTransport');
@@ -120,18 +126,17 @@ describe('audit bucket', () => {
     const logging = s.resource('aws_s3_bucket_logging', 'audit_bucket_logging');
     expect(logging.bucket).toBe(ref('aws_s3_bucket', 'audit_bucket', 'id'));
     expect(logging.target_bucket).toBe(ref('aws_s3_bucket', 'access_log_bucket', 'id'));
-    expect(logging.target_prefix).toBe(`s3-access/trailproof-audit-${ACCOUNT}-us-east-1/`);
-    const logBucket = s.resource('aws_s3_bucket', 'access_log_bucket');
-    expect(logBucket.bucket).not.toBe(s.resource('aws_s3_bucket', 'audit_bucket').bucket);
+    expect(logging.target_prefix).toBe('s3-access/audit/');
     const pab = s.resource('aws_s3_bucket_public_access_block', 'access_log_bucket_public_access_block');
     for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) expect(pab[k]).toBe(true);
     expect(s.resource('aws_s3_bucket_versioning', 'access_log_bucket_versioning').versioning_configuration.status).toBe('Enabled');
     // S3 delivers server access logs only to SSE-S3 buckets.
     expect(s.resource('aws_s3_bucket_server_side_encryption_configuration', 'access_log_bucket_encryption').rule[0].apply_server_side_encryption_by_default).toEqual({ sse_algorithm: 'AES256' });
     const policy = s.policy('aws_s3_bucket_policy', 'access_log_bucket_policy');
-    expect(statement(policy, 'DenyInsecureTransport').Effect).toBe('Deny');
+    expect(statement(policy, 'DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Principal: '*', Resource: [ref('aws_s3_bucket', 'access_log_bucket', 'arn'), `${ref('aws_s3_bucket', 'access_log_bucket', 'arn')}/*`] });
     const delivery = statement(policy, 'S3ServerAccessLogDelivery');
     expect(delivery.Principal).toEqual({ Service: 'logging.s3.amazonaws.com' });
+    expect(delivery.Resource).toBe(`${ref('aws_s3_bucket', 'access_log_bucket', 'arn')}/s3-access/*`);
     expect(delivery.Condition?.ArnLike['aws:SourceArn']).toEqual([AUDIT_BUCKET_ARN]);
     expect(delivery.Condition?.StringEquals['aws:SourceAccount']).toBe(ACCOUNT);
     // The log bucket does not log into itself (that would loop).
@@ -341,6 +346,10 @@ describe('stack plumbing', () => {
     expect(Object.keys(s.tf.output).sort()).toEqual(['alarm_topic_arn', 'audit_bucket', 'log_group', 'trail_arn']);
     expect(s.result.warnings).toEqual([]);
     expect(s.result.alarms).toBe(eventRules.length);
+  });
+
+  test('every reference and dependency names a declared resource', () => {
+    expect(danglingReferences(s.tf)).toEqual([]);
   });
 
   test('every key has rotation on; no policy in the stack allows anyone outside the account', () => {

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Finding } from '../../src/model/finding';
+import { scanPosture } from '../../src/posture/scan-posture';
+import { loadRulePack } from '../../src/rules/load';
+import { synthesize } from '../../stacks/synth';
+
+/**
+ * The stacks gate themselves: the app synthesized with the default configuration
+ * (trailproof.config.json) and scanned as Terraform JSON by the posture engine passes every CIS
+ * logging and monitoring control it can judge from IaC.
+ */
+let dir: string;
+let findings: Finding[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'trailproof-gate-'));
+  const out = join(dir, 'cdktf.out');
+  synthesize(out);
+  const pack = loadRulePack();
+  expect(pack.errors).toEqual([]);
+  const result = await scanPosture({ terraform: [out], rules: pack.rules });
+  expect(result.inputs.map((i) => i.status)).toEqual(['processed']);
+  findings = result.findings;
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** CIS v3.0.0 ids: Logging is section 3, Monitoring section 4 (v6/v7 shift both by one). */
+const isLoggingOrMonitoring = (control: string) => /^cis-aws@(1\.4\.0|1\.5\.0|2\.0\.0|3\.0\.0|4\.0\.0|5\.0\.0):[34]\.|^cis-aws@(6\.0\.0|7\.0\.0):[45]\./.test(control);
+
+test('no CIS logging or monitoring control fails (or errors) on the default stacks', () => {
+  const bad = findings
+    .filter((f) => (f.status === 'fail' || f.status === 'error') && f.controls.some(isLoggingOrMonitoring))
+    .map((f) => `${f.status} ${f.ruleId} ${JSON.stringify(f.subject)}`);
+  expect(bad).toEqual([]);
+});
+
+test('every CIS v3.0.0 logging and monitoring control the stacks implement has a passing result', () => {
+  const passed = new Set(findings.filter((f) => f.status === 'pass').flatMap((f) => f.controls));
+  // 3.7 (VPC flow logs) is about VPCs, which these stacks do not create.
+  const expected = ['3.1', '3.2', '3.3', '3.4', '3.5', '3.6', '3.8', '3.9', ...Array.from({ length: 16 }, (_, i) => `4.${i + 1}`)];
+  expect(expected.filter((id) => !passed.has(`cis-aws@3.0.0:${id}`))).toEqual([]);
+});
+
+test('nothing else in the stacks fails either (hygiene rules beyond CIS)', () => {
+  expect(findings.filter((f) => f.status === 'fail' || f.status === 'error').map((f) => f.ruleId)).toEqual([]);
+});
+
+test('the gate can fail: without a subscriber the monitoring chain breaks and says so', async () => {
+  const out = join(dir, 'no-subscriber');
+  synthesize(out, { notifications: [] });
+  const { findings: broken } = await scanPosture({ terraform: [out], rules: loadRulePack().rules });
+  const failing = broken.filter((f) => f.status === 'fail').flatMap((f) => f.controls);
+  expect(failing).toEqual(expect.arrayContaining(['cis-aws@3.0.0:4.1', 'cis-aws@3.0.0:4.3', 'cis-aws@3.0.0:4.15']));
+});
