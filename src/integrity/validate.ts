@@ -82,6 +82,7 @@ export async function validateLogs(o: ValidateOptions): Promise<ValidationResult
   }
 
   const logs = new Map<string, LogTask>();
+  const claimedByInvalid = new Set<string>();
   const onValid = (d: ValidDigest): void => {
     for (const f of d.content.logFiles) {
       const id = `${f.s3Bucket}/${f.s3Object}`;
@@ -124,6 +125,8 @@ export async function validateLogs(o: ValidateOptions): Promise<ValidationResult
             );
             progress.digests++;
             tick();
+            // Files a digest lists that failed to verify are claimed but unproven: never "pending".
+            if (res.state === 'invalid' && res.content) for (const f of res.content.logFiles) claimedByInvalid.add(`${f.s3Bucket}/${f.s3Object}`);
             return res;
           },
           onValid,
@@ -172,7 +175,13 @@ export async function validateLogs(o: ValidateOptions): Promise<ValidationResult
     for (const { a, region } of logScopes) {
       const id = `${a.prefix}|${a.orgId}|${a.account}|${region}`;
       const found: LogOutcome[] = [];
-      for await (const u of findUncoveredLogs(o.store, o.bucket, a, region, o.start, o.end, isCovered, latest.get(id))) found.push(u);
+      for await (const u of findUncoveredLogs(o.store, o.bucket, a, region, o.start, o.end, isCovered, latest.get(id))) {
+        if (u.status === 'pending' && claimedByInvalid.has(`${u.bucket}/${u.key}`)) {
+          u.status = 'invalid';
+          u.reasons = [{ code: 'uncovered', message: 'listed only by a digest that did not verify' }];
+        }
+        found.push(u);
+      }
       result.logs.push(...found);
     }
   }

@@ -36,7 +36,8 @@ export async function startCloudTrail(opts: { keys: Record<string, SigningKey[]>
       const target = String(req.headers['x-amz-target'] ?? '');
       const scope = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/cloudtrail\/aws4_request/.exec(String(req.headers.authorization ?? ''));
       if (req.method !== 'POST' || !scope) return reply(res, 400, { __type: 'MissingAuthenticationTokenException', message: 'unsigned request' });
-      if (target !== 'CloudTrail_20131101.ListPublicKeys') return reply(res, 400, { __type: 'UnknownOperationException', message: target });
+      // The SDK for JS sends the short target; botocore's current model sends the fully qualified one.
+      if (!/^(?:com\.amazonaws\.cloudtrail\.v20131101\.)?CloudTrail_20131101\.ListPublicKeys$/.test(target)) return reply(res, 400, { __type: 'UnknownOperationException', message: target });
       if (throttled < (opts.throttleFirst ?? 0)) {
         throttled++;
         return reply(res, 400, { __type: 'ThrottlingException', message: 'Rate exceeded' });
