@@ -1,10 +1,8 @@
-import type { Segment } from '../engine/selector';
-import { type CompareValue, globMatcher, isRegexValue } from '../engine/semantics';
+import { resolveSegments, type Segment } from '../engine/selector';
+import { type CompareValue, cwIsFalse, cwIsNull, cwIsTrue, cwNotExists, globMatcher, isRegexValue } from '../engine/semantics';
 import type { CompareOp, JsonCondition, JsonExpr } from './ast';
 import { compare } from './evaluate';
 import { formatCompareValue, formatSegments } from './format';
-import { cwIsFalse, cwIsNull, cwIsTrue, cwNotExists } from '../engine/semantics';
-import { resolveSegments } from '../engine/selector';
 
 /**
  * Normal form of JSON patterns, for comparing them by meaning rather than by text: quoting,

@@ -11,7 +11,6 @@ import type {
   PatternWarning,
   SelectorRef,
   SpaceField,
-  Span,
   Term,
   TermGroup,
 } from './ast';
@@ -460,9 +459,3 @@ class Parser {
     this.unexpected('a comparison (= != < > <= >=)');
   }
 }
-
-export function isParseError(e: unknown): e is PatternSyntaxError {
-  return e instanceof PatternSyntaxError;
-}
-
-export type { Span };
