@@ -143,6 +143,18 @@ describe('term patterns (documentation examples)', () => {
   });
 });
 
+describe('term patterns (older developer guide examples)', () => {
+  // That guide lists "Exiting with ERRORCODE: -1" as a match for ERROR: terms are not whole words.
+  test.each([
+    ['ERROR', '[ERROR] A fatal exception has occurred', true],
+    ['ERROR', 'Exiting with ERRORCODE: -1', true],
+    ['ERROR Exception', '[ERROR] Caught IllegalArgumentException', true],
+    ['"Failed to process the request"', '[WARN] Failed to process the request', true],
+    ['"Failed to process the request"', '[ERROR] Unable to continue: Failed to process the request', true],
+    ['"Failed to process the request"', '[ERROR] Failed to process request', false],
+  ])('%s on %j -> %s', (pattern, message, verdict) => expect(matches(pattern, message)).toBe(verdict));
+});
+
 describe('space-delimited patterns (documentation Apache example)', () => {
   const log = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /apache_pb.gif HTTP/1.0" 200 1534';
   const notFound = '127.0.0.1 - frank [10/Oct/2000:13:35:22 -0700] "GET /index.html HTTP/1.0" 404 20';
