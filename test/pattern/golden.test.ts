@@ -198,5 +198,11 @@ describe('standalone regex', () => {
     ['%^ERROR%', 'an ERROR here', false],
     ['%[0-9]{3}%', 'status 404', true],
     ['%Unauthorized|Denied%', 'AccessDenied', true],
+    ['%AUTHORIZED%', '[ERROR 401] UNAUTHORIZED REQUEST', true],
+    ['%AUTHORIZED%', '[SUCCESS 200] AUTHORIZED REQUEST', true],
+    ['%\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}%', 'from 10.0.12.7 port 22', true],
+    ['%\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}%', 'from host-a port 22', false],
+    ['%[Ee]rror|[Ff]ail%', 'request failed', true],
+    ['%[Ee]rror|[Ff]ail%', 'all good', false],
   ])('%s on %j -> %s', (pattern, message, verdict) => expect(matches(pattern, message)).toBe(verdict));
 });
