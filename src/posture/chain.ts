@@ -301,6 +301,9 @@ function chainFor(fb: FactBuilder, ctx: Context, rule: Rule, settings: ChainSett
   const broken = attempts.sort((a, b) => rank(b) - rank(a));
   if (broken.length > 0) return broken[0];
   if (trailGap) return { stage: 'trail', outcome: 'error', message: `trails could not be read: ${trailGap}`, evidence: {} };
+  if (trails.length === 0 && ctx.kind === 'config') {
+    return { stage: 'trail', outcome: 'unknown', message: 'the AWS Config items hold no trail for this account (Config may not record AWS::CloudTrail::Trail); check with --live', evidence: { expectedPattern: rule.cloudwatch!.filterPattern } };
+  }
   return {
     stage: 'trail',
     outcome: 'broken',

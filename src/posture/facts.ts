@@ -127,7 +127,8 @@ export class FactBuilder {
     // Terraform states intent: what the stack does not declare does not exist. Config and live
     // only know what was recorded or listed.
     const declared = ctx.kind === 'terraform';
-    const trails = listed(RT.Trail, 'trails', declared || ctx.kind === 'live' || ctx.kind === 'config', false);
+    // A Config snapshot without trail items may just not record AWS::CloudTrail::Trail.
+    const trails = listed(RT.Trail, 'trails', declared || ctx.kind === 'live', false);
     const recorders = listed(RT.Recorder, 'recorders', declared || ctx.kind === 'live', true);
     const hubs = listed(RT.SecurityHub, 'securityHubs', declared, true);
     return {

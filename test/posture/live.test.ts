@@ -157,4 +157,23 @@ describe('live scan over the wire protocols', () => {
     const own = byRule(r.findings, chainIds()[0]).find((f) => f.subject.account === ACCOUNT);
     expect(own?.status).toBe('pass');
   });
+
+  test('a member account covered by an organization trail gets "covered", not a failure', async () => {
+    const mgmt = '999988887777';
+    const orgArn = `arn:aws:cloudtrail:${REGION}:${mgmt}:trail/org-trail`;
+    const w = fake.world.regions[REGION];
+    w.configItems = (w.configItems ?? []).filter((i) => i.resourceType !== 'AWS::CloudTrail::Trail');
+    w.trails = [{ Name: orgArn, S3BucketName: 'org-trail-bucket', IsMultiRegionTrail: true, HomeRegion: REGION, TrailARN: orgArn, LogFileValidationEnabled: true, CloudWatchLogsLogGroupArn: `arn:aws:logs:${REGION}:${mgmt}:log-group:org:*`, HasCustomEventSelectors: false, IsOrganizationTrail: true }];
+    w.trailStatus = { [orgArn]: { IsLogging: true } };
+    w.metricFilters = [];
+    w.alarms = [];
+    const r = await scan(fake);
+    const multi = byRule(r.findings, 'cis-cloudtrail-multi-region-logging');
+    expect(multi).toHaveLength(1);
+    expect(multi[0]).toMatchObject({ status: 'pass', subject: { account: ACCOUNT }, message: expect.stringContaining(`covered by organization trail ${orgArn} (account ${mgmt})`) });
+    const f = byRule(r.findings, chainIds()[0])[0];
+    expect(f.status).toBe('manual');
+    expect(f.message).toContain('covered by organization trail');
+    expect(f.evidence.coveredByOrganizationTrail).toEqual([orgArn]);
+  });
 });

@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { type Command, EXIT, UsageError } from '../command';
+
+const USAGE = `Usage: trailproof posture [--terraform PATH...] [--config PATH...] [--live [--region R...] [--aggregator NAME]] [options]
+
+Judge the infrastructure against the resource and account rules (CIS logging 3.x, the monitoring
+chain 4.1-4.15 for every CIS event rule, Security Hub 4.16, hygiene): before deploy from Terraform
+JSON, from AWS Config snapshots, or live through the read-only AWS APIs (docs/iam-policy.json).
+
+Options:
+  --terraform PATH      cdk.tf.json, a cdktf.out directory, a *.tf.json tree, or \`terraform show -json\` output; repeatable
+  --config PATH         AWS Config snapshot / configuration item files (.json, .json.gz) or a directory (AWSLogs/...); repeatable
+  --live                read the account with the AWS SDK (credentials and region from the standard chain)
+  --region R            region for --live; repeatable (default: the SDK's region)
+  --aggregator NAME     read Config through this configuration aggregator (many accounts)
+  --endpoint URL        endpoint override for every AWS client (testing, private endpoints)
+  --rules DIR           rule pack directory (default: the bundled rules/)
+  --out DIR             where findings.json goes (default: out)
+  --fail-on SEVERITY    critical|high|medium|low|info|none (default low)
+  --strict              a rule file that does not load is fatal (exit 2)
+  --quiet               no summary on stdout`;
+
+export const command: Command = {
+  name: 'posture',
+  summary: 'judge Terraform JSON, AWS Config snapshots or live AWS against the posture rules',
+  usage: USAGE,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        terraform: { type: 'string', multiple: true },
+        config: { type: 'string', multiple: true },
+        live: { type: 'boolean', default: false },
+        region: { type: 'string', multiple: true },
+        aggregator: { type: 'string' },
+        endpoint: { type: 'string' },
+        rules: { type: 'string' },
+        out: { type: 'string', default: 'out' },
+        'fail-on': { type: 'string', default: 'low' },
+        strict: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+      },
+    });
+    const terraform = (values.terraform ?? []).map((p) => resolve(p));
+    const config = (values.config ?? []).map((p) => resolve(p));
+    if (terraform.length === 0 && config.length === 0 && !values.live) throw new UsageError('nothing to judge: give --terraform PATH, --config PATH or --live');
+    if (!values.live && (values.region || values.aggregator || values.endpoint)) throw new UsageError('--region, --aggregator and --endpoint need --live');
+
+    const { loadRulePack } = await import('../../rules/load');
+    const { scanPosture } = await import('../../posture/scan-posture');
+    const { buildDocument } = await import('../../findings/document');
+    const { nothingReadable, writeFindingsJson } = await import('../../scan/run-scan');
+    const { blockingFindings, parseFailOn } = await import('../../scan/verdict');
+    const { printRuleErrors, printScanSummary } = await import('../output');
+
+    const failOn = parseFailOn(values['fail-on']);
+    if (!failOn) throw new UsageError('--fail-on must be one of critical, high, medium, low, info, none');
+    const pack = loadRulePack(values.rules ? { dir: resolve(values.rules) } : {});
+    if (pack.errors.length > 0) {
+      printRuleErrors(pack.errors);
+      if (values.strict) return EXIT.USAGE;
+    }
+    const startedAt = new Date();
+    const result = await scanPosture({
+      terraform,
+      config,
+      live: values.live ? { regions: values.region, aggregator: values.aggregator, endpoint: values.endpoint } : undefined,
+      rules: pack.rules,
+    });
+    const doc = buildDocument({ pack, startedAt, finishedAt: new Date(), inputs: result.inputs, findings: result.findings, events: 0, duplicateEventsIgnored: 0 });
+    const file = writeFindingsJson(doc, resolve(values.out));
+    const blocking = blockingFindings(doc.findings, failOn);
+    if (!values.quiet) printScanSummary(doc, [file], blocking.length, failOn);
+    if (nothingReadable(doc)) {
+      process.stderr.write('trailproof posture: no input could be read\n');
+      return EXIT.USAGE;
+    }
+    return blocking.length > 0 ? EXIT.FINDINGS : EXIT.OK;
+  },
+};

@@ -1,0 +1,17 @@
+import { join } from 'node:path';
+import { synthesize } from '../../stacks/synth';
+import { scanPosture } from '../../src/posture/scan-posture';
+import { bundledRules, cisEventRules, tmpDir } from './support/stack';
+
+/** What the bundled cdktf stacks deploy is exactly what the posture rules ask for. */
+describe('the bundled audit stacks, synthesized', () => {
+  test('pass every posture rule, every CIS monitoring chain included', async () => {
+    const synth = synthesize(join(tmpDir(), 'cdktf.out'));
+    const { findings, inputs } = await scanPosture({ terraform: [synth.outdir], rules: bundledRules() });
+    expect(inputs.map((i) => i.status)).toEqual(synth.stacks.map(() => 'processed'));
+    const notPassing = findings.filter((f) => f.status !== 'pass' && f.status !== 'not-applicable').map((f) => `${f.ruleId}: ${f.message}`);
+    expect(notPassing).toEqual([]);
+    const chains = findings.filter((f) => f.ruleId.startsWith('cis-monitoring-chain/'));
+    expect(chains).toHaveLength(cisEventRules().length * synth.stacks.length);
+  });
+});
