@@ -11,13 +11,19 @@ interface Case {
   output?: string;
 }
 
+/** One finding appears once per control it maps to; keep each copy of the evidence short. */
+const EVIDENCE_CHARS = 600;
+function clip(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n)}… (${s.length - n} more characters in findings.json)`;
+}
+
 function findingCase(classname: string, f: Finding): Case {
   const name = `${subjectLabel(f.subject)} [${f.id}]`;
   const body = [
     f.message,
     ...subjectFields(f.subject).map(([k, v]) => `${k}: ${v}`),
     `rule: ${f.ruleId} (${f.severity})`,
-    `evidence: ${JSON.stringify(f.evidence)}`,
+    `evidence: ${clip(JSON.stringify(f.evidence), EVIDENCE_CHARS)}`,
     `remediation: ${f.remediation}`,
     ...(f.baseline ? [`baseline: ${f.baseline}`] : []),
     ...(f.suppression?.expired ? [`suppression expired ${f.suppression.expires}: ${f.suppression.reason}`] : []),

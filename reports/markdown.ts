@@ -67,13 +67,16 @@ function coverageSummary(cov: FrameworkCoverage[]): string {
   return `${s}\n`;
 }
 
+/** Only failing controls are listed in the comment; the full matrix is in report.html and report.csv. */
 function coverageTable(c: FrameworkCoverage): string {
-  let s = `<details><summary>${escapeHtml(`${c.framework}@${c.version}`)}: ${escapeHtml(c.title)} (${c.counts.fail} fail, ${c.counts.pass} pass, ${c.counts.manual} manual, ${c.counts['not-covered']} not covered)</summary>\n\n`;
-  s += '| Control | Title | Status | Failing | Muted | Rules |\n|---|---|---|---:|---:|---|\n';
-  for (const r of c.controls) {
-    s += `| ${mdText(r.id)} | ${mdText(r.title ?? '')} | ${r.status === 'fail' ? '**fail**' : r.status} | ${r.failing} | ${r.muted} | ${r.rules.map((x) => mdCode(x)).join(' ')} |\n`;
+  const failing = c.controls.filter((r) => r.status === 'fail');
+  if (failing.length === 0) return '';
+  let s = `<details><summary>${escapeHtml(`${c.framework}@${c.version}`)}: ${failing.length} failing control(s)</summary>\n\n`;
+  s += '| Control | Title | Failing | Muted | Rules |\n|---|---|---:|---:|---|\n';
+  for (const r of failing) {
+    s += `| ${mdText(r.id)} | ${mdText(r.title ?? '')} | ${r.failing} | ${r.muted} | ${r.rules.map((x) => mdCode(x)).join(' ')} |\n`;
   }
-  return `${s}\n</details>\n\n`;
+  return `${s}\n_${c.controls.length - failing.length} other control(s) (pass, manual, not covered) are listed in report.html and report.csv._\n\n</details>\n\n`;
 }
 
 interface Group {
@@ -103,13 +106,14 @@ function addGroup(b: Budget, g: Group, reserve: number): void {
   const collapse = g.findings.length > 5;
   const open = collapse ? `<details><summary>${g.findings.length} findings</summary>\n\n${TABLE_HEAD}` : TABLE_HEAD;
   const close = collapse ? '\n</details>\n\n' : '\n';
-  if (!b.add(head + open, close.length + reserve)) {
+  // A heading without a single row says nothing: the group goes in with its first row or not at all.
+  if (!b.add(head + open + findingRow(g.findings[0]), close.length + reserve)) {
     b.cut.findings += g.findings.length;
     b.cut.blocks++;
     return;
   }
-  let shown = 0;
-  for (const f of g.findings.slice(0, ROWS_PER_GROUP)) {
+  let shown = 1;
+  for (const f of g.findings.slice(1, ROWS_PER_GROUP)) {
     if (!b.add(findingRow(f), close.length + reserve)) break;
     shown++;
   }
@@ -149,8 +153,25 @@ export function renderMarkdown(doc: FindingsDocument, ctx: ReportContext, covera
 
   if (coverage.length > 0) {
     b.add(`### Controls\n\n${coverageSummary(coverage)}`, NOTE_RESERVE);
-    for (const c of coverage) if (!b.add(coverageTable(c), NOTE_RESERVE)) b.cut.blocks++;
+    for (const c of coverage) {
+      const t = coverageTable(c);
+      if (t && !b.add(t, NOTE_RESERVE)) b.cut.blocks++;
+    }
     b.add(`<details><summary>How to read the control status</summary>\n\n${COVERAGE_NOTES.map((n) => `- ${mdText(n)}`).join('\n')}\n\n</details>\n\n`, NOTE_RESERVE);
+  }
+
+  // Short and important: before the long finding lists, so a cut never hides them.
+  if (doc.suppressions && doc.suppressions.expired.length > 0) {
+    let s = '### Expired suppressions\n\n| Where | Owner | Expired | Reason | Findings it would match |\n|---|---|---|---|---:|\n';
+    for (const e of doc.suppressions.expired) s += `| ${mdCode(e.source)} | ${mdText(e.owner)} | ${mdText(e.expires)} | ${mdText(e.reason)} | ${e.matched} |\n`;
+    if (!b.add(`${s}\n`, NOTE_RESERVE)) b.cut.blocks++;
+  }
+
+  if (problems.length > 0) {
+    let s = '### Inputs not fully read\n\n| Input | Status | Reason |\n|---|---|---|\n';
+    for (const i of problems.slice(0, 100)) s += `| ${mdCode(i.path)} | ${i.status} | ${mdText(i.reason ?? '')} |\n`;
+    if (problems.length > 100) s += `\n_${problems.length - 100} more in findings.json._\n`;
+    if (!b.add(`${s}\n`, NOTE_RESERVE)) b.cut.blocks++;
   }
 
   if (doc.baseline) {
@@ -186,19 +207,6 @@ export function renderMarkdown(doc: FindingsDocument, ctx: ReportContext, covera
     }
     if (shown < muted.length) b.add(`\n_${muted.length - shown} more in findings.json._\n`, NOTE_RESERVE);
     b.add('\n</details>\n\n');
-  }
-
-  if (doc.suppressions && doc.suppressions.expired.length > 0) {
-    let s = '### Expired suppressions\n\n| Where | Owner | Expired | Reason | Findings it would match |\n|---|---|---|---|---:|\n';
-    for (const e of doc.suppressions.expired) s += `| ${mdCode(e.source)} | ${mdText(e.owner)} | ${mdText(e.expires)} | ${mdText(e.reason)} | ${e.matched} |\n`;
-    if (!b.add(`${s}\n`, NOTE_RESERVE)) b.cut.blocks++;
-  }
-
-  if (problems.length > 0) {
-    let s = '### Inputs not fully read\n\n| Input | Status | Reason |\n|---|---|---|\n';
-    for (const i of problems.slice(0, 100)) s += `| ${mdCode(i.path)} | ${i.status} | ${mdText(i.reason ?? '')} |\n`;
-    if (problems.length > 100) s += `\n_${problems.length - 100} more in findings.json._\n`;
-    if (!b.add(`${s}\n`, NOTE_RESERVE)) b.cut.blocks++;
   }
 
   if (b.cut.findings > 0 || b.cut.blocks > 0) {

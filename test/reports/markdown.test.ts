@@ -52,7 +52,9 @@ describe('report.md (pull-request comment)', () => {
     expect(md.split('\n')[1]).toMatch(/^## trailproof: ❌ FAIL: \d+ failing finding\(s\) at or above high$/);
     expect(md).toContain('| Framework | Controls | Fail | Pass | Manual | Not covered |');
     for (const fw of ['cis-aws@3.0.0', 'cis-aws@5.0.0', 'nist-800-53@r5']) expect(md).toContain(`| \`${fw}\``);
-    expect(md).toContain('<details><summary>cis-aws@3.0.0: CIS AWS Foundations Benchmark v3.0.0');
+    expect(md).toContain('<details><summary>cis-aws@3.0.0: 3 failing control(s)</summary>');
+    expect(md).toContain('| 4\\.5 | Ensure CloudTrail configuration changes are monitored | 3 | 0 | `test-cloudtrail-tampering` |');
+    expect(md).toContain('_3 other control(s) (pass, manual, not covered) are listed in report.html and report.csv._');
     // groups: high before medium before low, each naming its controls
     const high = md.indexOf('#### high · Test test cloudtrail tampering');
     const medium = md.indexOf('#### medium · Test test console login no mfa');

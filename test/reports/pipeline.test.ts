@@ -1,0 +1,51 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadCatalogues } from '../../src/controls/catalogue';
+import { computeCoverage } from '../../src/findings/coverage';
+import { loadRulePack } from '../../src/rules/load';
+import { runScan } from '../../src/scan/run-scan';
+import { findingsSchemaProblems } from '../../reports/json';
+import { MARKDOWN_LIMIT } from '../../reports/markdown';
+import { REPORT_FORMATS, writeReports } from '../../reports/write';
+import { REPO, SHARED_DATA } from '../support/paths';
+import { STRATUS } from './support';
+
+/**
+ * The real chain: the bundled rule pack and control catalogues, the scan pipeline over every
+ * Stratus detonation log and the Invictus trail, then every report format.
+ */
+describe('reports from the real scan pipeline', () => {
+  test('every format is written; findings.json and report.sarif validate; coverage uses the real catalogues', async () => {
+    const pack = loadRulePack();
+    const catalogues = loadCatalogues();
+    const doc = await runScan({ pack, events: [STRATUS, join(SHARED_DATA, 'invictus-aws_dataset', 'notable_events.jsonl')] });
+    expect(doc.findings.length).toBeGreaterThan(50);
+    expect(findingsSchemaProblems(doc)).toEqual([]);
+
+    const out = mkdtempSync(join(tmpdir(), 'tp-pipeline-'));
+    const ctx = { rules: pack.rules, catalogues, baseDir: REPO };
+    const files = await writeReports(doc, [...REPORT_FORMATS], out, ctx);
+    expect(files).toHaveLength(6);
+
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validateSarif = ajv.compile(JSON.parse(readFileSync(join(REPO, 'schemas', 'sarif-2.1.0.json'), 'utf8')));
+    const sarif = JSON.parse(readFileSync(join(out, 'report.sarif'), 'utf8'));
+    expect(validateSarif(sarif) ? [] : validateSarif.errors).toEqual([]);
+    expect(sarif.runs[0].results).toHaveLength(doc.findings.filter((f) => f.status === 'fail' || f.status === 'muted').length);
+
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md.length).toBeLessThanOrEqual(MARKDOWN_LIMIT);
+
+    // the CIS 4.x monitoring controls the rule pack covers show up as failing in the coverage
+    const cov = computeCoverage(doc, pack.rules, catalogues);
+    const cis3 = cov.find((c) => c.framework === 'cis-aws' && c.version === '3.0.0');
+    expect(cis3?.catalogued).toBe(true);
+    expect(cis3!.controls.find((c) => c.id === '4.5')?.status).toBe('fail');
+    const csvRows = readFileSync(join(out, 'report.csv'), 'utf8').trimEnd().split('\r\n');
+    expect(csvRows.length - 1).toBe(cov.reduce((n, c) => n + c.controls.length, 0));
+  });
+});
