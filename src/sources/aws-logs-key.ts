@@ -23,7 +23,8 @@ const DIGEST_NAME = /^\d{12}_CloudTrail-Digest_[^_]+_.+_\d{8}T\d{6}Z(?:_backfill
 /** Parse the `AWSLogs/[o-id/]<acct>/<folder>/<region>/YYYY/MM/DD/...` part of a path, if any. */
 export function parseAwsLogsPath(path: string): AwsLogsKey | undefined {
   const parts = path.split(/[\\/]+/);
-  for (let i = parts.lastIndexOf('AWSLogs'); i >= 0; i = parts.lastIndexOf('AWSLogs', i - 1)) {
+  // lastIndexOf with fromIndex -1 would wrap around to the end: stop at 0 explicitly.
+  for (let i = parts.lastIndexOf('AWSLogs'); i >= 0; i = i > 0 ? parts.lastIndexOf('AWSLogs', i - 1) : -1) {
     let j = i + 1;
     let organizationId: string | undefined;
     if (ORG.test(parts[j] ?? '')) organizationId = parts[j++];

@@ -17,6 +17,13 @@ export interface ReadOptions {
   stdin?: NodeJS.ReadableStream;
   /** Raw bytes read per chunk (default 64 KiB). */
   chunkBytes?: number;
+  /**
+   * A check on a record's raw text before it is parsed: false means no consumer can care about the
+   * record, so it is counted in its input but neither parsed nor yielded. Applied only to elements
+   * of a CloudTrail `{"Records":[...]}` envelope, which are plain records by definition; every other
+   * shape is parsed, since only parsing tells what it wraps.
+   */
+  prefilter?: (text: string) => boolean;
 }
 
 /**
@@ -25,7 +32,12 @@ export interface ReadOptions {
  * and the next input goes on.
  */
 export async function* readCloudTrail(paths: string[], opts: ReadOptions = {}): AsyncGenerator<LocatedRecord> {
+  const prefilter = opts.prefilter;
   for await (const raw of readRawCloudTrail(paths, opts)) {
+    if (prefilter && raw.container === 'Records' && !prefilter(raw.text)) {
+      raw.accept(1, 'record');
+      continue;
+    }
     const { index, line = 1 } = raw.location;
     const out = parseRecordText(raw.text, raw.container, { line, column: raw.column, index });
     if (!out.ok) {

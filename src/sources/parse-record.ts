@@ -33,12 +33,14 @@ function parse(text: string, at: TextOrigin | undefined, what: string): { ok: tr
     return { ok: true, value: JSON.parse(text) };
   } catch (err) {
     const e = describeJsonError(err, text);
-    if (!at || e.line === undefined || e.column === undefined) return { ok: false, detail: `${what}: ${e.message}` };
+    if (!at) return { ok: false, detail: `${what}: ${e.message}` };
+    const record = at.index !== undefined ? `record ${at.index + 1} ` : '';
+    // Some engine messages carry no position: name where the record starts instead.
+    if (e.line === undefined || e.column === undefined) return { ok: false, detail: `${what} in ${record}starting at line ${at.line} column ${at.column}: ${e.message}` };
     const line = at.line + e.line - 1;
     const column = e.line === 1 ? at.column + e.column - 1 : e.column;
     const message = e.message.replace(/ at line \d+ column \d+$/, '');
-    const record = at.index !== undefined ? ` (record ${at.index + 1})` : '';
-    return { ok: false, detail: `${what} at line ${line} column ${column}${record}: ${message}` };
+    return { ok: false, detail: `${what} at line ${line} column ${column}${at.index !== undefined ? ` (record ${at.index + 1})` : ''}: ${message}` };
   }
 }
 
