@@ -1,4 +1,4 @@
-import { createInflateRaw } from 'node:zlib';
+import * as zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
 
 /**
@@ -60,7 +60,11 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
+/** zlib.crc32 (Node >= 20.15) is native; the table loop keeps older 20.x working. */
+const nativeCrc32 = (zlib as { crc32?: (data: Buffer, value?: number) => number }).crc32;
+
 function crc32Update(crc: number, chunk: Buffer): number {
+  if (nativeCrc32) return nativeCrc32(chunk, crc);
   let c = crc ^ 0xffffffff;
   for (let i = 0; i < chunk.length; i++) c = CRC_TABLE[(c ^ chunk[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -78,7 +82,7 @@ export function inflateFirstMember(gz: Buffer, sink?: (chunk: Buffer) => void): 
     return Promise.reject(e);
   }
   return new Promise<MemberResult>((resolve, reject) => {
-    const inflate = createInflateRaw();
+    const inflate = zlib.createInflateRaw();
     const hash = createHash('sha256');
     let crc = 0;
     let size = 0;
