@@ -13,7 +13,7 @@ import type { BuildContext } from './parts/context';
 import { auditDashboard } from './parts/dashboard';
 import { eventBridgeRules } from './parts/eventbridge';
 import { customerKey } from './parts/key';
-import { auditTrail, operationsTrail } from './parts/trail';
+import { auditTrail, dataEventsTrail, operationsTrail } from './parts/trail';
 
 const ACCESS_LOG_PREFIX = 's3-access/';
 
@@ -54,6 +54,10 @@ export class AuditStack extends TerraformStack {
 
     const auditTrailArn = trailArn(policy, config.trail.name);
     const opsTrailArn = config.opsTrail.enabled ? trailArn(policy, config.opsTrail.name) : undefined;
+    const dataTrailName = config.trail.dataEvents.separateTrail;
+    const dataTrailArn = dataTrailName ? trailArn(policy, dataTrailName) : undefined;
+    // Both the audit trail and the data-event trail deliver into the audit bucket.
+    const auditBucketTrails = dataTrailArn ? [auditTrailArn, dataTrailArn] : auditTrailArn;
     const literal = (what: string) => (config.account ? `${config.namePrefix}-${what}-${config.account}-${config.region}` : undefined);
     const auditBucket = newBucket(ctx, 'audit_bucket', { name: config.storage.bucketName ?? literal('audit'), prefix: `${config.namePrefix}-audit-` });
     const logBucket = newBucket(ctx, 'access_log_bucket', { name: config.storage.accessLogBucketName ?? literal('access-logs'), prefix: `${config.namePrefix}-access-logs-` });
@@ -63,7 +67,7 @@ export class AuditStack extends TerraformStack {
       ctx,
       'trail_key',
       `${config.trail.name}: CloudTrail log files and AWS Config snapshots`,
-      trailKeyPolicy(policy, opsTrailArn ? [auditTrailArn, opsTrailArn] : [auditTrailArn]),
+      trailKeyPolicy(policy, [auditTrailArn, ...(dataTrailArn ? [dataTrailArn] : []), ...(opsTrailArn ? [opsTrailArn] : [])]),
     );
     const lifecycle = {
       glacierAfterDays: config.storage.glacierAfterDays,
@@ -76,12 +80,13 @@ export class AuditStack extends TerraformStack {
     });
     const audit = hardenBucket(ctx, auditBucket, {
       kmsKeyArn: trailKey.arn,
-      policy: trailBucketPolicy(policy, auditBucket.arn, auditTrailArn, config.config.enabled ? CONFIG_PREFIX : undefined),
+      policy: trailBucketPolicy(policy, auditBucket.arn, auditBucketTrails, config.config.enabled ? CONFIG_PREFIX : undefined),
       lifecycle,
       accessLogs: { bucket: logBucket, prefix: `${ACCESS_LOG_PREFIX}audit/` },
     });
 
     const { trail, logGroup } = auditTrail(ctx, { bucketName: audit.bucket.id, key: trailKey, dependsOn: [audit.policy] });
+    if (dataTrailName) dataEventsTrail(ctx, { name: dataTrailName, bucketName: audit.bucket.id, key: trailKey, dependsOn: [audit.policy] });
     if (opsBucket && opsTrailArn) {
       const ops = hardenBucket(ctx, opsBucket, {
         kmsKeyArn: trailKey.arn,

@@ -35,7 +35,7 @@ export interface StacksConfigInput {
     name?: string;
     organization?: { enabled?: boolean; organizationId?: string };
     insights?: ('ApiCallRateInsight' | 'ApiErrorRateInsight')[];
-    dataEvents?: { s3?: { mode?: S3DataEventMode; buckets?: string[]; excludeBuckets?: string[] }; lambda?: boolean };
+    dataEvents?: { s3?: { mode?: S3DataEventMode; buckets?: string[]; excludeBuckets?: string[] }; lambda?: boolean; separateTrail?: boolean | { name?: string } };
     keyDeletionWindowDays?: number;
   };
   opsTrail?: { enabled?: boolean; name?: string; expireAfterDays?: number };
@@ -71,7 +71,12 @@ export interface StacksConfig {
     name: string;
     organization: { enabled: boolean; organizationId?: string };
     insights: ('ApiCallRateInsight' | 'ApiErrorRateInsight')[];
-    dataEvents: { s3: { mode: S3DataEventMode; buckets: string[]; excludeBuckets: string[] }; lambda: boolean };
+    dataEvents: {
+      s3: { mode: S3DataEventMode; buckets: string[]; excludeBuckets: string[] };
+      lambda: boolean;
+      /** Data events in their own trail (S3 only, no CloudWatch Logs delivery): the name of that trail. */
+      separateTrail?: string;
+    };
     keyDeletionWindowDays: number;
   };
   opsTrail: { enabled: boolean; name: string; expireAfterDays: number };
@@ -142,6 +147,14 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
   const trailName = c.trail?.name ?? `${prefix}-audit`;
   const opsName = c.opsTrail?.name ?? `${prefix}-operations`;
   if (c.opsTrail?.enabled && opsName === trailName) problems.push({ pointer: '/opsTrail/name', message: `must differ from the audit trail name "${trailName}"` });
+  const separate = c.trail?.dataEvents?.separateTrail;
+  const dataTrailName = separate ? (typeof separate === 'object' && separate.name) || `${prefix}-data-events` : undefined;
+  if (dataTrailName && (dataTrailName === trailName || (c.opsTrail?.enabled && dataTrailName === opsName))) {
+    problems.push({ pointer: '/trail/dataEvents/separateTrail', message: `trail name "${dataTrailName}" is already used` });
+  }
+  if (dataTrailName && s3.mode === 'None' && !c.trail?.dataEvents?.lambda) {
+    problems.push({ pointer: '/trail/dataEvents/separateTrail', message: 'a separate data-event trail with no data events (s3 mode "None", lambda off)' });
+  }
   const glacier = c.storage?.glacierAfterDays ?? 90;
   const expire = c.storage?.expireAfterDays ?? 2557;
   if (expire <= glacier) problems.push({ pointer: '/storage/expireAfterDays', message: `must be later than glacierAfterDays (${glacier})` });
@@ -169,6 +182,7 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
       dataEvents: {
         s3: { mode: s3.mode ?? 'All', buckets: s3.buckets ?? [], excludeBuckets: s3.excludeBuckets ?? [] },
         lambda: c.trail?.dataEvents?.lambda ?? false,
+        separateTrail: dataTrailName,
       },
       keyDeletionWindowDays: c.trail?.keyDeletionWindowDays ?? 30,
     },

@@ -114,7 +114,7 @@ export function topicKeyPolicy(c: PolicyContext, eventBridge: boolean): PolicyDo
 }
 
 /** CloudTrail writes only for the named trail; `prefixes` are the AWSLogs/<id> folders it may use. */
-function cloudTrailDelivery(c: PolicyContext, arn: string, trail: string): Statement[] {
+function cloudTrailDelivery(c: PolicyContext, arn: string, trail: string | string[]): Statement[] {
   const folders = [`${arn}/AWSLogs/${c.account}/*`];
   if (c.organizationId) folders.push(`${arn}/AWSLogs/${c.organizationId}/*`);
   return [
@@ -155,7 +155,7 @@ function configDelivery(c: PolicyContext, arn: string, prefix: string): Statemen
 }
 
 /** `arn` is the bucket's ARN (a literal or a reference to the bucket's `arn` attribute). */
-export function trailBucketPolicy(c: PolicyContext, arn: string, trail: string, configPrefix?: string): PolicyDocument {
+export function trailBucketPolicy(c: PolicyContext, arn: string, trail: string | string[], configPrefix?: string): PolicyDocument {
   return doc(
     denyInsecureTransport([arn, `${arn}/*`]),
     ...cloudTrailDelivery(c, arn, trail),

@@ -9,15 +9,17 @@ import { assumedBy, bucketArn, cloudTrailToLogsPolicy, logsKeyPolicy, type Polic
 import { type BuildContext, json } from './context';
 import { customerKey } from './key';
 
+const MANAGEMENT: CloudtrailAdvancedEventSelector = {
+  name: 'Management events, read and write',
+  fieldSelector: [{ field: 'eventCategory', equalTo: ['Management'] }],
+};
+
 /**
- * Advanced event selectors: management events read and write (CIS 3.1), and S3 object-level
- * events (CIS 3.8 write, 3.9 read) narrowed the way the configuration asks, since they are the
- * costly part of a trail.
+ * Data-event selectors: S3 object-level events (CIS 3.8 write, 3.9 read) narrowed the way the
+ * configuration asks, since they are the costly part of a trail, and Lambda invocations if asked.
  */
-export function eventSelectors(config: StacksConfig, c: PolicyContext): CloudtrailAdvancedEventSelector[] {
-  const selectors: CloudtrailAdvancedEventSelector[] = [
-    { name: 'Management events, read and write', fieldSelector: [{ field: 'eventCategory', equalTo: ['Management'] }] },
-  ];
+export function dataEventSelectors(config: StacksConfig, c: PolicyContext): CloudtrailAdvancedEventSelector[] {
+  const selectors: CloudtrailAdvancedEventSelector[] = [];
   const s3 = config.trail.dataEvents.s3;
   if (s3.mode !== 'None') {
     const fields: CloudtrailAdvancedEventSelectorFieldSelector[] = [
@@ -41,6 +43,11 @@ export function eventSelectors(config: StacksConfig, c: PolicyContext): Cloudtra
     });
   }
   return selectors;
+}
+
+/** The audit trail's selectors: management events read and write (CIS 3.1), plus data events unless a separate trail takes them. */
+export function eventSelectors(config: StacksConfig, c: PolicyContext): CloudtrailAdvancedEventSelector[] {
+  return config.trail.dataEvents.separateTrail ? [MANAGEMENT] : [MANAGEMENT, ...dataEventSelectors(config, c)];
 }
 
 export interface AuditTrail {
@@ -99,7 +106,24 @@ export function operationsTrail(ctx: BuildContext, o: { bucketName: string; key:
     enableLogging: true,
     isOrganizationTrail: config.trail.organization.enabled,
     kmsKeyId: o.key.arn,
-    advancedEventSelector: [{ name: 'Management events, read and write', fieldSelector: [{ field: 'eventCategory', equalTo: ['Management'] }] }],
+    advancedEventSelector: [MANAGEMENT],
+    dependsOn: o.dependsOn,
+  });
+}
+
+/** The data-event trail: object-level events only, to the audit bucket, never to CloudWatch Logs. */
+export function dataEventsTrail(ctx: BuildContext, o: { name: string; bucketName: string; key: KmsKey; dependsOn: ITerraformDependable[] }): Cloudtrail {
+  const { stack, config, policy } = ctx;
+  return new Cloudtrail(stack, 'data_events_trail', {
+    name: o.name,
+    s3BucketName: o.bucketName,
+    isMultiRegionTrail: true,
+    includeGlobalServiceEvents: true,
+    enableLogFileValidation: true,
+    enableLogging: true,
+    isOrganizationTrail: config.trail.organization.enabled,
+    kmsKeyId: o.key.arn,
+    advancedEventSelector: dataEventSelectors(config, policy),
     dependsOn: o.dependsOn,
   });
 }

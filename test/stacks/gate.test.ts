@@ -54,3 +54,17 @@ test('the gate can fail: without a subscriber the monitoring chain breaks and sa
   const failing = broken.filter((f) => f.status === 'fail').flatMap((f) => f.controls);
   expect(failing).toEqual(expect.arrayContaining(['cis-aws@3.0.0:4.1', 'cis-aws@3.0.0:4.3', 'cis-aws@3.0.0:4.15']));
 });
+
+test('a separate data-event trail keeps CIS v3.0+ passing; only v1.4 3.4 (dropped in v3.0) objects', async () => {
+  const out = join(dir, 'separate');
+  synthesize(out, { notifications: [{ protocol: 'email', endpoint: 'a@example.com' }], trail: { dataEvents: { separateTrail: true } } });
+  const { findings: f } = await scanPosture({ terraform: [out], rules: loadRulePack().rules });
+  // CIS v1.4 3.4 wants every trail in CloudWatch Logs; keeping data events out of the log group is
+  // exactly what this option trades away (the README says so).
+  const failing = f.filter((x) => x.status === 'fail' || x.status === 'error');
+  expect(failing.map((x) => [x.ruleId, x.controls, JSON.stringify(x.subject).includes('data_events_trail')])).toEqual([
+    ['cis-cloudtrail-cloudwatch-logs', ['cis-aws@1.4.0:3.4'], true],
+  ]);
+  const passed = new Set(f.filter((x) => x.status === 'pass').flatMap((x) => x.controls));
+  expect(['cis-aws@3.0.0:3.8', 'cis-aws@3.0.0:3.9', 'cis-aws@3.0.0:4.1'].filter((c) => !passed.has(c))).toEqual([]);
+});

@@ -205,3 +205,40 @@ test('the reference check itself sees a dangling reference', () => {
     'depends_on aws_iam_role.gone',
   ]);
 });
+
+describe('data events in a separate trail', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synth({ account: '111122223333', alarms: { rulesDir: FIXTURE_RULES }, trail: { dataEvents: { s3: { mode: 'ReadOnly' }, separateTrail: true } } });
+  });
+  afterAll(() => s?.cleanup());
+
+  test('the audit trail (and its log group) carries management events only', () => {
+    expect(s.resource('aws_cloudtrail', 'audit_trail').advanced_event_selector).toEqual([
+      { name: 'Management events, read and write', field_selector: [{ field: 'eventCategory', equals: ['Management'] }] },
+    ]);
+  });
+
+  test('the data-event trail logs S3 objects to the audit bucket, never to CloudWatch Logs', () => {
+    const t = s.resource('aws_cloudtrail', 'data_events_trail');
+    expect(t.name).toBe('trailproof-data-events');
+    expect([t.is_multi_region_trail, t.enable_log_file_validation, t.enable_logging]).toEqual([true, true, true]);
+    expect(t.kms_key_id).toBe(ref('aws_kms_key', 'trail_key', 'arn'));
+    expect(t.s3_bucket_name).toBe(ref('aws_s3_bucket', 'audit_bucket', 'id'));
+    expect(t.cloud_watch_logs_group_arn).toBeUndefined();
+    expect(t.advanced_event_selector).toEqual([
+      {
+        name: 'S3 object-level events, read only',
+        field_selector: [
+          { field: 'eventCategory', equals: ['Data'] },
+          { field: 'resources.type', equals: ['AWS::S3::Object'] },
+          { field: 'readOnly', equals: ['true'] },
+        ],
+      },
+    ]);
+    const both = ['arn:aws:cloudtrail:us-east-1:111122223333:trail/trailproof-audit', 'arn:aws:cloudtrail:us-east-1:111122223333:trail/trailproof-data-events'];
+    expect(statement(s.policy('aws_s3_bucket_policy', 'audit_bucket_policy'), 'CloudTrailWritesLogFiles').Condition?.StringEquals['aws:SourceArn']).toEqual(both);
+    expect(statement(s.policy('aws_kms_key', 'trail_key'), 'CloudTrailEncryptsLogs').Condition?.StringEquals['aws:SourceArn']).toEqual(both);
+    expect(danglingReferences(s.tf)).toEqual([]);
+  });
+});
