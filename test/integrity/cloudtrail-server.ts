@@ -22,7 +22,10 @@ export interface CloudTrailLoopback {
   close(): Promise<void>;
 }
 
-export async function startCloudTrail(opts: { keys: Record<string, SigningKey[]>; throttleFirst?: number; validity: [Date, Date] }): Promise<CloudTrailLoopback> {
+/** A key with its own validity; a bare key gets the server's default validity. */
+export type ListedKey = SigningKey | { key: SigningKey; from: Date; to: Date };
+
+export async function startCloudTrail(opts: { keys: Record<string, ListedKey[]>; throttleFirst?: number; validity: [Date, Date] }): Promise<CloudTrailLoopback> {
   const calls: KeyCall[] = [];
   let throttled = 0;
   const reply = (res: ServerResponse, status: number, body: unknown): void => {
@@ -45,13 +48,18 @@ export async function startCloudTrail(opts: { keys: Record<string, SigningKey[]>
       const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { StartTime?: number; EndTime?: number; NextToken?: string };
       const region = scope[1];
       calls.push({ region, startTime: body.StartTime, endTime: body.EndTime, nextToken: body.NextToken });
-      const keys = opts.keys[region] ?? [];
+      // Like the service: only keys whose validity overlaps [StartTime, EndTime] (both optional).
+      const from = body.StartTime !== undefined ? body.StartTime * 1000 : Date.now();
+      const to = body.EndTime !== undefined ? body.EndTime * 1000 : Date.now();
+      const keys = (opts.keys[region] ?? [])
+        .map((k) => ('key' in k ? k : { key: k, from: opts.validity[0], to: opts.validity[1] }))
+        .filter((k) => k.from.getTime() <= to && k.to.getTime() >= from);
       // One key per page, so a region with two keys needs the NextToken loop.
       const page = body.NextToken ? Number(body.NextToken) : 0;
       const k = keys[page];
       reply(res, 200, {
         PublicKeyList: k
-          ? [{ Value: k.der.toString('base64'), ValidityStartTime: opts.validity[0].getTime() / 1000, ValidityEndTime: opts.validity[1].getTime() / 1000, Fingerprint: k.fingerprint }]
+          ? [{ Value: k.key.der.toString('base64'), ValidityStartTime: k.from.getTime() / 1000, ValidityEndTime: k.to.getTime() / 1000, Fingerprint: k.key.fingerprint }]
           : [],
         ...(page + 1 < keys.length ? { NextToken: String(page + 1) } : {}),
       });

@@ -19,7 +19,7 @@ import { toFindings } from '../../src/integrity/to-findings';
 import { command } from '../../src/cli/commands/validate-logs';
 import type { FileSubject, FindingsDocument } from '../../src/model/finding';
 import { findingsSchemaProblems } from '../../reports/json';
-import { BucketTree, buildTrail, type BuiltTrail, makeKey, type SigningKey, type TrailSpec } from './fixture';
+import { addBackfill, BucketTree, buildTrail, type BuiltTrail, makeKey, type SigningKey, type TrailSpec } from './fixture';
 import { type CloudTrailLoopback, startCloudTrail } from './cloudtrail-server';
 
 const BUCKET = 'org-audit';
@@ -38,6 +38,9 @@ let west: BuiltTrail;
 let eastKey: SigningKey;
 let westKey: SigningKey;
 let rotatedKey: SigningKey;
+let backfillKey: SigningKey;
+let backfill: { digest: string; log: string };
+const BACKFILL_AT = new Date('2026-11-21T10:00:00Z');
 const envBefore = { ...process.env };
 
 /**
@@ -74,8 +77,14 @@ beforeAll(async () => {
   // The east key rotates after hour 3: later digests name the new key, which is on page 2 of ListPublicKeys.
   east = buildTrail(tree, ORG, { key: eastKey, firstEnd: FIRST_END, hours: 6, signer: (h) => (h > 3 ? rotatedKey : undefined), mutate: (h, c) => void (h > 3 && (c.digestPublicKeyFingerprint = rotatedKey.fingerprint)) });
   west = buildTrail(tree, WEST, { key: westKey, firstEnd: FIRST_END, hours: 6 });
+  // A backfill digest generated the next day, signed with a key listed only around that time.
+  backfillKey = makeKey();
+  backfill = addBackfill(tree, ORG, backfillKey, new Date('2026-11-20T03:01:31Z'), BACKFILL_AT);
   await Promise.all([...tree.objects].map(([Key, o]) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: o.body, Metadata: o.metadata }))));
-  ctServer = await startCloudTrail({ keys: { 'us-east-1': [eastKey, rotatedKey], 'eu-west-1': [westKey] }, throttleFirst: 1, validity: [new Date('2026-11-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z')] });
+  ctServer = await startCloudTrail({ keys: {
+      'us-east-1': [eastKey, rotatedKey, { key: backfillKey, from: new Date('2026-11-21T09:30:00Z'), to: new Date('2026-11-21T10:30:00Z') }],
+      'eu-west-1': [westKey],
+    }, throttleFirst: 1, validity: [new Date('2026-11-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z')] });
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' });
   delete process.env.AWS_PROFILE;
 });
@@ -110,14 +119,19 @@ test('S3 through the SDK: pages of 4 keys, metadata signatures, keys per region 
   const { findings } = toFindings(result);
   const failing = findings.filter((f) => f.status !== 'pass').map((f) => `${f.ruleId} ${(f.subject as FileSubject).key} ${(f.evidence.reasons as { code: string }[]).map((r) => r.code)}`);
   expect(failing).toEqual([`integrity.log-file ${missing} not-found`]);
-  expect(findings.filter((f) => f.ruleId === 'integrity.digest-file' && f.status === 'pass')).toHaveLength(12);
-  expect(findings.filter((f) => f.ruleId === 'integrity.log-file' && f.status === 'pass')).toHaveLength(23);
+  expect(findings.filter((f) => f.ruleId === 'integrity.digest-file' && f.status === 'pass')).toHaveLength(13);
+  expect(findings.filter((f) => f.ruleId === 'integrity.log-file' && f.status === 'pass')).toHaveLength(24);
+  expect(findings.find((f) => (f.subject as FileSubject).key === backfill.digest)?.message).toBe('(backfill) digest valid');
   expect(result.errors).toEqual([]);
   // one ListPublicKeys per region (the east one paged), window padded by two hours at the end
   const byRegion = ctServer.calls.map((c) => `${c.region} ${c.startTime} ${c.endTime} ${c.nextToken ?? '-'}`).sort();
   const s = Date.parse('2026-11-20T00:00:00Z') / 1000;
   const e = Date.parse('2026-11-20T08:00:00Z') / 1000;
-  expect(byRegion).toEqual([`eu-west-1 ${s} ${e} -`, `us-east-1 ${s} ${e} -`, `us-east-1 ${s} ${e} 1`]);
+  // and a lazy listing for the backfill digest, an hour either side of its generation time (spec A.4);
+  // three keys are valid then, one per page
+  const b0 = BACKFILL_AT.getTime() / 1000 - 3600;
+  const b1 = BACKFILL_AT.getTime() / 1000 + 3600;
+  expect(byRegion).toEqual([`eu-west-1 ${s} ${e} -`, `us-east-1 ${s} ${e} -`, `us-east-1 ${s} ${e} 1`, `us-east-1 ${b0} ${b1} -`, `us-east-1 ${b0} ${b1} 1`, `us-east-1 ${b0} ${b1} 2`]);
   // the first call was throttled and the SDK's retry got through
   expect(ctServer.throttled()).toBe(1);
 });
