@@ -138,10 +138,11 @@ export function renderMarkdown(doc: FindingsDocument, ctx: ReportContext, covera
   const v = verdictOf(doc, ctx);
   const failing = doc.findings.filter((f) => f.status === 'fail');
   const muted = doc.findings.filter((f) => f.status === 'muted');
+  const undecided = doc.findings.filter((f) => f.status === 'manual' || f.status === 'error').length;
 
   let head = `${COMMENT_MARKER}\n## trailproof: ${v.failed ? '❌' : '✅'} ${v.text}\n\n`;
   const bySev = SEVERITIES.map((s) => [s, failing.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
-  head += `**${failing.length}** failing finding(s)${bySev.length ? ` (${bySev.map(([s, n]) => `${s} ${n}`).join(', ')})` : ''}, ${muted.length} muted, over ${doc.summary.events} event(s) from ${doc.inputs.length} input(s).`;
+  head += `**${failing.length}** failing finding(s)${bySev.length ? ` (${bySev.map(([s, n]) => `${s} ${n}`).join(', ')})` : ''}, ${muted.length} muted${undecided ? `, ${undecided} need manual review` : ''}, over ${doc.summary.events} event(s) from ${doc.inputs.length} input(s).`;
   head += ` trailproof ${mdText(doc.tool.version)}, rule pack ${mdCode(doc.rulePack.sha256.slice(0, 12))} (${doc.rulePack.rules} rules).\n\n`;
   if (doc.baseline) {
     head += `**Against the baseline:** ${doc.baseline.new} new, ${doc.baseline.unchanged} unchanged, ${doc.baseline.fixed} fixed.\n\n`;

@@ -37,7 +37,8 @@ export function renderTerminalSummary(
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${s} ${n}`)
     .join(', ');
-  out.push(`findings: ${failing.length} failing${sev ? ` (${sev})` : ''}${muted ? `, ${muted} muted` : ''}`);
+  const undecided = doc.findings.filter((f) => f.status === 'manual' || f.status === 'error').length;
+  out.push(`findings: ${failing.length} failing${sev ? ` (${sev})` : ''}${muted ? `, ${muted} muted` : ''}${undecided ? `, ${undecided} need manual review` : ''}`);
   const perRule = [...countBy(failing, (f) => f.ruleId).entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const top = opts.topRules ?? 10;
   for (const [rule, n] of perRule.slice(0, top)) out.push(`  ${String(n).padStart(5)}  ${t(rule)}`);

@@ -47,8 +47,8 @@ export const COVERAGE_NOTES: readonly string[] = [
   'fail: at least one finding for the control failed and is not muted by a suppression.',
   'pass (resource/account rules): every subject the mapped rules evaluated passed. ' +
     'pass (event rules): events were scanned and none matched the control\'s detection; this is evidence that the monitored activity did not occur in the scanned logs, not that the metric filter and alarm the control asks for are deployed (the posture checks judge that).',
-  'manual: the catalogue marks the control as manual; automated findings are attached as supporting evidence, but a person must review it. A manual control with a failing finding is reported as fail.',
-  'not-covered: no rule maps to the control, or the mapped rules had nothing to judge in this scan (no events, no resources of their type). It is neither a pass nor a fail.',
+  'manual: the catalogue marks the control as manual, or a mapped rule could not decide a subject from the inputs (a fact was unknown); automated findings are attached as supporting evidence, but a person must review it. A manual control with a failing finding is reported as fail.',
+  'not-covered: no rule maps to the control, or the mapped rules had nothing to judge in this scan (no events, no resources of their type, or none they apply to). It is neither a pass nor a fail.',
   'Muted findings (suppressed with a reason, owner and expiry) do not fail a control; they are counted and listed.',
 ];
 
@@ -105,6 +105,9 @@ export function computeCoverage(doc: FindingsDocument, rules: readonly RuleInfo[
     const failing = fs.filter(isFailing).length;
     const muted = fs.filter((f) => f.status === 'muted').length;
     const passed = fs.filter((f) => f.status === 'pass').length;
+    // A rule that could not decide (inputs lacked a fact) or errored leaves the subject to a person.
+    const undecided = fs.filter((f) => f.status === 'manual' || f.status === 'error').length;
+    const notApplicable = fs.filter((f) => f.status === 'not-applicable').length;
     const assessment: ControlResult['assessment'] = entry ? entry.assessment : catalogued ? 'automated' : 'unknown';
     const mutedNote = muted > 0 ? ` ${muted} muted finding(s) are listed with their suppression.` : '';
     let status: ControlStatus;
@@ -128,9 +131,15 @@ export function computeCoverage(doc: FindingsDocument, rules: readonly RuleInfo[
     } else if (eventOnly) {
       status = 'pass';
       basis = `Detection only: none of ${events} scanned event(s) matched ${judged.join(', ')}; no such activity in the scanned logs, not proof that the alarm is deployed.${mutedNote}`;
-    } else {
+    } else if (undecided > 0) {
+      status = 'manual';
+      basis = `${undecided} subject(s) could not be decided from the inputs and need review (${judged.join(', ')}); ${passed} passed.${mutedNote}`;
+    } else if (passed > 0 || muted > 0) {
       status = 'pass';
       basis = `${passed} evaluated subject(s) passed (${judged.join(', ')}).${mutedNote}`;
+    } else {
+      status = 'not-covered';
+      basis = `The mapped rules (${judged.join(', ')}) applied to none of the scanned subjects${notApplicable ? ` (${notApplicable} not applicable)` : ''}.`;
     }
     return {
       ref,

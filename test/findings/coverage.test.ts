@@ -66,3 +66,22 @@ describe('control coverage per framework version', () => {
     expect(COVERAGE_NOTES.join(' ')).toMatch(/not that the metric filter and alarm/);
   });
 });
+
+describe('coverage with posture results', () => {
+  const undecided = { ...resourceFinding({ name: 'x' }), status: 'manual' as const, message: 'not decided: $.related.bucket.loggingEnabled is not known from the inputs' };
+  const na = { ...resourceFinding({ name: 'y' }), status: 'not-applicable' as const };
+
+  test('a subject a rule could not decide makes the control manual, never pass', () => {
+    const doc = stratusDocument({ files: [], extra: [resourceFinding({ status: 'pass' }), undecided] });
+    const c = control(computeCoverage(doc, RULES, CATALOGUES), 'cis-aws@3.0.0:3.1');
+    expect(c.status).toBe('manual');
+    expect(c.basis).toMatch(/^1 subject\(s\) could not be decided from the inputs and need review .*; 1 passed\./);
+  });
+
+  test('rules that applied to no subject leave the control not-covered', () => {
+    const doc = stratusDocument({ files: [], extra: [na] });
+    const c = control(computeCoverage(doc, RULES, CATALOGUES), 'cis-aws@3.0.0:3.1');
+    expect(c.status).toBe('not-covered');
+    expect(c.basis).toContain('1 not applicable');
+  });
+});
