@@ -22,6 +22,8 @@ export interface RegionWorld {
   recorders?: Json[];
   recorderStatus?: Json[];
   hub?: boolean;
+  /** LookupEvents results (Events members) */
+  lookupEvents?: Json[];
   /** SelectAggregateResourceConfig results, by aggregator name */
   aggregators?: Record<string, Json[]>;
 }
@@ -251,6 +253,10 @@ export class FakeAws {
         return w.trailStatus?.[p.Name] ?? { IsLogging: false };
       case 'cloudtrail:GetEventSelectors':
         return { TrailARN: p.TrailName, ...(w.eventSelectors?.[p.TrailName] ?? {}) };
+      case 'cloudtrail:LookupEvents': {
+        const r = page(w.lookupEvents ?? [], p.NextToken, Math.min(size, p.MaxResults ?? size));
+        return { Events: r.items, ...(r.next ? { NextToken: r.next } : {}) };
+      }
       case 'logs:DescribeMetricFilters': {
         const r = page(w.metricFilters ?? [], p.nextToken, size);
         return { metricFilters: r.items, ...(r.next ? { nextToken: r.next } : {}) };

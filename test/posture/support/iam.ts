@@ -11,6 +11,9 @@ const PREFIX: Record<string, string> = {
   securityhub: 'securityhub',
 };
 
+/** SDK command -> IAM action, where the names differ. */
+const IAM_NAME: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket' };
+
 export function policyActions(): string[] {
   const doc = JSON.parse(readFileSync(join(REPO, 'docs', 'iam-policy.json'), 'utf8')) as { Statement: { Effect: string; Action: string[]; Resource: string }[] };
   return doc.Statement.flatMap((s) => s.Action);
@@ -23,6 +26,9 @@ export function commandsInCode(): string[] {
     const text = readFileSync(join(dir, f), 'utf8');
     for (const m of text.matchAll(/new m\.([a-z]+)\.([A-Za-z]+)Command\(/g)) out.add(`${PREFIX[m[1]] ?? `?${m[1]}`}:${m[2]}`);
   }
+  // the archive event source reads S3 through the shared object store
+  const store = readFileSync(join(dir, 's3-object-store.ts'), 'utf8');
+  for (const m of store.matchAll(/this\.s3\.([A-Za-z0-9]+)Command\(/g)) out.add(IAM_NAME[`s3:${m[1]}`] ?? `s3:${m[1]}`);
   return [...out].sort();
 }
 

@@ -1,0 +1,150 @@
+import { mkdtempSync } from 'node:fs';
+import nodeCrypto = require('crypto');
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as s3 from '@aws-sdk/client-s3';
+import type { LocatedRecord } from '../../src/model/event';
+import type { InputRecord } from '../../src/model/input';
+import { S3ObjectStore } from '../../src/sources/s3-object-store';
+import { CallSpacer, parseS3Uri, readArchiveEvents, readLookupEvents } from '../../src/sources/live-events';
+import { FakeAws } from './support/fake-aws';
+import { goodWorld, REGION } from './support/live-world';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require('s3rver');
+
+process.env.AWS_ACCESS_KEY_ID = 'AKIDTRAILPROOFTEST';
+process.env.AWS_SECRET_ACCESS_KEY = 'trailproof-test-secret';
+delete process.env.AWS_PROFILE;
+
+async function collect(gen: AsyncGenerator<LocatedRecord>): Promise<LocatedRecord[]> {
+  const out: LocatedRecord[] = [];
+  for await (const r of gen) out.push(r);
+  return out;
+}
+
+function event(i: number, time = '2026-11-20T10:00:00Z') {
+  return { eventVersion: '1.09', eventID: `e-${i}`, eventTime: time, eventName: i % 2 ? 'StopLogging' : 'ConsoleLogin', eventSource: 'cloudtrail.amazonaws.com', awsRegion: REGION, recipientAccountId: '111122223333' };
+}
+
+describe('CloudTrail Event History (cloudtrail:lookup)', () => {
+  let fake: FakeAws;
+  beforeEach(async () => {
+    fake = new FakeAws(goodWorld());
+    fake.world.pageSize = 2;
+    fake.world.regions[REGION].lookupEvents = [0, 1, 2, 3, 4].map((i) => ({ EventId: `e-${i}`, EventName: event(i).eventName, CloudTrailEvent: JSON.stringify(event(i)) }));
+    await fake.start();
+  });
+  afterEach(() => fake.stop());
+
+  test('reads every page over the wire, spaced to 2 calls a second, and retries throttling', async () => {
+    fake.faults = [{ op: 'LookupEvents', kind: 'throttle', times: 1 }];
+    fake.world.regions[REGION].lookupEvents!.push({ EventId: 'bad', EventName: 'X', CloudTrailEvent: '{"eventName": ' });
+    const clock = 1_000_000;
+    const slept: number[] = [];
+    const inputs: InputRecord[] = [];
+    const since = new Date('2026-11-01T00:00:00Z');
+    const records = await collect(
+      readLookupEvents({ regions: [REGION], endpoint: fake.endpoint, since, until: new Date('2026-11-25T00:00:00Z'), now: () => clock, sleep: async (ms) => void slept.push(ms) }, inputs),
+    );
+    expect(records.map((r) => r.record.eventID)).toEqual(['e-0', 'e-1', 'e-2', 'e-3', 'e-4']);
+    const calls = fake.opsCalled('LookupEvents');
+    expect(calls.map((c) => c.params.NextToken ?? null)).toEqual([null, null, 'page-2', 'page-4']); // first one throttled, then retried
+    expect(calls[0].params.StartTime).toBe(since.getTime() / 1000);
+    // the clock never moved: the later pages got the slots at +0.5 s and +1 s
+    expect(slept).toEqual([500, 1000]);
+    expect(inputs).toEqual([
+      expect.objectContaining({ path: `cloudtrail:lookup/${REGION}`, kind: 'live', status: 'processed', records: 5, skippedRecords: [expect.objectContaining({ count: 1 })] }),
+    ]);
+  });
+
+  test('access denied is an input error naming cloudtrail:LookupEvents', async () => {
+    fake.faults = [{ op: 'LookupEvents', kind: 'deny' }];
+    const inputs: InputRecord[] = [];
+    const records = await collect(readLookupEvents({ regions: [REGION], endpoint: fake.endpoint, sleep: async () => undefined }, inputs));
+    expect(records).toEqual([]);
+    expect(inputs[0]).toMatchObject({ status: 'error', reason: expect.stringContaining('cloudtrail:LookupEvents') });
+  });
+
+  test('the spacer waits only as long as the last call is recent', async () => {
+    let t = 0;
+    const slept: number[] = [];
+    const s = new CallSpacer(2, async (ms) => void slept.push(ms), () => t);
+    await s.wait('r');
+    t = 100;
+    await s.wait('r');
+    t = 2000;
+    await s.wait('r');
+    await s.wait('other');
+    expect(slept).toEqual([400]);
+  });
+});
+
+/** s3rver's continuation tokens use single DES, absent from OpenSSL 3: map it to 3DES with K1=K2=K3 (the same cipher). */
+function singleDesViaTripleDes(): () => void {
+  const c = nodeCrypto.createCipheriv;
+  const d = nodeCrypto.createDecipheriv;
+  const fix = (alg: string, key: Buffer): [string, Buffer] => (alg === 'des' ? ['des-ede3-cbc', Buffer.concat([key, key, key])] : [alg, key]);
+  (nodeCrypto as { createCipheriv: unknown }).createCipheriv = (alg: string, key: Buffer, iv: Buffer) => c(...fix(alg, key), iv);
+  (nodeCrypto as { createDecipheriv: unknown }).createDecipheriv = (alg: string, key: Buffer, iv: Buffer) => d(...fix(alg, key), iv);
+  return () => {
+    (nodeCrypto as { createCipheriv: unknown }).createCipheriv = c;
+    (nodeCrypto as { createDecipheriv: unknown }).createDecipheriv = d;
+  };
+}
+
+describe('CloudTrail archive in S3 (s3://bucket/prefix) over s3rver', () => {
+  const BUCKET = 'audit-archive';
+  let server: { close(): Promise<void> };
+  let client: s3.S3Client;
+  let restore: () => void;
+  const put = (Key: string, body: unknown, gz = true) =>
+    client.send(new s3.PutObjectCommand({ Bucket: BUCKET, Key, Body: gz ? gzipSync(JSON.stringify(body)) : typeof body === 'string' ? body : JSON.stringify(body) }));
+
+  beforeAll(async () => {
+    restore = singleDesViaTripleDes();
+    const s = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: mkdtempSync(join(tmpdir(), 'tp-archive-')), configureBuckets: [{ name: BUCKET }] });
+    const addr = (await s.run()) as { port: number };
+    server = { close: () => s.close() };
+    client = new s3.S3Client({ region: 'us-east-1', endpoint: `http://127.0.0.1:${addr.port}`, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const base = 'trails/AWSLogs/o-exampleorg1';
+    await put(`${base}/111122223333/CloudTrail/us-east-1/2026/11/19/a.json.gz`, { Records: [event(1, '2026-11-19T23:00:00Z')] });
+    await put(`${base}/111122223333/CloudTrail/us-east-1/2026/11/20/b.json.gz`, { Records: [event(2, '2026-11-20T01:00:00Z'), event(3, '2026-11-20T22:00:00Z')] });
+    await put(`${base}/111122223333/CloudTrail/us-east-1/2026/11/20/broken.json.gz`, '{"Records": [', false);
+    await put(`${base}/111122223333/CloudTrail/eu-west-1/2026/11/20/c.json.gz`, { Records: [event(4, '2026-11-20T02:00:00Z')] });
+    await put(`${base}/444455556666/CloudTrail/us-east-1/2026/11/20/d.json.gz`, { Records: [event(5, '2026-11-20T03:00:00Z')] });
+    await put(`${base}/111122223333/CloudTrail-Digest/us-east-1/2026/11/20/digest.json.gz`, { digestStartTime: 'x' });
+  });
+  afterAll(async () => {
+    await server.close();
+    restore();
+  });
+
+  test('narrows by account, region and date folders, trims to the window, reports bad objects', async () => {
+    const store = new S3ObjectStore(s3, client, 1);
+    const inputs: InputRecord[] = [];
+    const records = await collect(
+      readArchiveEvents(store, 's3://audit-archive/trails/', { accounts: ['111122223333'], regions: ['us-east-1'], since: new Date('2026-11-20T00:30:00Z'), until: new Date('2026-11-20T12:00:00Z') }, inputs),
+    );
+    expect(records.map((r) => r.record.eventID)).toEqual(['e-2']);
+    expect(records[0].location.path).toBe('s3://audit-archive/trails/AWSLogs/o-exampleorg1/111122223333/CloudTrail/us-east-1/2026/11/20/b.json.gz');
+    expect(inputs.map((i) => [i.path.split('/').pop(), i.status, i.records])).toEqual([
+      ['b.json.gz', 'processed', 1],
+      ['broken.json.gz', 'error', 0],
+    ]);
+    expect(inputs[1].reason).toMatch(/invalid JSON/);
+  });
+
+  test('without filters reads every account and region folder, never digests', async () => {
+    const inputs: InputRecord[] = [];
+    const records = await collect(readArchiveEvents(new S3ObjectStore(s3, client), 's3://audit-archive/trails', {}, inputs));
+    expect(records.map((r) => r.record.eventID).sort()).toEqual(['e-1', 'e-2', 'e-3', 'e-4', 'e-5']);
+    expect(inputs.some((i) => i.path.includes('Digest'))).toBe(false);
+  });
+
+  test('URI parsing', () => {
+    expect(parseS3Uri('s3://b/p/q/')).toEqual({ bucket: 'b', prefix: 'p/q' });
+    expect(parseS3Uri('s3://b')).toEqual({ bucket: 'b', prefix: '' });
+    expect(parseS3Uri('/tmp/x')).toBeUndefined();
+  });
+});
