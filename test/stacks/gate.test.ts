@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../src/model/finding';
 import { scanPosture } from '../../src/posture/scan-posture';
 import { loadRulePack } from '../../src/rules/load';
 import { synthesize } from '../../stacks/synth';
+import { REPO } from '../support/paths';
 
 /**
  * The stacks gate themselves: the app synthesized with the default configuration
@@ -45,6 +47,18 @@ test('every CIS v3.0.0 logging and monitoring control the stacks implement has a
 
 test('nothing else in the stacks fails either (hygiene rules beyond CIS)', () => {
   expect(findings.filter((f) => f.status === 'fail' || f.status === 'error').map((f) => f.ruleId)).toEqual([]);
+});
+
+test('as a user runs it: `trailproof posture --terraform cdktf.out` exits 0', async () => {
+  const report = join(dir, 'report');
+  const code = await new Promise<number>((resolve) => {
+    execFile(process.execPath, ['bin/trailproof.js', 'posture', '--terraform', join(dir, 'cdktf.out'), '--out', report, '--quiet'], { cwd: REPO }, (err) =>
+      resolve(err ? ((err as { code?: number }).code ?? -1) : 0),
+    );
+  });
+  expect(code).toBe(0);
+  const doc = JSON.parse(readFileSync(join(report, 'findings.json'), 'utf8')) as { findings: Finding[] };
+  expect(doc.findings.filter((f) => f.status === 'pass').length).toBe(findings.filter((f) => f.status === 'pass').length);
 });
 
 test('the gate can fail: without a subscriber the monitoring chain breaks and says so', async () => {
