@@ -1,3 +1,19 @@
+/**
+ * The CloudTrail event sources' API. Inputs: files, directories (recursive, sorted), `-` for
+ * stdin; plain or gzip (by magic bytes); S3 `{"Records":[...]}`, bare arrays, JSON lines,
+ * EventBridge envelopes, CloudWatch Logs FilterLogEvents/GetLogEvents output and export-task
+ * lines. Every input gives exactly one InputRecord through onInput:
+ * - processed: read to the end (skippedRecords may list elements that were not CloudTrail records);
+ * - skipped: nothing to check (empty, digest, not an event file, no CloudTrail record in it);
+ * - error: unreadable (missing, corrupt gzip, truncated or invalid JSON) or a record in it could not
+ *   be checked (oversized, invalid JSON line); records read before the damage are still yielded.
+ *
+ * Layers, each usable alone: discover.ts (paths to inputs) -> decode.ts (bytes, gunzip, UTF-8)
+ * -> json-split.ts (raw record text) -> raw-records.ts (per-input accounting; readRawCloudTrail)
+ * -> parse-record.ts (the only JSON.parse) + shapes.ts (unwrap) -> readCloudTrail here.
+ * A prefilter reads readRawCloudTrail, settles each RawRecord itself (accept without parsing, or
+ * parseRecordText then accept/reject), and keeps the same accounting.
+ */
 import type { LocatedRecord } from '../model/event';
 import type { InputRecord } from '../model/input';
 import { parseRecordText } from './parse-record';
