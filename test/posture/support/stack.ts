@@ -84,7 +84,14 @@ export function goodStack(stack = 'audit', rules = cisEventRules()): Json {
       aws_s3_bucket_public_access_block: {
         trail_bucket_pab: { bucket: '${aws_s3_bucket.trail_bucket.id}', block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true },
       },
-      aws_s3_bucket_policy: { trail_bucket_policy: { bucket: '${aws_s3_bucket.trail_bucket.id}', policy: '${data.aws_iam_policy_document.trail_bucket_policy.json}' } },
+      aws_s3_bucket_policy: {
+        trail_bucket_policy: { bucket: '${aws_s3_bucket.trail_bucket.id}', policy: '${data.aws_iam_policy_document.trail_bucket_policy.json}' },
+        // a literal JSON policy, as hand-written stacks have it
+        access_logs_policy: {
+          bucket: '${aws_s3_bucket.access_logs.id}',
+          policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Action: 's3:*', Resource: ['arn:aws:s3:::acme-access-logs/*'], Condition: { Bool: { 'aws:SecureTransport': false } } }] }),
+        },
+      },
       aws_kms_key: { trail_key: { description: 'audit trail key', enable_key_rotation: true } },
       aws_iam_role: { trail_cw_role: { name: 'audit-trail-to-cloudwatch', assume_role_policy: '{}' } },
       aws_cloudwatch_log_group: { trail_logs: { name: '/aws/cloudtrail/audit', retention_in_days: 365, kms_key_id: '${aws_kms_key.trail_key.arn}' } },
