@@ -77,7 +77,7 @@ function listLeaves(cond: TopLevelCondition): ListLeaf[] {
 }
 
 /** Unknown values a rule read, each with whether a failed read (error) or the source's silence (manual) caused it. */
-function unknownsOf(rule: Rule, cond: TopLevelCondition, fact: Fact): { topLevel: string[]; inItems: string[]; errors: string[] } {
+function unknownsOf(cond: TopLevelCondition, fact: Fact): { topLevel: string[]; inItems: string[]; errors: string[] } {
   const topLevel: string[] = [];
   const inItems: string[] = [];
   for (const p of conditionPaths(cond)) if (resolveKnown(fact.value, p).unknown) topLevel.push(p);
@@ -98,7 +98,6 @@ function unknownsOf(rule: Rule, cond: TopLevelCondition, fact: Fact): { topLevel
   for (const [prefix, why] of Object.entries(fact.errors)) {
     if (topLevel.some((t) => t === prefix) && !errors.some((e) => e.startsWith(prefix))) errors.push(`${prefix}: ${why}`);
   }
-  void rule;
   return { topLevel, inItems, errors: [...new Set(errors)] };
 }
 
@@ -205,7 +204,7 @@ async function judge(rule: Rule, factName: string, fact: Fact, label: string, en
     let e = engines.get(key);
     if (!e) engines.set(key, (e = engineFor(factName, check.appliesWhen)));
     const applies = await holds(e, factName, fact.value);
-    const unknown = unknownsOf(rule, check.appliesWhen, fact);
+    const unknown = unknownsOf(check.appliesWhen, fact);
     if (!applies.ok && unknown.topLevel.length === 0) {
       return { status: 'not-applicable', message: `${label}: ${check.notApplicableReason ?? 'the rule does not apply'}`, evidence: evidenceFor(check.appliesWhen, fact) };
     }
@@ -217,7 +216,7 @@ async function judge(rule: Rule, factName: string, fact: Fact, label: string, en
   let engine = engines.get(rule.id);
   if (!engine) engines.set(rule.id, (engine = engineFor(factName, rule.conditions)));
   const res = await holds(engine, factName, fact.value);
-  const unknown = unknownsOf(rule, rule.conditions, fact);
+  const unknown = unknownsOf(rule.conditions, fact);
   const evidence = evidenceFor(rule.conditions, fact);
   const undecided = unknown.topLevel.length > 0 || (!res.ok && unknown.inItems.length > 0);
   if (undecided) {
@@ -245,10 +244,6 @@ function resourceLabel(r: Resource): string {
 function accountLabel(ctx: Context, region: string | null): string {
   const who = ctx.account ? `account ${ctx.account}` : `stack ${ctx.stack ?? ctx.key}`;
   return region ? `${who} in ${region}` : who;
-}
-
-export interface PostureEvaluation {
-  findings: Finding[];
 }
 
 /** Judge every resource and account rule against the model; event rules with CIS controls feed the chain. */

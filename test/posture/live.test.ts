@@ -176,4 +176,10 @@ describe('live scan over the wire protocols', () => {
     expect(f.message).toContain('covered by organization trail');
     expect(f.evidence.coveredByOrganizationTrail).toEqual([orgArn]);
   });
+
+  test('without --region the SDK chain picks the region (AWS_REGION)', async () => {
+    const r = await scanPosture({ live: { endpoint: fake.endpoint }, rules: bundledRules() });
+    expect(new Set(fake.calls.map((c) => c.region))).toEqual(new Set([REGION]));
+    expect(byRule(r.findings, 'cis-config-recording-all-resources').map((f) => f.subject.region)).toEqual([REGION]);
+  });
 });
