@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,6 +79,16 @@ describe('defaults', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('the example configuration in the README Deploy section is valid', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('<!-- section:stacks -->'), readme.indexOf('<!-- /section:stacks -->'));
+    const example = /```json\n([\s\S]*?)```/.exec(section);
+    expect(example).not.toBeNull();
+    const c = resolveConfig(JSON.parse(example![1]), 'README.md');
+    expect(c.backend?.s3.useLockfile).toBe(true);
+    expect(c.notifications).toHaveLength(1);
   });
 
   test('the bundled trailproof.config.json is valid and has a subscriber', () => {
