@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Finding, FindingsDocument, Subject } from '../model/finding';
 import { explainErrors, schemaValidator } from '../util/schema';
@@ -14,8 +15,8 @@ export interface Suppression {
   resource?: string;
   account?: string;
   region?: string;
-  /** Construct suppressions apply to exactly one Terraform resource. */
-  scope?: { address: string; stack: string | null };
+  /** Construct suppressions apply to exactly one Terraform resource: its address in that file (or stack). */
+  scope?: { address: string; stack: string | null; path?: string };
   reason: string;
   owner: string;
   /** YYYY-MM-DD: the last day (UTC) the waiver applies. */
@@ -167,11 +168,36 @@ export function constructSuppressions(tfJson: unknown, path: string, stack: stri
           for (const p of problems) errors.push({ path, pointer: `${base}/${i}${p.pointer}`, message: p.message });
           return;
         }
-        suppressions.push({ ...(w as Entry), source: `${path}#${base}/${i}`, scope: { address: `${type}.${name}`, stack } });
+        suppressions.push({ ...(w as Entry), source: `${path}#${base}/${i}`, scope: { address: `${type}.${name}`, stack, path } });
       });
     }
   }
   return { suppressions, errors };
+}
+
+/**
+ * Construct waivers of every synthesized Terraform JSON file the scan read (inputs of kind
+ * `terraform-json`). Reading the files again is the suppression source's job, as a suppression file
+ * is; the findings themselves never carry the metadata.
+ */
+export function constructSuppressionsFromInputs(doc: FindingsDocument): LoadedSuppressions {
+  const out: LoadedSuppressions = { suppressions: [], errors: [] };
+  for (const input of doc.inputs) {
+    if (input.kind !== 'terraform-json' || input.status !== 'processed') continue;
+    let tf: unknown;
+    try {
+      tf = JSON.parse(readFileSync(input.path, 'utf8'));
+    } catch (err) {
+      out.errors.push({ path: input.path, pointer: '', message: `cannot read construct waivers: ${(err as Error).message}` });
+      continue;
+    }
+    const meta = (tf as { '//'?: { metadata?: { stackName?: unknown } } })?.['//']?.metadata;
+    const stack = typeof meta?.stackName === 'string' ? meta.stackName : basename(input.path) === 'cdk.tf.json' ? basename(dirname(input.path)) : null;
+    const r = constructSuppressions(tf, input.path, stack);
+    out.suppressions.push(...r.suppressions);
+    out.errors.push(...r.errors);
+  }
+  return out;
 }
 
 // -------------------------------------------------------------------------------------- matching
@@ -217,7 +243,8 @@ export function suppressionMatches(s: Suppression, f: Finding): boolean {
   const subj = f.subject;
   if (s.scope) {
     if (subj.kind !== 'resource' || subj.address !== s.scope.address) return false;
-    if (s.scope.stack !== null && subj.stack !== s.scope.stack) return false;
+    const sameFile = s.scope.path !== undefined && subj.source.path === s.scope.path;
+    if (!sameFile && s.scope.stack !== null && subj.stack !== s.scope.stack) return false;
   }
   if (s.resource && !subjectNames(subj).some((n) => globMatch(s.resource!, n))) return false;
   if (s.account && !globMatch(s.account, subj.account)) return false;

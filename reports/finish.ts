@@ -1,0 +1,74 @@
+import { applyBaseline, loadBaseline } from '../src/findings/baseline';
+import { computeCoverage } from '../src/findings/coverage';
+import {
+  applySuppressions,
+  constructSuppressionsFromInputs,
+  formatSuppressionProblem,
+  loadSuppressions,
+  type Suppression,
+} from '../src/findings/suppress';
+import type { FindingsDocument } from '../src/model/finding';
+import { renderTerminalSummary } from './terminal';
+import { type Verdict, verdictOf } from './view';
+import { type ReportContext, type ReportFormat, writeReports } from './write';
+
+export interface FinishOptions extends ReportContext {
+  formats: ReportFormat[];
+  outDir: string;
+  /** --baseline: a previous findings.json. */
+  baseline?: string;
+  /** --suppressions: YAML/JSON files. */
+  suppressions?: string[];
+  /** Waivers in cdk.tf.json `//` metadata of the Terraform inputs (default true). */
+  constructWaivers?: boolean;
+  /** Clock for expiry; tests pass a fixed date. */
+  now?: Date;
+  /** Terminal colour for the summary. */
+  color?: boolean;
+}
+
+export interface FinishResult {
+  doc: FindingsDocument;
+  files: string[];
+  verdict: Verdict;
+  /** The compact terminal summary, already sanitised; print it unless --quiet. */
+  summary: string;
+  /** Suppression entries that were invalid and left out, one line each (print to stderr). */
+  warnings: string[];
+}
+
+/**
+ * Everything after the scan, in one place for every command: suppressions (files and construct
+ * waivers), then the baseline, then every report, the verdict and the terminal summary. Throws
+ * BaselineError or SuppressionFileError (usage errors for the caller) before writing anything.
+ */
+export async function finishReports(scanned: FindingsDocument, opts: FinishOptions): Promise<FinishResult> {
+  const warnings: string[] = [];
+  const waivers: Suppression[] = [];
+  for (const path of opts.suppressions ?? []) {
+    const loaded = loadSuppressions(path);
+    waivers.push(...loaded.suppressions);
+    warnings.push(...loaded.errors.map((e) => `suppression ignored: ${formatSuppressionProblem(e)}`));
+  }
+  if (opts.constructWaivers !== false) {
+    const loaded = constructSuppressionsFromInputs(scanned);
+    waivers.push(...loaded.suppressions);
+    warnings.push(...loaded.errors.map((e) => `construct waiver ignored: ${formatSuppressionProblem(e)}`));
+  }
+  const previous = opts.baseline ? loadBaseline(opts.baseline) : undefined;
+
+  let doc = scanned;
+  if (waivers.length > 0 || (opts.suppressions ?? []).length > 0) doc = applySuppressions(doc, waivers, opts.now ?? new Date());
+  if (previous && opts.baseline) doc = applyBaseline(doc, previous, opts.baseline);
+
+  const ctx: ReportContext = { rules: opts.rules, catalogues: opts.catalogues, failOn: opts.failOn, newOnly: opts.newOnly, baseDir: opts.baseDir };
+  const files = await writeReports(doc, opts.formats, opts.outDir, ctx);
+  const coverage = computeCoverage(doc, opts.rules, opts.catalogues);
+  return {
+    doc,
+    files,
+    verdict: verdictOf(doc, ctx),
+    summary: renderTerminalSummary(doc, ctx, coverage, files, { color: opts.color }),
+    warnings,
+  };
+}
