@@ -67,4 +67,24 @@ describe('trailproof posture', () => {
     expect(await quietly(() => main(['posture', '--terraform', 'x', '--region', 'us-east-1']))).toBe(2);
     expect(await quietly(() => main(['posture', '--terraform', '/nonexistent/cdk.tf.json', '--out', tmpDir()]))).toBe(2);
   });
+
+  test('--format all, --baseline and --new-only: a known failure does not block, a new one does', async () => {
+    const broken = goodStack('audit');
+    broken.resource.aws_cloudtrail.audit_trail.enable_log_file_validation = false;
+    const base = tmpDir();
+    expect(await quietly(() => main(['posture', '--terraform', writeCdktfOut({ audit: broken }), '--out', base, '--fail-on', 'none', '--quiet']))).toBe(0);
+    const out = tmpDir();
+    const again = await quietly(() => main(['posture', '--terraform', writeCdktfOut({ audit: broken }), '--out', out, '--format', 'all', '--baseline', join(base, 'findings.json'), '--fail-on', 'low', '--new-only']));
+    expect(again).toBe(0);
+    for (const f of ['findings.json', 'report.md', 'report.sarif', 'junit.xml', 'report.html', 'report.csv']) expect(readFileSync(join(out, f), 'utf8').length).toBeGreaterThan(0);
+    const worse = goodStack('audit');
+    worse.resource.aws_cloudtrail.audit_trail.enable_log_file_validation = false;
+    delete worse.resource.aws_sns_topic_subscription;
+    const out2 = tmpDir();
+    expect(await quietly(() => main(['posture', '--terraform', writeCdktfOut({ audit: worse }), '--out', out2, '--baseline', join(base, 'findings.json'), '--fail-on', 'low', '--new-only']))).toBe(1);
+    const doc = readDoc(out2);
+    expect(doc.findings.find((f) => f.ruleId === 'cis-cloudtrail-log-file-validation')?.baseline).toBe('unchanged');
+    expect(doc.findings.find((f) => f.ruleId === 'cis-monitoring-chain/cis-root-account-usage')?.baseline).toBe('new');
+    expect(await quietly(() => main(['posture', '--terraform', writeCdktfOut({ audit: worse }), '--format', 'pdf']))).toBe(2);
+  });
 });

@@ -16,7 +16,10 @@ Options:
   --aggregator NAME     read Config through this configuration aggregator (many accounts)
   --endpoint URL        endpoint override for every AWS client (testing, private endpoints)
   --rules DIR           rule pack directory (default: the bundled rules/)
-  --out DIR             where findings.json goes (default: out)
+  --out DIR             where reports go (default: out)
+  --format LIST         comma-separated: json, md, sarif, junit, html, csv, or all (default json; findings.json is always written)
+  --baseline PATH       a previous findings.json: findings are marked new or unchanged, and fixed ones listed
+  --new-only            judge --fail-on on new findings only (needs --baseline to mean anything)
   --fail-on SEVERITY    critical|high|medium|low|info|none (default low)
   --strict              a rule file that does not load is fatal (exit 2)
   --quiet               no summary on stdout`;
@@ -37,6 +40,9 @@ export const command: Command = {
         endpoint: { type: 'string' },
         rules: { type: 'string' },
         out: { type: 'string', default: 'out' },
+        format: { type: 'string', default: 'json' },
+        baseline: { type: 'string' },
+        'new-only': { type: 'boolean', default: false },
         'fail-on': { type: 'string', default: 'low' },
         strict: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -50,12 +56,19 @@ export const command: Command = {
     const { loadRulePack } = await import('../../rules/load');
     const { scanPosture } = await import('../../posture/scan-posture');
     const { buildDocument } = await import('../../findings/document');
-    const { nothingReadable, writeFindingsJson } = await import('../../scan/run-scan');
+    const { nothingReadable } = await import('../../scan/run-scan');
+    const { parseFormats, writeReports } = await import('../../../reports/write');
+    const { loadCatalogues } = await import('../../controls/catalogue');
+    const { applyBaseline, loadBaseline } = await import('../../findings/baseline');
     const { blockingFindings, parseFailOn } = await import('../../scan/verdict');
     const { printRuleErrors, printScanSummary } = await import('../output');
 
     const failOn = parseFailOn(values['fail-on']);
     if (!failOn) throw new UsageError('--fail-on must be one of critical, high, medium, low, info, none');
+    const { formats, unknown } = parseFormats(values.format);
+    if (unknown.length > 0) throw new UsageError(`unknown format "${unknown.join('", "')}"`);
+    if (!formats.includes('json')) formats.unshift('json');
+    const baseline = values.baseline ? loadBaseline(resolve(values.baseline)) : undefined;
     const pack = loadRulePack(values.rules ? { dir: resolve(values.rules) } : {});
     if (pack.errors.length > 0) {
       printRuleErrors(pack.errors);
@@ -68,10 +81,12 @@ export const command: Command = {
       live: values.live ? { regions: values.region, aggregator: values.aggregator, endpoint: values.endpoint } : undefined,
       rules: pack.rules,
     });
-    const doc = buildDocument({ pack, startedAt, finishedAt: new Date(), inputs: result.inputs, findings: result.findings, events: 0, duplicateEventsIgnored: 0 });
-    const file = writeFindingsJson(doc, resolve(values.out));
-    const blocking = blockingFindings(doc.findings, failOn);
-    if (!values.quiet) printScanSummary(doc, [file], blocking.length, failOn);
+    const built = buildDocument({ pack, startedAt, finishedAt: new Date(), inputs: result.inputs, findings: result.findings, events: 0, duplicateEventsIgnored: 0 });
+    const doc = baseline ? applyBaseline(built, baseline, values.baseline) : built;
+    const newOnly = values['new-only'];
+    const files = await writeReports(doc, formats, resolve(values.out), { rules: pack.rules, catalogues: loadCatalogues(), failOn, newOnly, baseDir: process.cwd() });
+    const blocking = blockingFindings(doc.findings, failOn, newOnly);
+    if (!values.quiet) printScanSummary(doc, files, blocking.length, failOn);
     if (nothingReadable(doc)) {
       process.stderr.write('trailproof posture: no input could be read\n');
       return EXIT.USAGE;
