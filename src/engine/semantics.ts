@@ -82,6 +82,7 @@ function equalsPresent(actual: string | number | boolean | null, expected: Compa
   if (actual === null) return false;
   if (typeof expected === 'number') return typeof actual === 'number' && actual === expected;
   if (isRegexValue(expected)) return typeof actual === 'string' && compileRegex(expected.regex).test(actual);
+  if (typeof expected !== 'string') return false; // a filter pattern has no boolean or object literal to compare with
   if (expected === '*') return true;
   return typeof actual === 'string' && globMatcher(expected)(actual);
 }

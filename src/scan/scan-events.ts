@@ -34,16 +34,17 @@ export async function scanEvents(paths: string[], rules: readonly Rule[], opts: 
   const matcher = opts.matcher ?? new FastMatcher(eventRules);
   const inputs: InputRecord[] = [];
   const findings = new Map<string, Finding>();
-  let events = 0;
   let duplicates = 0;
   const duplicateEvents = new Set<string>();
   const stream = readCloudTrail(paths, {
     maxRecordBytes: opts.maxRecordBytes,
     stdin: opts.stdin,
     onInput: (i) => inputs.push(i),
+    prefilter: matcher.mayMatchText ? (text) => matcher.mayMatchText!(text) : undefined,
   });
+  let yielded = 0;
   for await (const located of stream as AsyncIterable<LocatedRecord>) {
-    events++;
+    yielded++;
     const ids = await matcher.matches(located.record);
     for (const id of ids) {
       const rule = byId.get(id);
@@ -60,10 +61,12 @@ export async function scanEvents(paths: string[], rules: readonly Rule[], opts: 
       }
       findings.set(f.id, f);
     }
-    if (opts.onProgress && events % 5000 === 0) {
-      opts.onProgress({ events, findings: findings.size, path: located.location.path });
+    if (opts.onProgress && yielded % 5000 === 0) {
+      opts.onProgress({ events: countEvents(inputs), findings: findings.size, path: located.location.path });
     }
   }
+  // Records the prefilter passed over are never yielded, but every input counts all of its records.
+  const events = countEvents(inputs);
   const order = new Map(eventRules.map((r, i) => [r.id, i]));
   const sorted = [...findings.values()].sort(
     (a, b) =>
@@ -72,6 +75,12 @@ export async function scanEvents(paths: string[], rules: readonly Rule[], opts: 
       a.id.localeCompare(b.id),
   );
   return { findings: sorted, inputs, events, duplicateEventsIgnored: duplicates };
+}
+
+function countEvents(inputs: readonly InputRecord[]): number {
+  let n = 0;
+  for (const i of inputs) n += i.records;
+  return n;
 }
 
 function eventTimeOf(f: Finding): string {
