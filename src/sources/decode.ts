@@ -17,130 +17,123 @@ const UNSUPPORTED: { magic: number[]; name: string }[] = [
   { magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], name: 'xz-compressed' },
 ];
 
+/** Enough leading bytes to tell every format above. */
+const SNIFF_BYTES = 6;
+
+export interface DecodeOptions {
+  /** Sees every raw byte of the source, in order, even after a decode error (for hashing). */
+  tap?: (raw: Buffer) => void;
+  /** Decompressed bytes per output chunk (default 64 KiB). */
+  chunkSize?: number;
+}
+
 /**
- * Push-based byte decoder: feed raw chunks, get decompressed chunks back. Gzip is recognised by its
- * magic bytes, not the file name (S3 downloads and CloudWatch exports lose or change extensions);
- * concatenated gzip members, as `cat a.gz b.gz` makes, decompress as one stream.
+ * Raw bytes in, decoded bytes out, streaming. Gzip is recognised by its magic bytes, not the file
+ * name (S3 downloads and CloudWatch exports lose or change extensions); concatenated gzip members,
+ * as `cat a.gz b.gz` makes, decompress as one stream. Reading and inflating (on libuv's thread
+ * pool) run ahead of the consumer by at most a chunk or two, so the consumer's own work overlaps
+ * them while memory stays bounded by the stream buffers.
+ *
+ * A decode error is thrown as DecodeError after the source has been read to its end through `tap`.
  */
-export class ByteDecoder {
-  private mode: 'sniff' | 'plain' | 'gzip' = 'sniff';
-  private head: Buffer = Buffer.alloc(0);
-  private gunzip?: zlib.Gunzip;
-  private out: Buffer[] = [];
-  private failure?: Error;
-  private ended = false;
-  /** Raw bytes handed to the decoder so far, for error positions. */
-  private rawBytes = 0;
+export async function* decodeBytes(source: AsyncIterable<Buffer | string>, opts: DecodeOptions = {}): AsyncGenerator<Buffer> {
+  const tap = opts.tap ?? (() => undefined);
+  const it = source[Symbol.asyncIterator]();
+  const next = async (): Promise<Buffer | undefined> => {
+    const r = await it.next();
+    if (r.done) return undefined;
+    const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+    tap(b);
+    return b;
+  };
 
-  get compressed(): boolean {
-    return this.mode === 'gzip';
-  }
-
-  async write(chunk: Buffer): Promise<Buffer[]> {
-    this.rawBytes += chunk.length;
-    if (this.mode === 'sniff') {
-      this.head = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
-      // Six bytes tell every format we know; wait for them unless the input is shorter (see end()).
-      if (this.head.length < 6) return [];
-      chunk = this.head;
-      this.head = Buffer.alloc(0);
-      this.choose(chunk);
+  let head: Buffer = Buffer.alloc(0);
+  let ended = false;
+  while (head.length < SNIFF_BYTES) {
+    const b = await next();
+    if (!b) {
+      ended = true;
+      break;
     }
-    if (this.mode === 'plain') return [chunk];
-    return this.feed(chunk);
+    head = head.length === 0 ? b : Buffer.concat([head, b]);
   }
-
-  async end(): Promise<Buffer[]> {
-    if (this.mode === 'sniff') {
-      const rest = this.head;
-      this.head = Buffer.alloc(0);
-      this.choose(rest);
-      if ((this.mode as string) === 'plain') return rest.length ? [rest] : [];
-      const out = await this.feed(rest);
-      return out.concat(await this.finish());
-    }
-    if (this.mode === 'plain') return [];
-    return this.finish();
-  }
-
-  private choose(first: Buffer): void {
-    if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
-      this.mode = 'gzip';
-      const z = zlib.createGunzip();
-      z.on('data', (b: Buffer) => this.out.push(b));
-      z.on('error', (e: Error) => {
-        this.failure ??= e;
-      });
-      z.on('end', () => {
-        this.ended = true;
-      });
-      this.gunzip = z;
-      return;
-    }
+  if (head.length === 0) return;
+  if (!(head[0] === 0x1f && head[1] === 0x8b)) {
     for (const u of UNSUPPORTED) {
-      if (first.length >= u.magic.length && u.magic.every((b, i) => first[i] === b)) {
+      if (head.length >= u.magic.length && u.magic.every((x, i) => head[i] === x)) {
+        if (!ended) while (await next());
         throw new DecodeError(`unsupported input: the file is ${u.name}; decompress it first`);
       }
     }
-    this.mode = 'plain';
+    yield head;
+    if (ended) return;
+    for (let b = await next(); b; b = await next()) yield b;
+    return;
   }
 
-  private take(): Buffer[] {
-    const out = this.out;
-    this.out = [];
-    return out;
-  }
-
-  private fail(e: Error): never {
-    const msg = e.message;
-    if ((e as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' || /unexpected end/.test(msg)) {
-      throw new DecodeError(`truncated gzip: unexpected end of the compressed data after ${this.rawBytes} bytes`);
+  const z = zlib.createGunzip({ chunkSize: opts.chunkSize ?? 64 * 1024 });
+  const stop = new AbortController();
+  let rawBytes = 0;
+  let failure: Error | undefined;
+  z.on('error', (e) => {
+    failure ??= e;
+  });
+  // The pump feeds zlib while the consumer works on earlier output; after a zlib error it goes on
+  // reading the source only for the tap.
+  const pump = (async () => {
+    try {
+      for (let b: Buffer | undefined = head; b; b = ended ? undefined : await next()) {
+        if (stop.signal.aborted) return;
+        if (failure) continue;
+        rawBytes += b.length;
+        if (!z.write(b)) await waitDrain(z, stop.signal);
+      }
+      if (!failure) z.end();
+    } catch (e) {
+      if (!stop.signal.aborted) {
+        failure ??= e as Error;
+        z.destroy();
+      }
     }
-    throw new DecodeError(`corrupt gzip: ${msg} (within the first ${this.rawBytes} compressed bytes)`);
+  })();
+  try {
+    try {
+      for await (const out of z) yield out as Buffer;
+    } catch (e) {
+      failure ??= e as Error;
+    }
+    await pump;
+    if (failure) throw describeGzipError(failure, rawBytes);
+  } finally {
+    stop.abort();
+    z.destroy();
   }
+}
 
-  private feed(chunk: Buffer): Promise<Buffer[]> {
-    const z = this.gunzip!;
-    if (this.failure) this.fail(this.failure);
-    return new Promise<Buffer[]>((resolve, reject) => {
-      const onError = (e: Error) => {
-        try {
-          this.fail(e);
-        } catch (d) {
-          reject(d);
-        }
-      };
-      z.once('error', onError);
-      z.write(chunk, (err) => {
-        z.removeListener('error', onError);
-        if (err || this.failure) return onError(this.failure ?? err!);
-        resolve(this.take());
-      });
-    });
-  }
+function waitDrain(z: zlib.Gunzip, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      z.off('drain', done);
+      z.off('error', done);
+      z.off('close', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    z.on('drain', done);
+    z.on('error', done);
+    z.on('close', done);
+    signal.addEventListener('abort', done);
+  });
+}
 
-  private finish(): Promise<Buffer[]> {
-    const z = this.gunzip!;
-    if (this.failure) this.fail(this.failure);
-    return new Promise<Buffer[]>((resolve, reject) => {
-      const done = () => {
-        if (this.failure) {
-          try {
-            this.fail(this.failure);
-          } catch (d) {
-            reject(d);
-          }
-          return;
-        }
-        resolve(this.take());
-      };
-      if (this.ended) return done();
-      z.once('end', done);
-      z.once('error', done);
-      // Flowing mode: 'end' only fires once the readable side is drained, which 'data' does.
-      z.end();
-    });
+function describeGzipError(e: Error, rawBytes: number): Error {
+  const code = (e as NodeJS.ErrnoException).code ?? '';
+  // Anything but zlib's own errors (a failing read) goes up unchanged.
+  if (!code.startsWith('Z_')) return e;
+  if (code === 'Z_BUF_ERROR') {
+    return new DecodeError(`truncated gzip: unexpected end of the compressed data after ${rawBytes} bytes`);
   }
+  return new DecodeError(`corrupt gzip: ${e.message} (within the first ${rawBytes} compressed bytes)`);
 }
 
 /**

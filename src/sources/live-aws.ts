@@ -152,7 +152,8 @@ async function trails(m: Sdk, byRegion: Map<string, RegionClients>, settings: Li
   return [...seen.values()];
 }
 
-async function regionApis(m: Sdk, c: RegionClients, calls: LiveCalls, out: Collected, account: () => string | null): Promise<{ alarms: Obj[] }> {
+/** Metric filters, log groups and alarms of a region: the middle of the monitoring chain. */
+async function chainApis(m: Sdk, c: RegionClients, calls: LiveCalls, out: Collected, account: () => string | null): Promise<{ alarms: Obj[] }> {
   const r = c.region;
   const filters = await allPages(
     calls,
@@ -202,6 +203,12 @@ async function regionApis(m: Sdk, c: RegionClients, calls: LiveCalls, out: Colle
     });
   });
 
+  return { alarms: alarms.items as Obj[] };
+}
+
+/** Per-region services the per-region controls read: Config recorders (3.3) and Security Hub (4.16). */
+async function regionServices(m: Sdk, c: RegionClients, calls: LiveCalls, out: Collected, account: () => string | null): Promise<void> {
+  const r = c.region;
   const recs = await calls.run('config:DescribeConfigurationRecorders', r, () => c.config.send(new m.config.DescribeConfigurationRecordersCommand({})), (x) => x.ConfigurationRecorders?.length ?? 0);
   const stat = await calls.run('config:DescribeConfigurationRecorderStatus', r, () => c.config.send(new m.config.DescribeConfigurationRecorderStatusCommand({})), (x) => x.ConfigurationRecordersStatus?.length ?? 0);
   if (failed(recs)) out.gaps.push({ region: r, resourceType: RT.Recorder, action: 'config:DescribeConfigurationRecorders', reason: recs.failed.reason });
@@ -227,7 +234,6 @@ async function regionApis(m: Sdk, c: RegionClients, calls: LiveCalls, out: Colle
       onlyProps: ['enabled'],
     });
   }
-  return { alarms: alarms.items as Obj[] };
 }
 
 async function subscriptions(m: Sdk, byRegion: Map<string, RegionClients>, settings: LiveSettings, calls: LiveCalls, out: Collected, topicArns: Set<string>): Promise<void> {
@@ -294,13 +300,29 @@ export async function readLive(settings: LiveSettings): Promise<ModelPart> {
     else for (const r of regions) await configItems(m, byRegion.get(r)!, calls, out);
     let account: string | null = null;
     const who = () => account;
-    const alarms: Obj[] = [];
     for (const r of regions) {
-      const got = await regionApis(m, byRegion.get(r)!, calls, out, who);
-      alarms.push(...got.alarms);
+      await regionServices(m, byRegion.get(r)!, calls, out, who);
       account = majorityAccount(out.items);
     }
     const trailList = await trails(m, byRegion, settings, calls, out);
+    // A multi-region trail's log group, filters and alarms live in the log group's region, which
+    // may be outside --region: read the chain there too, or the chain would look broken.
+    const chainRegions = [...regions];
+    for (const t of trailList) {
+      const lg = parseArn(typeof t.CloudWatchLogsLogGroupArn === 'string' ? t.CloudWatchLogsLogGroupArn : null);
+      if (lg && !chainRegions.includes(lg.region) && (!account || lg.account === account || t.IsOrganizationTrail !== true)) chainRegions.push(lg.region);
+    }
+    const alarms: Obj[] = [];
+    for (const r of chainRegions) {
+      let c = byRegion.get(r);
+      if (!c) {
+        c = clientsFor(m, r, settings);
+        byRegion.set(r, c);
+      }
+      const got = await chainApis(m, c, calls, out, who);
+      alarms.push(...got.alarms);
+      account = majorityAccount(out.items);
+    }
     account = majorityAccount(out.items) ?? majorityAccount(trailList.map((t) => ({ item: apiItem(RT.Trail, '', '', String(t.TrailARN), t, null), source: { path: '' } })));
     for (const t of trailList) {
       const arn = String(t.TrailARN);
@@ -330,10 +352,11 @@ export async function readLive(settings: LiveSettings): Promise<ModelPart> {
       part.gaps.push({ ...g, context: configContextKey('live', ctxAccount, settings.aggregator), account: ctxAccount });
     }
     const contexts = contextsFor(part.resources, 'live', { path: `live:${regions.join(',')}` }, regions);
+    // per-region controls judge the regions asked for, not every region a resource mentions
+    for (const c of contexts) if (c.account === ctxAccount) c.regions = [...regions];
     if (contexts.length === 0) {
       contexts.push({ key: configContextKey('live', ctxAccount, settings.aggregator), kind: 'live', stack: settings.aggregator ?? null, account: ctxAccount, regions: [...regions], source: { path: `live:${regions.join(',')}` } });
     }
-    for (const c of contexts) c.regions = [...new Set([...c.regions, ...regions])].sort();
     part.contexts.push(...contexts);
   } finally {
     destroyAll([...byRegion.values()]);

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { RecordLocation } from '../model/event';
 import type { InputRecord } from '../model/input';
 import type { AwsLogsKey } from './aws-logs-key';
-import { ByteDecoder, Utf8Text } from './decode';
+import { DecodeError, decodeBytes, Utf8Text } from './decode';
 import { describeFsError, discoverInputs } from './discover';
 import { InputTally } from './input-tally';
 import { type Container, JsonSplitter, type RawElement } from './json-split';
@@ -90,71 +90,52 @@ async function* readInput(
   const tally = new InputTally(path, hints.awsLogs);
   const hash = createHash('sha256');
   let bytes = 0;
-  const decoder = new ByteDecoder();
   const utf8 = new Utf8Text();
   const splitter = new JsonSplitter({ maxRecordBytes: opts.maxRecordBytes, lines: hints.lines });
   let fatal: string | undefined;
-  let ended = false;
   let source: NodeJS.ReadableStream | undefined;
 
   const toRaw = (el: RawElement): RawRecord | undefined => {
     const location: RecordLocation = { path, index: el.index, line: el.line };
     if (el.oversize !== undefined) {
-      const limit = opts.maxRecordBytes ?? undefined;
-      tally.skip('oversized', `${describePlace(el.index, el.line, el.column)} has ${el.oversize} characters, over the ${formatBytes(limit)} limit`);
+      tally.skip('oversized', `${describePlace(el.index, el.line, el.column)} has ${el.oversize} characters, over the ${formatBytes(opts.maxRecordBytes)} limit`);
       return undefined;
     }
     tally.handedOut();
     return new RawRecord(tally, el.text, el.container, location, el.column, el.timestamp);
   };
 
-  /** Decode and split one raw chunk (or the end), keeping what was split before any failure. */
-  const step = async (chunk: Buffer | undefined, out: RawElement[]): Promise<void> => {
-    try {
-      const pieces = chunk ? await decoder.write(chunk) : await decoder.end();
-      for (const p of pieces) for (const el of splitter.push(utf8.write(p))) out.push(el);
-      if (!chunk) {
-        for (const el of splitter.push(utf8.end())) out.push(el);
-        for (const el of splitter.end()) out.push(el);
-      }
-    } catch (err) {
-      fatal = err instanceof Error ? err.message : String(err);
-    }
-    if (!fatal && splitter.error) fatal = splitter.error;
-  };
-
   try {
     source = open();
-    for await (const c of source as AsyncIterable<Buffer | string>) {
-      const chunk = typeof c === 'string' ? Buffer.from(c) : c;
-      hash.update(chunk);
-      bytes += chunk.length;
-      // After damage the rest is still hashed, so sha256 and bytes always describe the whole input.
+    const tap = (b: Buffer) => {
+      hash.update(b);
+      bytes += b.length;
+    };
+    for await (const piece of decodeBytes(source as AsyncIterable<Buffer | string>, { tap })) {
+      // After damage the rest is still read, so sha256 and bytes always describe the whole input.
       if (fatal) continue;
-      const out: RawElement[] = [];
-      await step(chunk, out);
-      for (const el of out) {
+      const els = splitter.push(utf8.write(piece));
+      fatal = splitter.error;
+      for (const el of els) {
         const raw = toRaw(el);
         if (raw) yield raw;
       }
     }
     if (!fatal) {
-      const out: RawElement[] = [];
-      await step(undefined, out);
-      for (const el of out) {
+      const els = splitter.push(utf8.end()).concat(splitter.end());
+      fatal = splitter.error;
+      for (const el of els) {
         const raw = toRaw(el);
         if (raw) yield raw;
       }
     }
-    ended = true;
   } catch (err) {
-    fatal ??= `read error: ${describeFsError(err)}`;
-    ended = true;
+    // Records decoded before the damage have been yielded already.
+    fatal ??= err instanceof DecodeError ? err.message : `read error: ${describeFsError(err)}`;
   } finally {
     // Also reached when the consumer stops early: release the file, but never close stdin.
     if (owned && source && 'destroy' in source) (source as unknown as { destroy(): void }).destroy();
   }
-  if (!ended) return;
   const l = splitter.layout;
   opts.onInput?.(
     tally.finish({

@@ -1,17 +1,17 @@
 import { gzipSync } from 'node:zlib';
-import { ByteDecoder, DecodeError, Utf8Text } from '../../src/sources/decode';
+import { Readable } from 'node:stream';
+import { DecodeError, decodeBytes, Utf8Text } from '../../src/sources/decode';
 
-async function decodeAll(chunks: Buffer[]): Promise<{ out: Buffer; error?: string; compressed: boolean }> {
-  const d = new ByteDecoder();
+async function decodeAll(chunks: Buffer[]): Promise<{ out: Buffer; error?: string; tapped: number }> {
   const parts: Buffer[] = [];
+  let tapped = 0;
   try {
-    for (const c of chunks) parts.push(...(await d.write(c)));
-    parts.push(...(await d.end()));
+    for await (const b of decodeBytes(Readable.from(chunks), { tap: (r) => (tapped += r.length) })) parts.push(b);
   } catch (e) {
     expect(e).toBeInstanceOf(DecodeError);
-    return { out: Buffer.concat(parts), error: (e as Error).message, compressed: d.compressed };
+    return { out: Buffer.concat(parts), error: (e as Error).message, tapped };
   }
-  return { out: Buffer.concat(parts), compressed: d.compressed };
+  return { out: Buffer.concat(parts), tapped };
 }
 
 function chunked(b: Buffer, size: number): Buffer[] {
@@ -20,14 +20,14 @@ function chunked(b: Buffer, size: number): Buffer[] {
   return out;
 }
 
-describe('ByteDecoder', () => {
+describe('decodeBytes', () => {
   const text = JSON.stringify({ Records: Array.from({ length: 50 }, (_, i) => ({ eventName: `E${i}`, note: 'é😀' })) });
 
   it('passes plain bytes through, in any chunking (even shorter than the magic)', async () => {
     for (const size of [1, 2, 5, 1000]) {
       const r = await decodeAll(chunked(Buffer.from(text), size));
       expect(r.out.toString()).toBe(text);
-      expect(r.compressed).toBe(false);
+      expect(r.tapped).toBe(Buffer.byteLength(text));
     }
     expect((await decodeAll([Buffer.from('[]')])).out.toString()).toBe('[]');
     expect((await decodeAll([])).out.length).toBe(0);
@@ -39,7 +39,7 @@ describe('ByteDecoder', () => {
       const r = await decodeAll(chunked(gz, size));
       expect(r.error).toBeUndefined();
       expect(r.out.toString()).toBe(text);
-      expect(r.compressed).toBe(true);
+      expect(r.tapped).toBe(gz.length);
     }
   });
 
@@ -48,11 +48,16 @@ describe('ByteDecoder', () => {
     expect(r.out.toString()).toBe('abcdef');
   });
 
-  it('names a corrupt gzip, a truncated gzip and trailing garbage', async () => {
+  it('names a corrupt gzip, a truncated gzip and trailing garbage, and still taps every raw byte', async () => {
     const gz = gzipSync(text);
     const crc = Buffer.from(gz);
     crc[crc.length - 8] ^= 1;
     expect((await decodeAll([crc])).error).toMatch(/^corrupt gzip: incorrect data check \(within the first \d+ compressed bytes\)$/);
+    const early = Buffer.from(gz);
+    for (let i = 12; i < 40; i++) early[i] = 0xff;
+    const r = await decodeAll(chunked(Buffer.concat([early, Buffer.alloc(100000, 7)]), 1000));
+    expect(r.error).toMatch(/^corrupt gzip: /);
+    expect(r.tapped).toBe(early.length + 100000);
     expect((await decodeAll(chunked(gz.subarray(0, gz.length - 20), 50))).error).toMatch(/^truncated gzip: unexpected end of the compressed data after \d+ bytes$/);
     expect((await decodeAll([Buffer.concat([gz, Buffer.from('junk!!')])])).error).toMatch(/^corrupt gzip: incorrect header check/);
   });
