@@ -59,7 +59,11 @@ export class AuditStack extends TerraformStack {
     // Both the audit trail and the data-event trail deliver into the audit bucket.
     const auditBucketTrails = dataTrailArn ? [auditTrailArn, dataTrailArn] : auditTrailArn;
     const literal = (what: string) => (config.account ? `${config.namePrefix}-${what}-${config.account}-${config.region}` : undefined);
-    const auditBucket = newBucket(ctx, 'audit_bucket', { name: config.storage.bucketName ?? literal('audit'), prefix: `${config.namePrefix}-audit-` });
+    const auditBucket = newBucket(ctx, 'audit_bucket', {
+      name: config.storage.bucketName ?? literal('audit'),
+      prefix: `${config.namePrefix}-audit-`,
+      objectLock: config.storage.objectLock !== undefined,
+    });
     const logBucket = newBucket(ctx, 'access_log_bucket', { name: config.storage.accessLogBucketName ?? literal('access-logs'), prefix: `${config.namePrefix}-access-logs-` });
     const opsBucket = opsTrailArn ? newBucket(ctx, 'operations_bucket', { name: literal('operations'), prefix: `${config.namePrefix}-operations-` }) : undefined;
 
@@ -83,6 +87,7 @@ export class AuditStack extends TerraformStack {
       policy: trailBucketPolicy(policy, auditBucket.arn, auditBucketTrails, config.config.enabled ? CONFIG_PREFIX : undefined),
       lifecycle,
       accessLogs: { bucket: logBucket, prefix: `${ACCESS_LOG_PREFIX}audit/` },
+      objectLock: config.storage.objectLock,
     });
 
     const { trail, logGroup } = auditTrail(ctx, { bucketName: audit.bucket.id, key: trailKey, dependsOn: [audit.policy] });

@@ -47,6 +47,7 @@ export interface StacksConfigInput {
     noncurrentExpireAfterDays?: number;
     accessLogExpireAfterDays?: number;
     forceDestroy?: boolean;
+    objectLock?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number };
   };
   logs?: { logGroupName?: string; retentionDays?: number };
   alarms?: { namespace?: string; rulesDir?: string; topicName?: string; treatMissingData?: 'notBreaching' | 'breaching' | 'ignore' | 'missing'; deliveryHealth?: boolean };
@@ -88,6 +89,7 @@ export interface StacksConfig {
     noncurrentExpireAfterDays: number;
     accessLogExpireAfterDays: number;
     forceDestroy: boolean;
+    objectLock?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number };
   };
   logs: { logGroupName: string; retentionDays: number };
   alarms: { namespace: string; rulesDir?: string; topicName: string; treatMissingData: 'notBreaching' | 'breaching' | 'ignore' | 'missing'; deliveryHealth: boolean };
@@ -158,6 +160,8 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
   const glacier = c.storage?.glacierAfterDays ?? 90;
   const expire = c.storage?.expireAfterDays ?? 2557;
   if (expire <= glacier) problems.push({ pointer: '/storage/expireAfterDays', message: `must be later than glacierAfterDays (${glacier})` });
+  const lock = c.storage?.objectLock;
+  if (lock && lock.days > expire) problems.push({ pointer: '/storage/objectLock/days', message: `locks objects past their expiry (expireAfterDays ${expire})` });
   if (c.backend && !c.backend.s3.dynamodbTable && c.backend.s3.useLockfile === false) {
     problems.push({ pointer: '/backend/s3', message: 'remote state without locking: set useLockfile or dynamodbTable' });
   }
@@ -195,6 +199,7 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
       noncurrentExpireAfterDays: c.storage?.noncurrentExpireAfterDays ?? 90,
       accessLogExpireAfterDays: c.storage?.accessLogExpireAfterDays ?? 400,
       forceDestroy: c.storage?.forceDestroy ?? false,
+      objectLock: lock,
     },
     logs: { logGroupName: c.logs?.logGroupName ?? `/aws/cloudtrail/${trailName}`, retentionDays: c.logs?.retentionDays ?? 365 },
     alarms: {

@@ -1,6 +1,7 @@
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
@@ -15,10 +16,12 @@ import { type BuildContext, json } from './context';
  * data-source lookup: scanners (ours included) follow `${aws_s3_bucket.x.id}` to the bucket, and a
  * half-interpolated name resolves to nothing.
  */
-export function newBucket(ctx: BuildContext, id: string, naming: { name?: string; prefix: string }): S3Bucket {
+export function newBucket(ctx: BuildContext, id: string, naming: { name?: string; prefix: string; objectLock?: boolean }): S3Bucket {
   return new S3Bucket(ctx.stack, id, {
     ...(naming.name ? { bucket: naming.name } : { bucketPrefix: naming.prefix }),
     forceDestroy: ctx.config.storage.forceDestroy,
+    // Object Lock can only be switched on when the bucket is created.
+    ...(naming.objectLock ? { objectLockEnabled: true } : {}),
   });
 }
 
@@ -29,6 +32,8 @@ export interface HardeningOptions {
   lifecycle: { glacierAfterDays?: number; expireAfterDays: number; noncurrentExpireAfterDays: number };
   /** Where this bucket's own server access logs go. */
   accessLogs?: { bucket: S3Bucket; prefix: string };
+  /** Default retention for every new object (the bucket must have been created with Object Lock). */
+  objectLock?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number };
 }
 
 export interface HardenedBucket {
@@ -53,7 +58,7 @@ export function hardenBucket(ctx: BuildContext, bucket: S3Bucket, o: HardeningOp
     restrictPublicBuckets: true,
   });
   new S3BucketOwnershipControls(stack, `${id}_ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-  new S3BucketVersioningA(stack, `${id}_versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+  const versioning = new S3BucketVersioningA(stack, `${id}_versioning`, { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
   new S3BucketServerSideEncryptionConfigurationA(stack, `${id}_encryption`, {
     bucket: bucket.id,
     rule: [
@@ -75,6 +80,13 @@ export function hardenBucket(ctx: BuildContext, bucket: S3Bucket, o: HardeningOp
     abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
   };
   new S3BucketLifecycleConfiguration(stack, `${id}_lifecycle`, { bucket: bucket.id, rule: [rule] });
+  if (o.objectLock) {
+    new S3BucketObjectLockConfigurationA(stack, `${id}_object_lock`, {
+      bucket: bucket.id,
+      rule: { defaultRetention: { mode: o.objectLock.mode, days: o.objectLock.days } },
+      dependsOn: [versioning],
+    });
+  }
   if (o.accessLogs) {
     new S3BucketLoggingA(stack, `${id}_logging`, { bucket: bucket.id, targetBucket: o.accessLogs.bucket.id, targetPrefix: o.accessLogs.prefix });
   }

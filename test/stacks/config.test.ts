@@ -34,6 +34,8 @@ describe('configuration validation names the field', () => {
     [{ trail: { organization: { enabled: true, organizationId: 'org-1' } } }, '/trail/organization/organizationId', 'pattern'],
     [{ opsTrail: { enabled: true, name: 'trailproof-audit' } }, '/opsTrail/name', 'must differ'],
     [{ storage: { glacierAfterDays: 400, expireAfterDays: 365 } }, '/storage/expireAfterDays', 'later than glacierAfterDays'],
+    [{ storage: { objectLock: { mode: 'COMPLIANCE', days: 4000 } } }, '/storage/objectLock/days', 'past their expiry'],
+    [{ storage: { objectLock: { mode: 'LEGAL', days: 30 } } }, '/storage/objectLock/mode', 'allowed values'],
     [{ backend: { s3: { bucket: 'state-bucket', key: 'k', useLockfile: false } } }, '/backend/s3', 'without locking'],
     [{ securityHub: { standards: ['cis 5'] } }, '/securityHub/standards/0', 'pattern'],
   ])('%j', (input, pointer, fragment) => {

@@ -20,6 +20,7 @@ describe('options on', () => {
       },
       opsTrail: { enabled: true, name: 'acme-ops' },
       logs: { retentionDays: 731 },
+      storage: { objectLock: { mode: 'COMPLIANCE', days: 365 } },
       alarms: { rulesDir: FIXTURE_RULES, namespace: 'AcmeSecurity' },
       notifications: [
         { protocol: 'email', endpoint: 'soc@acme.example' },
@@ -91,6 +92,15 @@ describe('options on', () => {
     expect(s.resource('aws_s3_bucket_public_access_block', 'operations_bucket_public_access_block').block_public_policy).toBe(true);
     // The operations bucket does not take Config snapshots.
     expect(s.policy('aws_s3_bucket_policy', 'operations_bucket_policy').map((x) => x.Sid)).not.toContain('ConfigWritesSnapshots');
+  });
+
+  test('Object Lock on the audit bucket: created with it, default retention from the config', () => {
+    expect(s.resource('aws_s3_bucket', 'audit_bucket').object_lock_enabled).toBe(true);
+    const lock = s.resource('aws_s3_bucket_object_lock_configuration', 'audit_bucket_object_lock');
+    expect(lock.bucket).toBe(ref('aws_s3_bucket', 'audit_bucket', 'id'));
+    expect(lock.rule).toEqual({ default_retention: { mode: 'COMPLIANCE', days: 365 } });
+    expect(lock.depends_on).toEqual(['aws_s3_bucket_versioning.audit_bucket_versioning']);
+    expect(s.resource('aws_s3_bucket', 'access_log_bucket').object_lock_enabled).toBeUndefined();
   });
 
   test('log retention and alarm namespace from the config', () => {
@@ -177,7 +187,7 @@ describe('options off', () => {
   afterAll(() => s?.cleanup());
 
   test('the optional parts are absent and the core chain stays', () => {
-    for (const type of ['aws_config_configuration_recorder', 'aws_config_delivery_channel', 'aws_securityhub_account', 'aws_cloudwatch_dashboard', 'aws_sns_topic_subscription', 'aws_cloudwatch_event_rule']) {
+    for (const type of ['aws_s3_bucket_object_lock_configuration', 'aws_config_configuration_recorder', 'aws_config_delivery_channel', 'aws_securityhub_account', 'aws_cloudwatch_dashboard', 'aws_sns_topic_subscription', 'aws_cloudwatch_event_rule']) {
       expect([type, s.resources(type)]).toEqual([type, {}]);
     }
     expect(Object.keys(s.resources('aws_cloudwatch_metric_alarm')).sort()).toEqual([
