@@ -310,7 +310,7 @@ export async function readLive(settings: LiveSettings): Promise<ModelPart> {
     const chainRegions = [...regions];
     for (const t of trailList) {
       const lg = parseArn(typeof t.CloudWatchLogsLogGroupArn === 'string' ? t.CloudWatchLogsLogGroupArn : null);
-      if (lg && !chainRegions.includes(lg.region) && (!account || lg.account === account || t.IsOrganizationTrail !== true)) chainRegions.push(lg.region);
+      if (lg && !chainRegions.includes(lg.region) && (!account || lg.account === account)) chainRegions.push(lg.region);
     }
     const alarms: Obj[] = [];
     for (const r of chainRegions) {

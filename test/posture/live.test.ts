@@ -182,4 +182,15 @@ describe('live scan over the wire protocols', () => {
     expect(new Set(fake.calls.map((c) => c.region))).toEqual(new Set([REGION]));
     expect(byRule(r.findings, 'cis-config-recording-all-resources').map((f) => f.subject.region)).toEqual([REGION]);
   });
+
+  test('a multi-region trail homed outside --region: its chain is read in its home region', async () => {
+    const home = fake.world.regions[REGION];
+    // eu-west-1 sees the trail as a shadow trail; the log group, filters and alarms stay in the home region
+    fake.world.regions['eu-west-1'] = { hub: true, trails: home.trails, recorders: home.recorders, recorderStatus: home.recorderStatus };
+    const r = await scan(fake, { regions: ['eu-west-1'] });
+    expect(fake.opsCalled('GetTrailStatus').map((c) => c.region)).toEqual([REGION]);
+    expect(new Set(fake.opsCalled('DescribeMetricFilters').map((c) => c.region))).toEqual(new Set(['eu-west-1', REGION]));
+    expect(byRule(r.findings, chainIds()[0])[0].status).toBe('pass');
+    expect(byRule(r.findings, 'cis-securityhub-enabled').map((f) => f.subject.region)).toEqual(['eu-west-1']);
+  });
 });
