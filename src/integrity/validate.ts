@@ -4,6 +4,7 @@ import { checkDigest } from './digest-check';
 import { walkChain, type ValidDigest } from './chain-walk';
 import { type KeyProvider, RegionKeyRings } from './key-provider';
 import { createLimiter } from './limiter';
+import { prefetching } from './digest-prefetch';
 import { judgeLogFile, type LogRead, readLogFile } from './log-check';
 import { parseLogKey } from './key-layout';
 import { findUncoveredLogs } from './uncovered-logs';
@@ -109,7 +110,7 @@ export async function validateLogs(o: ValidateOptions): Promise<ValidationResult
         {
           start: o.start,
           locate: (b, k) => o.store.locate(b, k),
-          check: async (bucket, dk) => {
+          check: prefetching(c.keys, o.bucket, o.concurrency, async (bucket, dk) => {
             const ring = rings.ring(dk.sourceRegion);
             const res = await limit(() =>
               checkDigest(
@@ -122,13 +123,14 @@ export async function validateLogs(o: ValidateOptions): Promise<ValidationResult
                 bucket,
                 dk,
               ),
+              true,
             );
             progress.digests++;
             tick();
             // Files a digest lists that failed to verify are claimed but unproven: never "pending".
             if (res.state === 'invalid' && res.content) for (const f of res.content.logFiles) claimedByInvalid.add(`${f.s3Bucket}/${f.s3Object}`);
             return res;
-          },
+          }),
           onValid,
           report: (d: DigestOutcome) => result.digests.push(d),
           gap: (g: GapOutcome) => result.gaps.push(g),
