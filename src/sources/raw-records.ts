@@ -6,7 +6,7 @@ import type { AwsLogsKey } from './aws-logs-key';
 import { DecodeError, decodeBytes, Utf8Text } from './decode';
 import { describeFsError, discoverInputs } from './discover';
 import { InputTally } from './input-tally';
-import { type Container, JsonSplitter, type RawElement } from './json-split';
+import { type Container, DEFAULT_MAX_RECORD_BYTES, JsonSplitter, type RawElement } from './json-split';
 import type { RecordShape, SkipCategory } from './shapes';
 
 export interface RawReadOptions {
@@ -148,7 +148,7 @@ async function* readInput(
 }
 
 function formatBytes(n: number | undefined): string {
-  const v = n ?? 4 * 1024 * 1024;
+  const v = n ?? DEFAULT_MAX_RECORD_BYTES;
   if (v % (1024 * 1024) === 0) return `${v / (1024 * 1024)} MiB`;
   if (v % 1024 === 0) return `${v / 1024} KiB`;
   return `${v} bytes`;
