@@ -318,3 +318,10 @@ test('time range: only digests from the start on, up to two hours past the end',
   expect(problems(findings)).toEqual([]);
   expect(HOUR).toBe(3_600_000);
 });
+
+test('signed content that contradicts its key: another account, an unknown log hash algorithm', async () => {
+  const a = setup({ mutate: (h, c) => void (h === 2 && (c.awsAccountId = '999999999999')) });
+  expect(problems((await run(a.tree)).findings).filter((p) => p.startsWith('integrity.digest-file'))).toEqual([`integrity.digest-file fail ${tail(a.east.digests[2])} account-mismatch`]);
+  const b = setup({ mutate: (h, c) => void (h === 2 && ((c.logFiles as { hashAlgorithm: string }[])[0].hashAlgorithm = 'MD5')) });
+  expect(problems((await run(b.tree)).findings)).toEqual([`integrity.log-file fail ${tail(b.east.logs[2][0])} hash-algorithm-unsupported`]);
+});
