@@ -23,3 +23,4 @@ for s in $SCEN; do
     --end-time 2026-11-20T08:00:00Z --endpoint-url "$S3" --cloudtrail-endpoint-url "$CT" --out "$out/out-$s" 2>&1 | grep -v 'NodeVersion\|versions pub\|require node\|To continue\|and security\|More info\|trace-warn' | short
   echo "exit ${PIPESTATUS[0]}"
 done
+echo "outputs in $out"
