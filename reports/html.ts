@@ -32,6 +32,7 @@ pre{background:#f6f6f6;border:1px solid #e0e0e0;padding:8px;overflow:auto;white-
 details.finding{background:#fff;border:1px solid #ddd;border-radius:4px;margin:4px 0;padding:4px 8px}
 details.finding summary{cursor:pointer}
 .notes li{margin:2px 0}
+figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}
 .muted-note{color:#5d4037}
 footer{max-width:1200px;margin:32px auto;padding:0 24px;color:#666;font-size:12px}
 `;
@@ -41,11 +42,12 @@ function sevBadge(s: Severity): string {
 }
 
 /** Findings by control and severity as a horizontal stacked bar chart; inline SVG, no script. */
-export function renderChart(findings: readonly Finding[], maxRows = 30): string {
+export function renderChart(findings: readonly Finding[], maxRows = 30, controlPrefix?: string, title = 'Failing findings by control and severity'): string {
   const failing = findings.filter((f) => f.status === 'fail');
   const rows = new Map<string, Record<Severity, number>>();
   for (const f of failing) {
-    for (const c of f.controls.length > 0 ? f.controls : [`(rule ${f.ruleId})`]) {
+    const controls = controlPrefix === undefined ? (f.controls.length > 0 ? f.controls : [`(rule ${f.ruleId})`]) : f.controls.filter((c) => c.startsWith(controlPrefix));
+    for (const c of controls) {
       const r = rows.get(c) ?? { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
       r[f.severity]++;
       rows.set(c, r);
@@ -61,8 +63,9 @@ export function renderChart(findings: readonly Finding[], maxRows = 30): string 
   const height = top + Math.max(1, shown.length) * rowH + 20;
   const width = labelW + barW + 60;
   const max = Math.max(1, ...shown.map(([, r]) => total(r)));
-  let svg = `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui,sans-serif" font-size="12">`;
-  svg += '<title id="chart-title">Failing findings by control and severity</title>';
+  const titleId = `chart-${(controlPrefix ?? 'all').replace(/[^A-Za-z0-9-]/g, '-')}`;
+  let svg = `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${h(titleId)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui,sans-serif" font-size="12">`;
+  svg += `<title id="${h(titleId)}">${h(title)}</title>`;
   // Legend
   let lx = labelW;
   for (const s of SEVERITIES) {
@@ -87,6 +90,21 @@ export function renderChart(findings: readonly Finding[], maxRows = 30): string 
   svg += '</svg>';
   const note = sorted.length > maxRows ? `<p>${sorted.length - maxRows} more control(s) with failing findings are in the coverage tables below.</p>` : '';
   return svg + note;
+}
+
+/** One chart per framework version with failing controls, plus one for rules that map to no control. */
+function renderCharts(findings: readonly Finding[], coverage: FrameworkCoverage[]): string {
+  const failing = findings.filter((f) => f.status === 'fail');
+  if (failing.length === 0) return `<figure>${renderChart([])}</figure>`;
+  let s = '';
+  for (const fw of coverage) {
+    if (fw.counts.fail === 0) continue;
+    const key = `${fw.framework}@${fw.version}`;
+    s += `<figure><figcaption>${h(key)}: ${h(fw.title)}</figcaption>${renderChart(failing, 30, `${key}:`, `${key}: failing findings by control and severity`)}</figure>`;
+  }
+  const unmapped = failing.filter((f) => f.controls.length === 0);
+  if (unmapped.length > 0) s += `<figure><figcaption>Rules that map to no control</figcaption>${renderChart(unmapped)}</figure>`;
+  return s;
 }
 
 function coverageSection(cov: FrameworkCoverage[]): string {
@@ -154,7 +172,7 @@ export function renderHtml(doc: FindingsDocument, ctx: ReportContext, coverage: 
   if (doc.baseline) body += card('new', doc.baseline.new) + card('unchanged', doc.baseline.unchanged) + card('fixed', doc.baseline.fixed);
   body += '</div>';
 
-  body += `<h2 id="chart">Failing findings by control and severity</h2><figure>${renderChart(doc.findings)}</figure>`;
+  body += `<h2 id="chart">Failing findings by control and severity</h2>${renderCharts(doc.findings, coverage)}`;
   body += `<h2 id="coverage">Control coverage</h2>${coverageSection(coverage)}`;
 
   body += `<h2 id="findings">Findings (${doc.findings.length})</h2>`;

@@ -86,6 +86,13 @@ describe('report.html in headless Chromium', () => {
     // the chart drew bars with real size
     const bars = await page.$$eval('figure svg rect.bar', (rs) => rs.map((r) => (r as unknown as { getBBox(): { width: number } }).getBBox().width));
     expect(bars.length).toBeGreaterThan(3);
+    // one chart per framework version with failing controls, one for rules mapped to no control
+    expect(await page.$$eval('#chart ~ figure figcaption', (cs) => cs.map((c) => (c.textContent ?? '').split(':')[0]))).toEqual([
+      'cis-aws@3.0.0',
+      'cis-aws@5.0.0',
+      'nist-800-53@r5',
+      'Rules that map to no control',
+    ]);
     expect(Math.min(...bars)).toBeGreaterThan(0);
     // hostile strings stayed text
     expect(await page.$$eval('script', (s) => s.length)).toBe(0);
