@@ -94,13 +94,23 @@ function logGroupName(t: Resource, fb: FactBuilder): { name: string | null; regi
   };
 }
 
+const comparisons = new Map<string, { comparison?: PatternComparison; error?: string }>();
+
+/** Each (filter pattern, control pattern) pair is parsed and compared once per process. */
 function compare(actual: unknown, expected: string): { comparison?: PatternComparison; error?: string } {
   if (typeof actual !== 'string') return { error: 'the filter pattern is not known from the inputs' };
-  try {
-    return { comparison: comparePatterns(actual, expected) };
-  } catch (e) {
-    return { error: `the filter pattern does not parse: ${(e as Error).message}` };
+  const key = `${actual}\u0000${expected}`;
+  let r = comparisons.get(key);
+  if (!r) {
+    try {
+      r = { comparison: comparePatterns(actual, expected) };
+    } catch (e) {
+      r = { error: `the filter pattern does not parse: ${(e as Error).message}` };
+    }
+    if (comparisons.size > 10_000) comparisons.clear();
+    comparisons.set(key, r);
   }
+  return r;
 }
 
 function missingText(c: PatternComparison): string {
