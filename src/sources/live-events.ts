@@ -243,3 +243,44 @@ async function* readObject(store: ObjectStore, bucket: string, key: string, o: A
     yield { record: r, location: { path, index: i } };
   }
 }
+
+export interface LiveEventSourceOptions extends ArchiveOptions {
+  endpoint?: string;
+  maxAttempts?: number;
+}
+
+/** `cloudtrail:lookup` or `s3://bucket/prefix`: the live event sources `--events` accepts. */
+export function isLiveEventSource(spec: string): boolean {
+  return spec === 'cloudtrail:lookup' || spec.startsWith('s3://');
+}
+
+/**
+ * Read one live event source; the scan command calls this for `--events` values that are not
+ * local paths. Regions default to the SDK chain's region for Event History; the archive reads
+ * every region unless narrowed.
+ */
+export async function* readLiveEventSource(spec: string, o: LiveEventSourceOptions, inputs: InputRecord[]): AsyncGenerator<LocatedRecord> {
+  if (spec === 'cloudtrail:lookup') {
+    let regions = o.regions ?? [];
+    if (regions.length === 0) {
+      const { sdk, defaultRegion } = await import('./live-clients');
+      const r = await defaultRegion(await sdk());
+      regions = r ? [r] : [];
+    }
+    if (regions.length === 0) {
+      inputs.push({ path: spec, kind: 'live', status: 'error', records: 0, sha256: null, reason: 'no region: pass --region or set AWS_REGION' });
+      return;
+    }
+    yield* readLookupEvents({ regions, since: o.since, until: o.until, endpoint: o.endpoint, maxAttempts: o.maxAttempts }, inputs);
+    return;
+  }
+  const s3 = await import('@aws-sdk/client-s3');
+  const { S3ObjectStore } = await import('./s3-object-store');
+  // a custom endpoint (tests, S3-compatible stores) rarely resolves virtual-hosted bucket names
+  const client = new s3.S3Client({ maxAttempts: o.maxAttempts ?? 8, ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true } : {}) });
+  try {
+    yield* readArchiveEvents(new S3ObjectStore(s3, client), spec, o, inputs);
+  } finally {
+    client.destroy();
+  }
+}

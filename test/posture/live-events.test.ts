@@ -7,7 +7,7 @@ import * as s3 from '@aws-sdk/client-s3';
 import type { LocatedRecord } from '../../src/model/event';
 import type { InputRecord } from '../../src/model/input';
 import { S3ObjectStore } from '../../src/sources/s3-object-store';
-import { CallSpacer, parseS3Uri, readArchiveEvents, readLookupEvents } from '../../src/sources/live-events';
+import { CallSpacer, isLiveEventSource, parseS3Uri, readArchiveEvents, readLiveEventSource, readLookupEvents } from '../../src/sources/live-events';
 import { FakeAws } from './support/fake-aws';
 import { goodWorld, REGION } from './support/live-world';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -140,6 +140,19 @@ describe('CloudTrail archive in S3 (s3://bucket/prefix) over s3rver', () => {
     const records = await collect(readArchiveEvents(new S3ObjectStore(s3, client), 's3://audit-archive/trails', {}, inputs));
     expect(records.map((r) => r.record.eventID).sort()).toEqual(['e-1', 'e-2', 'e-3', 'e-4', 'e-5']);
     expect(inputs.some((i) => i.path.includes('Digest'))).toBe(false);
+  });
+
+  test('readLiveEventSource reads the archive through the SDK chain with an endpoint override', async () => {
+    const inputs: InputRecord[] = [];
+    const endpoint = String(await client.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}:${e.port}`));
+    process.env.AWS_REGION = 'us-east-1';
+    process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+    process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+    const records = await collect(readLiveEventSource('s3://audit-archive/trails', { endpoint, regions: ['eu-west-1'] }, inputs));
+    expect(records.map((r) => r.record.eventID)).toEqual(['e-4']);
+    expect(isLiveEventSource('s3://x')).toBe(true);
+    expect(isLiveEventSource('cloudtrail:lookup')).toBe(true);
+    expect(isLiveEventSource('./logs/file.json')).toBe(false);
   });
 
   test('URI parsing', () => {
