@@ -42,7 +42,13 @@ function sevBadge(s: Severity): string {
 }
 
 /** Findings by control and severity as a horizontal stacked bar chart; inline SVG, no script. */
-export function renderChart(findings: readonly Finding[], maxRows = 30, controlPrefix?: string, title = 'Failing findings by control and severity'): string {
+export function renderChart(
+  findings: readonly Finding[],
+  maxRows = 30,
+  controlPrefix?: string,
+  title = 'Failing findings by control and severity',
+  labels: ReadonlyMap<string, string> = new Map(),
+): string {
   const failing = findings.filter((f) => f.status === 'fail');
   const rows = new Map<string, Record<Severity, number>>();
   for (const f of failing) {
@@ -56,7 +62,7 @@ export function renderChart(findings: readonly Finding[], maxRows = 30, controlP
   const total = (r: Record<Severity, number>) => SEVERITIES.reduce((n, s) => n + r[s], 0);
   const sorted = [...rows.entries()].sort((a, b) => total(b[1]) - total(a[1]) || a[0].localeCompare(b[0], 'en', { numeric: true }));
   const shown = sorted.slice(0, maxRows);
-  const labelW = 300;
+  const labelW = 360;
   const barW = 560;
   const rowH = 22;
   const top = 30;
@@ -70,14 +76,15 @@ export function renderChart(findings: readonly Finding[], maxRows = 30, controlP
   let lx = labelW;
   for (const s of SEVERITIES) {
     svg += `<rect x="${lx}" y="6" width="12" height="12" fill="${SEVERITY_COLOR[s]}"/><text x="${lx + 16}" y="16">${s}</text>`;
-    lx += 80;
+    lx += 92;
   }
   if (shown.length === 0) {
     svg += `<text x="10" y="${top + 14}">No failing findings.</text>`;
   }
   shown.forEach(([control, r], i) => {
     const y = top + i * rowH;
-    svg += `<text class="label" x="${labelW - 8}" y="${y + 15}" text-anchor="end">${h(control.length > 48 ? `${control.slice(0, 47)}…` : control)}</text>`;
+    const label = labels.get(control) ?? control;
+    svg += `<text class="label" x="${labelW - 8}" y="${y + 15}" text-anchor="end">${h(label.length > 50 ? `${label.slice(0, 49)}…` : label)}<title>${h(control)}</title></text>`;
     let x = labelW;
     for (const s of SEVERITIES) {
       if (r[s] === 0) continue;
@@ -100,7 +107,8 @@ function renderCharts(findings: readonly Finding[], coverage: FrameworkCoverage[
   for (const fw of coverage) {
     if (fw.counts.fail === 0) continue;
     const key = `${fw.framework}@${fw.version}`;
-    s += `<figure><figcaption>${h(key)}: ${h(fw.title)}</figcaption>${renderChart(failing, 30, `${key}:`, `${key}: failing findings by control and severity`)}</figure>`;
+    const labels = new Map(fw.controls.map((c) => [c.ref, c.title ? `${c.id} ${c.title}` : c.id]));
+    s += `<figure><figcaption>${h(key)}: ${h(fw.title)}</figcaption>${renderChart(failing, 30, `${key}:`, `${key}: failing findings by control and severity`, labels)}</figure>`;
   }
   const unmapped = failing.filter((f) => f.controls.length === 0);
   if (unmapped.length > 0) s += `<figure><figcaption>Rules that map to no control</figcaption>${renderChart(unmapped)}</figure>`;
