@@ -31,7 +31,7 @@ export interface ReadOptions {
   onInput?: (input: InputRecord) => void;
   /** What `-` reads; defaults to process.stdin. */
   stdin?: NodeJS.ReadableStream;
-  /** Raw bytes read per chunk (default 64 KiB). */
+  /** Raw bytes read per chunk (default 256 KiB). */
   chunkBytes?: number;
   /**
    * A check on a record's raw text before it is parsed: false means no consumer can care about the

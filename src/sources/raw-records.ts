@@ -16,7 +16,7 @@ export interface RawReadOptions {
   onInput?: (input: InputRecord) => void;
   /** Read for the path `-`; defaults to process.stdin. */
   stdin?: NodeJS.ReadableStream;
-  /** Raw read size per chunk; smaller bounds memory per decompressed chunk. Default 64 KiB. */
+  /** Raw read size per chunk; smaller bounds memory per decompressed chunk. Default 256 KiB (fewer async hops per file; see docs/performance.md). */
   chunkBytes?: number;
 }
 
@@ -74,7 +74,7 @@ export async function* readRawCloudTrail(paths: readonly string[], opts: RawRead
     if (d.type === 'stdin') {
       yield* readInput(d.path, () => opts.stdin ?? process.stdin, false, { lines: false }, opts);
     } else {
-      const hi = opts.chunkBytes ?? 64 * 1024;
+      const hi = opts.chunkBytes ?? 256 * 1024;
       yield* readInput(d.path, () => createReadStream(d.path, { highWaterMark: hi }), true, d, opts);
     }
   }
