@@ -23,6 +23,8 @@ export interface ControlResult {
   failing: number;
   muted: number;
   passed: number;
+  /** Distinct waivers behind the muted findings: "reason (owner, until YYYY-MM-DD)". */
+  waivers: string[];
   /** Why the status is what it is, in one sentence an auditor can check. */
   basis: string;
 }
@@ -154,6 +156,13 @@ export function computeCoverage(doc: FindingsDocument, rules: readonly RuleInfo[
       failing,
       muted,
       passed,
+      waivers: [
+        ...new Set(
+          fs
+            .filter((f) => f.status === 'muted' && f.suppression)
+            .map((f) => `${f.suppression!.reason} (${f.suppression!.owner ?? 'no owner'}, until ${f.suppression!.expires ?? '?'})`),
+        ),
+      ],
       basis,
     };
   };

@@ -1,4 +1,5 @@
 import { computeCoverage } from '../../src/findings/coverage';
+import { applySuppressions } from '../../src/findings/suppress';
 import { CSV_COLUMNS, renderCsv } from '../../reports/csv';
 import { CATALOGUES, RULES, stratusDocument } from './support';
 import type { ControlCatalogue } from '../../src/model/control';
@@ -47,6 +48,15 @@ describe('report.csv', () => {
     expect(get('title')).toBe('Ensure CloudTrail configuration changes are monitored');
     expect(Number(get('failing'))).toBe(doc.findings.filter((f) => f.controls.includes('cis-aws@3.0.0:4.5')).length);
     expect(get('rules')).toBe('test-cloudtrail-tampering');
+  });
+
+  test('muted findings bring their waiver into the control row', () => {
+    const doc = applySuppressions(stratusDocument(), [{ source: 's', rule: 'test-iam-changes', reason: 'break-glass user', owner: 'platform', expires: '2027-01-31' }], new Date('2026-11-25T00:00:00Z'));
+    const rows = parseCsv(renderCsv(computeCoverage(doc, RULES, CATALOGUES)));
+    const row = rows.find((r) => r[0] === 'cis-aws' && r[1] === '3.0.0' && r[2] === '4.4')!;
+    expect(row[CSV_COLUMNS.indexOf('status')]).toBe('pass');
+    expect(Number(row[CSV_COLUMNS.indexOf('muted')])).toBeGreaterThan(0);
+    expect(row[CSV_COLUMNS.indexOf('waivers')]).toBe('break-glass user (platform, until 2027-01-31)');
   });
 
   test('text that a spreadsheet would run as a formula is defused', () => {
