@@ -68,6 +68,11 @@ export async function* discoverInputs(paths: readonly string[]): AsyncGenerator<
       return;
     }
     if (!st.isFile()) {
+      // A named pipe given by name is a stream to read (`--events <(zcat ...)`); inside a directory it is skipped.
+      if (named && (st.isFIFO() || st.isCharacterDevice())) {
+        yield { type: 'file', path, lines: LINES_FILE.test(path) };
+        return;
+      }
       yield { type: 'skip', path, kind: 'unknown', reason: 'not a regular file' };
       return;
     }

@@ -81,3 +81,21 @@ describe('discoverInputs', () => {
     expect(d).toMatchObject({ type: 'file', path: p, awsLogs: { account: '111122223333', region: 'ap-south-1', date: '2024/02/29' } });
   });
 });
+
+describe('discoverInputs: streams named on the command line', () => {
+  it('reads a named pipe given by name (process substitution), skips one inside a directory', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fx = scratch();
+    try {
+      const fifo = join(fx.dir, 'pipe');
+      execFileSync('mkfifo', [fifo]);
+      const got = await collect([fifo, fx.dir]);
+      expect(got).toEqual([
+        { type: 'file', path: fifo, lines: false },
+        { type: 'skip', path: fifo, kind: 'unknown', reason: 'not a regular file' },
+      ]);
+    } finally {
+      fx.cleanup();
+    }
+  });
+});

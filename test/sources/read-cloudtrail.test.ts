@@ -139,6 +139,18 @@ describe('readCloudTrail: every shape', () => {
     expect(inputs[1].kind).toBe('cloudtrail-log');
   });
 
+  it('reads a named pipe given by name, as process substitution passes it', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { createWriteStream } = await import('node:fs');
+    const fifo = join(fx.dir, 'events');
+    execFileSync('mkfifo', [fifo]);
+    const w = createWriteStream(fifo);
+    w.end(gzipSync(iam.map((r) => JSON.stringify(r)).join('\n')));
+    const { records, inputs } = await readAll([fifo]);
+    expect(records.map((r) => r.record)).toEqual(iam);
+    expect(inputs).toEqual([expect.objectContaining({ path: fifo, status: 'processed', kind: 'json-lines', records: iam.length })]);
+  });
+
   it('reads with tiny chunks: a UTF-8 character or gzip block split between reads changes nothing', async () => {
     const recs = iam.map((r, i) => ({ ...r, note: `é€😀 ${i}` }));
     const p = fx.write('u.json.gz', gzipSync(JSON.stringify({ Records: recs })));
