@@ -62,6 +62,7 @@ const ISO_PREFIX = /^(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d
 
 export class JsonSplitter {
   private readonly maxChars: number;
+  private readonly maxBytes: number;
   private mode: 'doc' | 'lines';
   private buf = '';
   /** Absolute (whole-input) offset of buf[0]. */
@@ -117,7 +118,6 @@ export class JsonSplitter {
     this.maxBytes = max;
     this.mode = opts.lines ? 'lines' : 'doc';
   }
-  private readonly maxBytes: number;
 
   /** Why the input could not be split further, naming the place; records before it were emitted. */
   get error(): string | undefined {
@@ -361,7 +361,7 @@ export class JsonSplitter {
         case S.ObjKey:
         case S.ObjKeyNext: {
           i = this.skipWs(s, i);
-          if (i >= n) return this.suspend(i, eof);
+          if (i >= n) return this.suspend(i);
           const c = s.charCodeAt(i);
           if (c === 34) {
             this.keyStart = this.base + i;
@@ -383,7 +383,7 @@ export class JsonSplitter {
               this.fail('object key longer than the record size limit', this.keyStart);
               return;
             }
-            return this.suspend(n, eof);
+            return this.suspend(n);
           }
           this.key = s.slice(this.keyStart - this.base + 1, q);
           this.state = S.ObjColon;
@@ -392,7 +392,7 @@ export class JsonSplitter {
         }
         case S.ObjColon: {
           i = this.skipWs(s, i);
-          if (i >= n) return this.suspend(i, eof);
+          if (i >= n) return this.suspend(i);
           if (s.charCodeAt(i) !== 58) {
             this.fail(`expected ':' after key "${this.key}", found ${this.describeChar(s, i)}`, this.base + i);
             return;
@@ -403,7 +403,7 @@ export class JsonSplitter {
         }
         case S.ObjValue: {
           i = this.skipWs(s, i);
-          if (i >= n) return this.suspend(i, eof);
+          if (i >= n) return this.suspend(i);
           if (s.charCodeAt(i) === 91 && (this.key === 'Records' || this.key === 'events') && !this.envelope) {
             this.envelope = true;
             this.objKeep = false;
@@ -420,14 +420,14 @@ export class JsonSplitter {
         }
         case S.ObjSkip: {
           const r = this.skipValue(s, i, eof);
-          if (r === -1) return this.suspend(n, eof);
+          if (r === -1) return this.suspend(n);
           i = r;
           this.state = S.ObjAfter;
           break;
         }
         case S.ObjAfter: {
           i = this.skipWs(s, i);
-          if (i >= n) return this.suspend(i, eof);
+          if (i >= n) return this.suspend(i);
           const c = s.charCodeAt(i);
           if (c === 44) {
             this.state = S.ObjKeyNext;
@@ -443,7 +443,7 @@ export class JsonSplitter {
         case S.ArrFirst:
         case S.ArrNext: {
           i = this.skipWs(s, i);
-          if (i >= n) return this.suspend(i, eof);
+          if (i >= n) return this.suspend(i);
           if (s.charCodeAt(i) === 93 && this.state === S.ArrFirst) {
             i = this.closeArr(i + 1);
             break;
@@ -460,7 +460,7 @@ export class JsonSplitter {
           const r = this.skipValue(s, i, eof);
           if (r === -1) {
             if (!this.elemDropped && this.base + n - this.elemStart > this.maxChars) this.elemDropped = true;
-            return this.suspend(n, eof);
+            return this.suspend(n);
           }
           i = r;
           if (this.elemDropped) {
@@ -473,7 +473,7 @@ export class JsonSplitter {
         }
         case S.ArrAfter: {
           i = this.skipWs(s, i);
-          if (i >= n) return this.suspend(i, eof);
+          if (i >= n) return this.suspend(i);
           const c = s.charCodeAt(i);
           if (c === 44) {
             this.state = S.ArrNext;
@@ -490,7 +490,7 @@ export class JsonSplitter {
     }
   }
 
-  private suspend(i: number, _eof: boolean): void {
+  private suspend(i: number): void {
     this.pos = this.base + i;
     if (this.objKeep && this.pos - this.objStart > this.maxChars) {
       this.objKeep = false;
