@@ -96,6 +96,33 @@ describe('HTML, XML, CSV and control characters', () => {
     }
   });
 
+  test('escapeXml: any string survives a real XML parser, attribute and text alike', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) => {
+        const errors: string[] = [];
+        const doc = new DOMParser({ onError: (level: string, msg: string) => errors.push(`${level} ${msg}`) }).parseFromString(`<r a="${escapeXml(s)}">${escapeXml(s)}</r>`, 'text/xml');
+        expect(errors).toEqual([]);
+        const expected = s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        expect(doc.documentElement!.getAttribute('a')).toBe(expected);
+        expect(doc.documentElement!.textContent).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('csvField: any string reads back as itself (with an apostrophe before a formula) and never starts a formula', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (s) => {
+        const f = csvField(s);
+        const unquoted = f.startsWith('"') ? f.slice(1, -1).replace(/""/g, '"') : f;
+        expect(unquoted).toBe(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+        expect(unquoted).not.toMatch(/^[=+\-@]/);
+        if (!f.startsWith('"')) expect(f).not.toMatch(/[",\r\n]/);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   test('csvField defuses formulas and quotes what needs quoting', () => {
     expect(csvField(HOSTILE.csv)).toBe(`"'=HYPERLINK(""https://evil.example"",""x"")"`);
     for (const lead of ['=', '+', '-', '@', '\t', '\r']) expect(csvField(`${lead}1+1`).startsWith(`"'${lead}`)).toBe(true);
