@@ -79,6 +79,13 @@ describe('readCloudTrail: every shape', () => {
     for (const p of [arr, lines, one]) expect(byPath(p)).toMatchObject({ kind: 'eventbridge', status: 'processed' });
   });
 
+  it('EventBridge events concatenated without separators (Firehose delivery to S3)', async () => {
+    const p = fx.write('firehose/2024/07/30/12/stream-1-2024-07-30-12-00-00-abc.gz', gzipSync(iam.map((r) => JSON.stringify(eventBridge(r))).join('')));
+    const { records, byPath } = await readAll([p]);
+    expect(records.map((r) => r.record)).toEqual(iam);
+    expect(byPath(p)).toMatchObject({ kind: 'eventbridge', status: 'processed', records: iam.length });
+  });
+
   it('EventBridge events that are not from CloudTrail are skipped with the reason', async () => {
     const p = fx.write('mixed.json', JSON.stringify([eventBridge(iam[0]), { ...eventBridge(iam[1]), 'detail-type': 'EC2 Instance State-change Notification' }]));
     const { records, byPath } = await readAll([p]);
