@@ -108,7 +108,7 @@ async function configItems(m: Sdk, c: RegionClients, calls: LiveCalls, out: Coll
   }
 }
 
-function apiItem(type: string, id: string, region: string, arn: string | null, configuration: Obj, account: string | null): ConfigItem {
+function apiItem(type: string, id: string, region: string | null, arn: string | null, configuration: Obj, account: string | null): ConfigItem {
   return { resourceType: type, resourceId: id, resourceName: null, arn, account, region, status: 'OK', captureTime: null, configuration, supplementary: {} };
 }
 
@@ -323,7 +323,8 @@ export async function readLive(settings: LiveSettings): Promise<ModelPart> {
       alarms.push(...got.alarms);
       account = majorityAccount(out.items);
     }
-    account = majorityAccount(out.items) ?? majorityAccount(trailList.map((t) => ({ item: apiItem(RT.Trail, '', '', String(t.TrailARN), t, null), source: { path: '' } })));
+    // nothing else named the account: the trails' own ARNs (organization trails excepted) do
+    account = majorityAccount(out.items) ?? majorityAccount(trailList.map((t) => ({ item: apiItem(RT.Trail, String(t.Name), null, String(t.TrailARN), t, null), source: { path: '' } })));
     for (const t of trailList) {
       const arn = String(t.TrailARN);
       const { __source, __errors, ...conf } = t;
@@ -331,7 +332,7 @@ export async function readLive(settings: LiveSettings): Promise<ModelPart> {
       // an organization trail from the management account shows up in members: it belongs to the viewer's context
       const viewer = t.IsOrganizationTrail === true && account ? account : arnAccount;
       out.items.push({
-        item: { ...apiItem(RT.Trail, String(t.Name), String(t.HomeRegion ?? ''), arn, conf, viewer), resourceName: String(t.Name) },
+        item: { ...apiItem(RT.Trail, String(t.Name), typeof t.HomeRegion === 'string' ? t.HomeRegion : (parseArn(arn)?.region ?? null), arn, conf, viewer), resourceName: String(t.Name) },
         source: __source as SourceRef,
         errors: __errors as Record<string, string>,
       });
@@ -354,8 +355,10 @@ export async function readLive(settings: LiveSettings): Promise<ModelPart> {
     const contexts = contextsFor(part.resources, 'live', { path: `live:${regions.join(',')}` }, regions);
     // per-region controls judge the regions asked for, not every region a resource mentions
     for (const c of contexts) if (c.account === ctxAccount) c.regions = [...regions];
-    if (contexts.length === 0) {
-      contexts.push({ key: configContextKey('live', ctxAccount, settings.aggregator), kind: 'live', stack: settings.aggregator ?? null, account: ctxAccount, regions: [...regions], source: { path: `live:${regions.join(',')}` } });
+    // the scanning account always has a context, so its gaps count even when nothing could be read
+    const own = configContextKey('live', ctxAccount, settings.aggregator);
+    if (!contexts.some((c) => c.key === own)) {
+      contexts.push({ key: own, kind: 'live', stack: settings.aggregator ?? null, account: ctxAccount, regions: [...regions], source: { path: `live:${regions.join(',')}` } });
     }
     part.contexts.push(...contexts);
   } finally {

@@ -193,4 +193,18 @@ describe('live scan over the wire protocols', () => {
     expect(byRule(r.findings, chainIds()[0])[0].status).toBe('pass');
     expect(byRule(r.findings, 'cis-securityhub-enabled').map((f) => f.subject.region)).toEqual(['eu-west-1']);
   });
+
+  test('every API denied: nothing passes, every read is reported, the scan still finishes', async () => {
+    const ops = ['SelectResourceConfig', 'ListDiscoveredResources', 'DescribeConfigurationRecorders', 'DescribeConfigurationRecorderStatus', 'DescribeTrails', 'DescribeMetricFilters', 'DescribeLogGroups', 'DescribeAlarms', 'DescribeHub'];
+    fake.faults = ops.map((op) => ({ op, kind: 'deny' as const }));
+    const r = await scan(fake);
+    expect(r.findings.length).toBeGreaterThan(0);
+    expect(r.findings.filter((f) => f.status === 'pass')).toEqual([]);
+    for (const id of chainIds()) expect(byRule(r.findings, id).map((f) => f.status)).toEqual(['error']);
+    expect(byRule(r.findings, 'cis-cloudtrail-multi-region-logging').map((f) => f.status)).toEqual(['error']);
+    expect(byRule(r.findings, 'cis-securityhub-enabled').map((f) => f.status)).toEqual(['error']);
+    expect(byRule(r.findings, 'cis-config-recording-all-resources').map((f) => f.status)).toEqual(['error']);
+    const errors = r.inputs.filter((i) => i.status === 'error').map((i) => i.path.split('/').pop());
+    expect(errors).toEqual(expect.arrayContaining(['config:SelectResourceConfig', 'cloudtrail:DescribeTrails', 'logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms', 'securityhub:DescribeHub']));
+  });
 });
