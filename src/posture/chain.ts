@@ -36,6 +36,8 @@ interface Attempt {
 export interface ChainSettings {
   /** Event rules whose controls match this regex define the chains (default `^cis-aws@`). */
   eventRuleControl?: string;
+  /** Other patterns the benchmark accepts for a control, by event rule id. */
+  alternativePatterns?: Record<string, string[]>;
   /** Accept a filter that matches strictly more than the control's pattern (default true). */
   acceptBroader?: boolean;
 }
@@ -144,6 +146,19 @@ function filtersElsewhere(fb: FactBuilder, ctx: Context, expected: string, group
     .map((f) => `${label(f)} on log group ${String(f.properties.logGroupName)}`);
 }
 
+/**
+ * Patterns the benchmark itself accepts besides the rule's own, by event rule id (chain rule
+ * `check.alternativePatterns`): CIS 4.2's SSO-friendly form, which Security Hub requires, is
+ * narrower than the plain form and must not fail the control.
+ */
+function acceptedVariant(actual: string, eventRuleId: string, settings: ChainSettings): { pattern: string; relation: string } | undefined {
+  for (const alt of settings.alternativePatterns?.[eventRuleId] ?? []) {
+    const c = compare(actual, alt).comparison;
+    if (c && (c.relation === 'equivalent' || (c.relation === 'broader' && settings.acceptBroader !== false))) return { pattern: alt, relation: c.relation };
+  }
+  return undefined;
+}
+
 /** Try every path from one trail; return each attempt. */
 function fromTrail(fb: FactBuilder, ctx: Context, t: Resource, rule: Rule, settings: ChainSettings): Attempt[] {
   const expected = rule.cloudwatch!.filterPattern;
@@ -185,6 +200,13 @@ function fromTrail(fb: FactBuilder, ctx: Context, t: Resource, rule: Rule, setti
     fev.patternRelation = c.relation;
     fev.normalizedPattern = c.actual.normal;
     const accepted = c.relation === 'equivalent' || (c.relation === 'broader' && settings.acceptBroader !== false);
+    const variant = accepted ? undefined : acceptedVariant(f.properties.pattern as string, rule.id, settings);
+    if (variant) {
+      fev.acceptedVariant = variant.pattern;
+      fev.variantRelation = variant.relation;
+      attempts.push(...fromFilter(fb, ctx, f, lg.region, fev, `${variant.relation} to an accepted variant of the control pattern (${variant.pattern})`));
+      continue;
+    }
     if (!accepted) {
       if (c.relation !== 'broader' && !related(c)) {
         unrelated++;

@@ -138,6 +138,19 @@ describe('CIS monitoring chain on cdktf Terraform JSON', () => {
     }
   });
 
+  test('CIS 4.2 SSO-friendly variant (what Security Hub requires) is accepted, and says which variant', async () => {
+    const MFA = 'cis-console-signin-without-mfa';
+    const doc = goodStack();
+    doc.resource.aws_cloudwatch_log_metric_filter[tfName(MFA)].pattern =
+      '{($.eventName="ConsoleLogin")&&($.additionalEventData.MFAUsed!="Yes")&&($.userIdentity.type="IAMUser")&&($.responseElements.ConsoleLogin="Success")}';
+    const f = chain(await scanStack(doc), MFA);
+    expect([f.status, f.evidence.patternRelation, f.evidence.variantRelation]).toEqual(['pass', 'narrower-or-different', 'equivalent']);
+    expect(f.message).toContain('accepted variant');
+    // narrower than the variant too (no MFA clause at all): fails
+    doc.resource.aws_cloudwatch_log_metric_filter[tfName(MFA)].pattern = '{ ($.eventName = "ConsoleLogin") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") && ($.sourceIPAddress = "10.0.0.1") }';
+    expect(chain(await scanStack(doc), MFA).status).toBe('fail');
+  });
+
   test('a pattern that does not parse fails at the metric filter with the parse error', async () => {
     const doc = goodStack();
     doc.resource.aws_cloudwatch_log_metric_filter[tfName(ROOT)].pattern = '{ $.userIdentity.type = "Root" && ';
