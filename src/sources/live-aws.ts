@@ -40,14 +40,14 @@ function parseResult(s: unknown): unknown {
   }
 }
 
-function pushItems(out: Collected, raws: unknown[], path: string, base: string): number {
-  let skipped = 0;
+/** Items of a Config reply into the model's input list; unusable ones are counted on the call's input record. */
+function pushItems(out: Collected, calls: LiveCalls, action: string, region: string, raws: unknown[], base: string): void {
+  const path = `live:${region}/${action}`;
   raws.forEach((raw, i) => {
     const r = readConfigItem(parseResult(raw));
-    if ('skip' in r) skipped++;
+    if ('skip' in r) calls.skip(action, region, 1, r.skip, `${base}/${i}`);
     else out.items.push({ item: r.item, source: { path, pointer: `${base}/${i}` } });
   });
-  return skipped;
 }
 
 async function configItems(m: Sdk, c: RegionClients, calls: LiveCalls, out: Collected, aggregator?: string): Promise<void> {
@@ -61,7 +61,7 @@ async function configItems(m: Sdk, c: RegionClients, calls: LiveCalls, out: Coll
       (x) => x.Results ?? [],
       (x) => x.NextToken,
     );
-    pushItems(out, r.items, `live:${c.region}/${action}`, '/Results');
+    pushItems(out, calls, action, c.region, r.items, '/Results');
     if (r.failure) for (const t of CONFIG_TYPES) out.gaps.push({ region: null, resourceType: t, action, reason: r.failure.reason });
     return;
   }
@@ -74,7 +74,7 @@ async function configItems(m: Sdk, c: RegionClients, calls: LiveCalls, out: Coll
     (x) => x.Results ?? [],
     (x) => x.NextToken,
   );
-  pushItems(out, r.items, `live:${c.region}/${action}`, '/Results');
+  pushItems(out, calls, action, c.region, r.items, '/Results');
   if (!r.failure) return;
   // Advanced query refused (often only that permission is missing): list + batch get says the same.
   for (const type of CONFIG_TYPES) {
@@ -101,7 +101,7 @@ async function configItems(m: Sdk, c: RegionClients, calls: LiveCalls, out: Coll
         out.gaps.push({ region: c.region, resourceType: type, action: batchAction, reason: got.failed.reason });
         break;
       }
-      pushItems(out, got.baseConfigurationItems ?? [], `live:${c.region}/${batchAction}`, '/baseConfigurationItems');
+      pushItems(out, calls, batchAction, c.region, got.baseConfigurationItems ?? [], '/baseConfigurationItems');
       const left = got.unprocessedResourceKeys ?? [];
       if (left.length > 0) out.gaps.push({ region: c.region, resourceType: type, action: batchAction, reason: `${left.length} resources left unprocessed by Config` });
     }

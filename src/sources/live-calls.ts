@@ -53,6 +53,16 @@ export class LiveCalls {
     return r;
   }
 
+  /** Records inside a reply that could not be used (an unparsable query result, a deleted item). */
+  skip(action: string, region: string, count: number, reason: string, first?: string): void {
+    if (count <= 0) return;
+    const rec = this.record(action, region);
+    rec.records = Math.max(0, rec.records - count);
+    const s = (rec.skippedRecords ??= []).find((x) => x.reason === reason);
+    if (s) s.count += count;
+    else rec.skippedRecords.push({ count, reason, ...(first ? { first } : {}) });
+  }
+
   /**
    * Run one AWS call. `count` says how many records the reply carried. Returns undefined on
    * failure; `expected` lists failure kinds that are answers, not errors (Security Hub's

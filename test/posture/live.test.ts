@@ -207,4 +207,15 @@ describe('live scan over the wire protocols', () => {
     const errors = r.inputs.filter((i) => i.status === 'error').map((i) => i.path.split('/').pop());
     expect(errors).toEqual(expect.arrayContaining(['config:SelectResourceConfig', 'cloudtrail:DescribeTrails', 'logs:DescribeMetricFilters', 'cloudwatch:DescribeAlarms', 'securityhub:DescribeHub']));
   });
+
+  test('an unusable query result is counted on its input record, the rest used', async () => {
+    const items = fake.world.regions[REGION].configItems!;
+    items.push('{ not a configuration item' as unknown as Record<string, unknown>, { accountId: ACCOUNT, resourceType: 'AWS::EC2::VPC' });
+    const r = await scan(fake);
+    const input = r.inputs.find((i) => i.path === `live:${REGION}/config:SelectResourceConfig`)!;
+    expect(input.status).toBe('processed');
+    expect(input.records).toBe(items.length - 2);
+    expect(input.skippedRecords?.map((s) => s.count).reduce((a, b) => a + b, 0)).toBe(2);
+    expect(byRule(r.findings, 'cis-vpc-flow-logs').map((f) => f.status)).toEqual(['pass']);
+  });
 });
