@@ -5,7 +5,8 @@ import type { InputRecord } from '../model/input';
 import type { RulePack } from '../model/rule';
 import { buildDocument } from '../findings/document';
 import type { EventMatcher } from '../engine/matcher';
-import { scanEvents } from './scan-events';
+import type { ScanProgress } from './scan-events';
+import { scanEventsParallel } from './parallel-scan';
 
 export interface ScanRequest {
   pack: RulePack;
@@ -13,7 +14,9 @@ export interface ScanRequest {
   maxRecordBytes?: number;
   matcher?: EventMatcher;
   stdin?: NodeJS.ReadableStream;
-  onProgress?: (p: { events: number; findings: number; path: string }) => void;
+  /** Worker threads for event files (1: this thread only). Output is the same for any number. */
+  workers?: number;
+  onProgress?: (p: ScanProgress) => void;
 }
 
 /** One scan: every source the request names, assembled into one findings document. */
@@ -24,7 +27,7 @@ export async function runScan(req: ScanRequest): Promise<FindingsDocument> {
   let events = 0;
   let duplicates = 0;
   if (req.events.length > 0) {
-    const r = await scanEvents(req.events, req.pack.rules, {
+    const r = await scanEventsParallel(req.events, req.pack.rules, req.workers ?? 1, {
       matcher: req.matcher,
       maxRecordBytes: req.maxRecordBytes,
       stdin: req.stdin,

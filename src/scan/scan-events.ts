@@ -2,17 +2,25 @@ import type { LocatedRecord } from '../model/event';
 import type { Finding } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { Rule } from '../model/rule';
-import { readCloudTrail } from '../sources/cloudtrail-files';
-import { eventFinding } from '../findings/event-finding';
 import type { EventMatcher } from '../engine/matcher';
 import { FastMatcher } from '../engine/fast-matcher';
+import { readCloudTrail } from '../sources/cloudtrail-files';
+import { eventFinding } from '../findings/event-finding';
+import { FindingCollector } from './collector';
 
 export interface EventScanOptions {
   matcher?: EventMatcher;
   maxRecordBytes?: number;
   stdin?: NodeJS.ReadableStream;
-  /** Called every few thousand records, for a progress display. */
-  onProgress?: (p: { events: number; findings: number; path: string }) => void;
+  /** Called as each input is finished, for a progress display. */
+  onProgress?: (p: ScanProgress) => void;
+}
+
+export interface ScanProgress {
+  inputs: number;
+  events: number;
+  findings: number;
+  path: string;
 }
 
 export interface EventScanResult {
@@ -24,65 +32,56 @@ export interface EventScanResult {
 }
 
 /**
- * Stream every record through the matcher. Only matches are kept, so memory follows the number of
- * findings, not the size of the input; duplicates are recognised by finding id for the same reason
- * (a set of every event id ever seen would grow with the input).
+ * Every finding of the given inputs in read order, duplicates included: the raw stream that
+ * scanEvents (one thread) and the scan workers (many) both collect from.
  */
-export async function scanEvents(paths: string[], rules: readonly Rule[], opts: EventScanOptions = {}): Promise<EventScanResult> {
+export async function* eventFindings(
+  paths: string[],
+  rules: readonly Rule[],
+  opts: EventScanOptions & { onInput: (i: InputRecord) => void },
+): AsyncGenerator<Finding> {
   const eventRules = rules.filter((r) => r.target === 'event');
   const byId = new Map(eventRules.map((r) => [r.id, r]));
   const matcher = opts.matcher ?? new FastMatcher(eventRules);
-  const inputs: InputRecord[] = [];
-  const findings = new Map<string, Finding>();
-  let duplicates = 0;
-  const duplicateEvents = new Set<string>();
   const stream = readCloudTrail(paths, {
     maxRecordBytes: opts.maxRecordBytes,
     stdin: opts.stdin,
-    onInput: (i) => inputs.push(i),
+    onInput: opts.onInput,
     prefilter: matcher.mayMatchText ? (text) => matcher.mayMatchText!(text) : undefined,
   });
-  let yielded = 0;
   for await (const located of stream as AsyncIterable<LocatedRecord>) {
-    yielded++;
     const ids = await matcher.matches(located.record);
     for (const id of ids) {
       const rule = byId.get(id);
-      if (!rule) continue;
-      const f = eventFinding(rule, located);
-      if (findings.has(f.id)) {
-        // Count each duplicated event once, however many rules it matched.
-        const key = f.subject.kind === 'event' ? (f.subject.eventId ?? f.id) : f.id;
-        if (!duplicateEvents.has(key)) {
-          duplicateEvents.add(key);
-          duplicates++;
-        }
-        continue;
-      }
-      findings.set(f.id, f);
-    }
-    if (opts.onProgress && yielded % 5000 === 0) {
-      opts.onProgress({ events: countEvents(inputs), findings: findings.size, path: located.location.path });
+      if (rule) yield eventFinding(rule, located);
     }
   }
-  // Records the prefilter passed over are never yielded, but every input counts all of its records.
-  const events = countEvents(inputs);
-  const order = new Map(eventRules.map((r, i) => [r.id, i]));
-  const sorted = [...findings.values()].sort(
-    (a, b) =>
-      (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0) ||
-      eventTimeOf(a).localeCompare(eventTimeOf(b)) ||
-      a.id.localeCompare(b.id),
-  );
-  return { findings: sorted, inputs, events, duplicateEventsIgnored: duplicates };
 }
 
-function countEvents(inputs: readonly InputRecord[]): number {
+export function ruleOrder(rules: readonly Rule[]): Map<string, number> {
+  return new Map(rules.filter((r) => r.target === 'event').map((r, i) => [r.id, i]));
+}
+
+export function countEvents(inputs: readonly InputRecord[]): number {
   let n = 0;
   for (const i of inputs) n += i.records;
   return n;
 }
 
-function eventTimeOf(f: Finding): string {
-  return f.subject.kind === 'event' ? (f.subject.eventTime ?? '') : '';
+/**
+ * Stream every record through the matcher on this thread. Only matches are kept, so memory follows
+ * the number of findings, not the size of the input.
+ */
+export async function scanEvents(paths: string[], rules: readonly Rule[], opts: EventScanOptions = {}): Promise<EventScanResult> {
+  const inputs: InputRecord[] = [];
+  const collector = new FindingCollector();
+  let events = 0;
+  const onInput = (i: InputRecord) => {
+    inputs.push(i);
+    events += i.records;
+    opts.onProgress?.({ inputs: inputs.length, events, findings: collector.size, path: i.path });
+  };
+  for await (const f of eventFindings(paths, rules, { ...opts, onInput })) collector.add(f);
+  // Records the prefilter passed over are never yielded, but every input counts all of its records.
+  return { findings: collector.sorted(ruleOrder(rules)), inputs, events: countEvents(inputs), duplicateEventsIgnored: collector.duplicates };
 }

@@ -152,3 +152,17 @@ describe('trailproof scan (CLI)', () => {
     expect(r.stdout).toMatch(/scan\s/);
   });
 });
+
+describe('scan over worker threads', () => {
+  test('gives the same document as one thread, whatever the worker count', async () => {
+    const dirs = [join(REPO, 'samples', 'cloudtrail'), STRATUS];
+    const one = await runScan({ pack, events: dirs, workers: 1 });
+    for (const workers of [2, 3]) {
+      const many = await runScan({ pack, events: dirs, workers });
+      expect(many.findings).toEqual(one.findings);
+      expect(many.inputs).toEqual(one.inputs);
+      expect(many.summary).toEqual(one.summary);
+    }
+    expect(one.summary.duplicateEventsIgnored).toBeGreaterThan(0); // Stratus appears in both trees
+  });
+});

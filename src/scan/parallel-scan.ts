@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Finding } from '../model/finding';
+import type { InputRecord } from '../model/input';
+import type { Rule } from '../model/rule';
+import { discoverInputs } from '../sources/discover';
+import { FindingCollector } from './collector';
+import { type EventScanOptions, type EventScanResult, ruleOrder, scanEvents } from './scan-events';
+import type { FileJob, FileResult, WorkerSetup } from './worker-protocol';
+
+type Slot = { input: InputRecord } | { result: FileResult } | undefined;
+
+/**
+ * The scan over worker threads, one file per job, handed out as workers free up. Results are
+ * put back in discovery order and collected exactly as the one-thread scan collects them, so the
+ * output is identical whatever the number of workers or the order in which files finish.
+ */
+export async function scanEventsParallel(
+  paths: string[],
+  rules: readonly Rule[],
+  workers: number,
+  opts: EventScanOptions = {},
+): Promise<EventScanResult> {
+  // stdin cannot be shared between threads, and one worker is the one-thread scan with overhead.
+  if (workers <= 1 || paths.includes('-') || opts.matcher) return scanEvents(paths, rules, opts);
+
+  const slots: Slot[] = [];
+  const jobs: FileJob[] = [];
+  for await (const d of discoverInputs(paths)) {
+    if (d.type === 'file') jobs.push({ slot: slots.push(undefined) - 1, path: d.path });
+    else if (d.type === 'skip') slots.push({ input: { path: d.path, kind: d.kind, status: 'skipped', records: 0, sha256: null, reason: d.reason } });
+    else if (d.type === 'error') slots.push({ input: { path: d.path, kind: 'unknown', status: 'error', records: 0, sha256: null, reason: d.reason } });
+  }
+  if (jobs.length < 2) return scanEvents(paths, rules, opts);
+
+  const setup: WorkerSetup = { rules: rules.filter((r) => r.target === 'event'), maxRecordBytes: opts.maxRecordBytes };
+  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => new Worker(join(__dirname, 'scan-worker.js'), { workerData: setup }));
+  let next = 0;
+  let done = 0;
+  let events = 0;
+  let findingsSoFar = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const feed = (w: Worker) => {
+        if (next < jobs.length) w.postMessage(jobs[next++]);
+      };
+      for (const w of pool) {
+        w.on('message', (r: FileResult) => {
+          slots[r.slot] = { result: r };
+          for (const i of r.inputs) events += i.records;
+          findingsSoFar += r.findings.length;
+          done++;
+          opts.onProgress?.({ inputs: done, events, findings: findingsSoFar, path: jobs.find((j) => j.slot === r.slot)?.path ?? '' });
+          if (done === jobs.length) resolve();
+          else feed(w);
+        });
+        w.on('error', reject);
+        feed(w);
+      }
+    });
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+
+  const inputs: InputRecord[] = [];
+  const collector = new FindingCollector();
+  for (const s of slots) {
+    if (!s) continue;
+    if ('input' in s) {
+      inputs.push(s.input);
+      continue;
+    }
+    const r = s.result;
+    if (r.error && r.inputs.length === 0) {
+      const job = jobs.find((j) => j.slot === r.slot);
+      inputs.push({ path: job?.path ?? '?', kind: 'unknown', status: 'error', records: 0, sha256: null, reason: `scan failed: ${r.error}` });
+    }
+    inputs.push(...r.inputs);
+    for (const f of r.findings as Finding[]) collector.add(f);
+  }
+  let total = 0;
+  for (const i of inputs) total += i.records;
+  return { findings: collector.sorted(ruleOrder(rules)), inputs, events: total, duplicateEventsIgnored: collector.duplicates };
+}
