@@ -6,8 +6,10 @@
  *   baseline: gunzip + JSON.parse + visit every record (the floor any scanner pays to read logs)
  *   scan:     the full rule-pack scan exactly as `trailproof scan` runs it
  *   naive:    json-rules-engine `engine.run` per event with the same rules
- * and prints a JSON line last: {events, baselineEventsPerSec, scanEventsPerSec, naiveEventsPerSec,
- * ratio (scan/baseline), peakRssMB (scan)}. Ratios, not absolute times, are what to compare.
+ *   scan with --workers N (default 2) worker threads, for the speedup over one thread
+ * and prints a JSON line last: {events, baselineEventsPerSec, scanEventsPerSec (one thread),
+ * naiveEventsPerSec, ratio (scan/baseline), peakRssMB (one-thread scan), workers, twoCoreSpeedup}.
+ * Ratios, not absolute times, are what to compare.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -55,12 +57,12 @@ async function phaseBaseline(dir: string): Promise<PhaseResult> {
   return { events, seconds, peakRssMB: peakRssMB() };
 }
 
-async function phaseScan(dir: string): Promise<PhaseResult> {
+async function phaseScan(dir: string, workers: number): Promise<PhaseResult> {
   const { loadRulePack } = await import('../src/rules/load');
   const { runScan } = await import('../src/scan/run-scan');
   const pack = loadRulePack();
   const t0 = process.hrtime.bigint();
-  const doc = await runScan({ pack, events: [dir] });
+  const doc = await runScan({ pack, events: [dir], workers });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   return { events: doc.summary.events, seconds, peakRssMB: peakRssMB(), findings: doc.findings.length };
 }
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
       phase: { type: 'string' },
       dir: { type: 'string' },
       keep: { type: 'string' },
+      workers: { type: 'string', default: '2' },
     },
   });
   if (values.phase) {
@@ -128,8 +131,12 @@ async function main(): Promise<void> {
     process.stderr.write(`generated ${trail.events} events in ${trail.files.length} files (${(trail.bytes / 1e6).toFixed(1)} MB gzipped) in ${Date.now() - t0} ms; ${cpus().length} cores\n`);
     const baseline = runPhase('baseline', dir);
     process.stderr.write(`baseline: ${rate(baseline)} events/s\n`);
-    const scan = runPhase('scan', dir);
-    process.stderr.write(`scan: ${rate(scan)} events/s, ${scan.findings} findings, peak RSS ${scan.peakRssMB} MB\n`);
+    const scan = runPhase('scan', dir, ['--workers', '1']);
+    process.stderr.write(`scan (one thread): ${rate(scan)} events/s, ${scan.findings} findings, peak RSS ${scan.peakRssMB} MB\n`);
+    const workers = Number(values.workers);
+    const parallel = runPhase('scan', dir, ['--workers', String(workers)]);
+    process.stderr.write(`scan (${workers} workers): ${rate(parallel)} events/s, ${parallel.findings} findings\n`);
+    if (parallel.findings !== scan.findings) throw new Error(`worker scan found ${parallel.findings}, one thread ${scan.findings}`);
     const naive = runPhase('naive', dir, ['--naive-events', String(Math.min(events, Number(values['naive-events'])))]);
     process.stderr.write(`naive json-rules-engine loop: ${rate(naive)} events/s over ${naive.events} events\n`);
     const result = {
@@ -139,6 +146,8 @@ async function main(): Promise<void> {
       naiveEventsPerSec: rate(naive),
       ratio: Math.round((rate(scan) / rate(baseline)) * 1000) / 1000,
       peakRssMB: scan.peakRssMB,
+      workers,
+      twoCoreSpeedup: Math.round((rate(parallel) / rate(scan)) * 100) / 100,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {

@@ -4,7 +4,7 @@ import type { InputRecord } from '../model/input';
 import type { Rule } from '../model/rule';
 import type { EventMatcher } from '../engine/matcher';
 import { FastMatcher } from '../engine/fast-matcher';
-import { readCloudTrail } from '../sources/cloudtrail-files';
+import { readCloudTrailBatches } from '../sources/cloudtrail-files';
 import { eventFinding } from '../findings/event-finding';
 import { FindingCollector } from './collector';
 
@@ -43,17 +43,19 @@ export async function* eventFindings(
   const eventRules = rules.filter((r) => r.target === 'event');
   const byId = new Map(eventRules.map((r) => [r.id, r]));
   const matcher = opts.matcher ?? new FastMatcher(eventRules);
-  const stream = readCloudTrail(paths, {
+  const stream = readCloudTrailBatches(paths, {
     maxRecordBytes: opts.maxRecordBytes,
     stdin: opts.stdin,
     onInput: opts.onInput,
     prefilter: matcher.mayMatchText ? (text) => matcher.mayMatchText!(text) : undefined,
   });
-  for await (const located of stream as AsyncIterable<LocatedRecord>) {
-    const ids = await matcher.matches(located.record);
-    for (const id of ids) {
-      const rule = byId.get(id);
-      if (rule) yield eventFinding(rule, located);
+  for await (const batch of stream as AsyncIterable<LocatedRecord[]>) {
+    for (const located of batch) {
+      const ids = await matcher.matches(located.record);
+      for (const id of ids) {
+        const rule = byId.get(id);
+        if (rule) yield eventFinding(rule, located);
+      }
     }
   }
 }

@@ -17,9 +17,9 @@
 import type { LocatedRecord } from '../model/event';
 import type { InputRecord } from '../model/input';
 import { parseRecordText } from './parse-record';
-import { describePlace, readRawCloudTrail } from './raw-records';
+import { describePlace, type RawRecord, readRawBatches } from './raw-records';
 
-export { readRawCloudTrail, RawRecord, type RawReadOptions } from './raw-records';
+export { readRawBatches, readRawCloudTrail, RawRecord, type RawReadOptions } from './raw-records';
 export { parseRecordText, type ParseOutcome } from './parse-record';
 export { DEFAULT_MAX_RECORD_BYTES } from './json-split';
 export { STDIN_PATH } from './discover';
@@ -48,19 +48,32 @@ export interface ReadOptions {
  * and the next input goes on.
  */
 export async function* readCloudTrail(paths: string[], opts: ReadOptions = {}): AsyncGenerator<LocatedRecord> {
+  for await (const batch of readCloudTrailBatches(paths, opts)) yield* batch;
+}
+
+/** The same records in batches (per decoded piece of an input): far fewer async steps per record. */
+export async function* readCloudTrailBatches(paths: string[], opts: ReadOptions = {}): AsyncGenerator<LocatedRecord[]> {
   const prefilter = opts.prefilter;
-  for await (const raw of readRawCloudTrail(paths, opts)) {
-    if (prefilter && raw.container === 'Records' && !prefilter(raw.text)) {
-      raw.accept(1, 'record');
-      continue;
+  for await (const raws of readRawBatches(paths, opts)) {
+    const out: LocatedRecord[] = [];
+    for (const raw of raws) {
+      if (prefilter && raw.container === 'Records' && !prefilter(raw.text)) {
+        raw.accept(1, 'record');
+        continue;
+      }
+      settle(raw, out);
     }
-    const { index, line = 1 } = raw.location;
-    const out = parseRecordText(raw.text, raw.container, { line, column: raw.column, index });
-    if (!out.ok) {
-      raw.reject(out.category, out.placed ? out.detail : `${describePlace(index, line, raw.column)}: ${out.detail}`);
-      continue;
-    }
-    raw.accept(out.records.length, out.shape);
-    for (const record of out.records) yield { record, location: raw.location };
+    if (out.length > 0) yield out;
   }
+}
+
+function settle(raw: RawRecord, out: LocatedRecord[]): void {
+  const { index, line = 1 } = raw.location;
+  const parsed = parseRecordText(raw.text, raw.container, { line, column: raw.column, index });
+  if (!parsed.ok) {
+    raw.reject(parsed.category, parsed.placed ? parsed.detail : `${describePlace(index, line, raw.column)}: ${parsed.detail}`);
+    return;
+  }
+  raw.accept(parsed.records.length, parsed.shape);
+  for (const record of parsed.records) out.push({ record, location: raw.location });
 }

@@ -1,0 +1,42 @@
+import { promises as fs } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+
+/**
+ * The fast way through a typical CloudTrail file: read it whole and inflate it in one synchronous
+ * call, instead of streaming chunks through zlib's thread pool. That keeps a scan on one core (so
+ * worker threads scale) and skips an async hop per chunk. Only for files small enough that holding
+ * one whole is harmless; the output is capped so a gzip bomb cannot get through. Anything unusual
+ * (an error, other compression, a text that does not start like JSON) returns undefined and the
+ * caller streams the file instead, which is where every error is described.
+ */
+export const WHOLE_FILE_MAX_BYTES = 4 * 1024 * 1024;
+export const WHOLE_FILE_MAX_PLAIN_BYTES = 64 * 1024 * 1024;
+
+export interface WholeFile {
+  /** The bytes as stored: what sha256 and the byte count describe. */
+  raw: Buffer;
+  /** The bytes after decompression. */
+  plain: Buffer;
+}
+
+function looksLikeJsonText(b: Buffer): boolean {
+  let i = 0;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) i = 3;
+  while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+  return b[i] === 0x7b /* { */ || b[i] === 0x5b /* [ */;
+}
+
+export async function readWholeFile(path: string): Promise<WholeFile | undefined> {
+  try {
+    const st = await fs.stat(path);
+    if (!st.isFile() || st.size > WHOLE_FILE_MAX_BYTES) return undefined;
+    const raw = await fs.readFile(path);
+    if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+      const plain = gunzipSync(raw, { maxOutputLength: WHOLE_FILE_MAX_PLAIN_BYTES });
+      return looksLikeJsonText(plain) ? { raw, plain } : undefined;
+    }
+    return looksLikeJsonText(raw) ? { raw, plain: raw } : undefined;
+  } catch {
+    return undefined;
+  }
+}
