@@ -84,7 +84,7 @@ export function generateTrail(dir: string, events: number, perFile = 2000, seed 
       records.push({ ...tpl, eventID: id, eventTime: new Date(clock).toISOString().replace(/\.\d+Z$/, 'Z'), recipientAccountId: account });
     }
     const d = new Date(clock);
-    const ymd = [d.getUTCFullYear(), String(d.getUTCMonth() + 1).padStart(2, '0'), String(d.getUTCDate()).padStart(2, '0')];
+    const ymd = [String(d.getUTCFullYear()), String(d.getUTCMonth() + 1).padStart(2, '0'), String(d.getUTCDate()).padStart(2, '0')];
     const sub = join(dir, 'AWSLogs', account, 'CloudTrail', region, ...ymd);
     mkdirSync(sub, { recursive: true });
     const stamp = d.toISOString().replace(/[-:]/g, '').slice(0, 13);
