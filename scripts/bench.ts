@@ -117,7 +117,7 @@ async function main(): Promise<void> {
       values.phase === 'baseline'
         ? await phaseBaseline(dir)
         : values.phase === 'scan'
-          ? await phaseScan(dir)
+          ? await phaseScan(dir, Number(values.workers))
           : await phaseNaive(dir, Number(values['naive-events']));
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return;

@@ -3,20 +3,37 @@ import { join } from 'node:path';
 import type { Finding, FindingsDocument } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { RulePack } from '../model/rule';
+import type { LiveOptions } from '../posture/scan-posture';
 import { buildDocument } from '../findings/document';
+import { eventFinding } from '../findings/event-finding';
 import type { EventMatcher } from '../engine/matcher';
+import { FastMatcher } from '../engine/fast-matcher';
+import { FindingCollector } from './collector';
 import type { ScanProgress } from './scan-events';
 import { scanEventsParallel } from './parallel-scan';
 
 export interface ScanRequest {
   pack: RulePack;
+  /** Local paths and `-`, plus live sources (`cloudtrail:lookup`, `s3://bucket/prefix`). */
   events: string[];
+  /** Terraform JSON (cdk.tf.json, cdktf.out, plan) judged by the posture rules. */
+  terraform?: string[];
+  /** AWS Config snapshots or items judged by the posture rules. */
+  config?: string[];
+  /** Read the account live (posture), with the SDK chain's credentials. */
+  live?: LiveOptions;
+  /** Narrow live event sources (`cloudtrail:lookup`, `s3://...`). */
+  eventWindow?: { since?: Date; until?: Date; regions?: string[]; accounts?: string[] };
   maxRecordBytes?: number;
   matcher?: EventMatcher;
   stdin?: NodeJS.ReadableStream;
   /** Worker threads for event files (1: this thread only). Output is the same for any number. */
   workers?: number;
   onProgress?: (p: ScanProgress) => void;
+}
+
+function isLiveEventSpec(spec: string): boolean {
+  return spec === 'cloudtrail:lookup' || spec.startsWith('s3://');
 }
 
 /** One scan: every source the request names, assembled into one findings document. */
@@ -26,8 +43,10 @@ export async function runScan(req: ScanRequest): Promise<FindingsDocument> {
   const findings: Finding[] = [];
   let events = 0;
   let duplicates = 0;
-  if (req.events.length > 0) {
-    const r = await scanEventsParallel(req.events, req.pack.rules, req.workers ?? 1, {
+  const local = req.events.filter((e) => !isLiveEventSpec(e));
+  const live = req.events.filter(isLiveEventSpec);
+  if (local.length > 0) {
+    const r = await scanEventsParallel(local, req.pack.rules, req.workers ?? 1, {
       matcher: req.matcher,
       maxRecordBytes: req.maxRecordBytes,
       stdin: req.stdin,
@@ -37,6 +56,34 @@ export async function runScan(req: ScanRequest): Promise<FindingsDocument> {
     findings.push(...r.findings);
     events += r.events;
     duplicates += r.duplicateEventsIgnored;
+  }
+  if (live.length > 0) {
+    // Network sources load the AWS SDK, so only when asked for.
+    const { readLiveEventSource } = await import('../sources/live-events');
+    const eventRules = req.pack.rules.filter((r) => r.target === 'event');
+    const byId = new Map(eventRules.map((r) => [r.id, r]));
+    const matcher = req.matcher ?? new FastMatcher(eventRules);
+    const collector = new FindingCollector();
+    const liveInputs: InputRecord[] = [];
+    for (const spec of live) {
+      const w = req.eventWindow ?? {};
+      for await (const located of readLiveEventSource(spec, { since: w.since, until: w.until, regions: w.regions, accounts: w.accounts, endpoint: req.live?.endpoint }, liveInputs)) {
+        for (const id of await matcher.matches(located.record)) {
+          const rule = byId.get(id);
+          if (rule) collector.add(eventFinding(rule, located));
+        }
+      }
+    }
+    inputs.push(...liveInputs);
+    findings.push(...collector.sorted(new Map(eventRules.map((r, i) => [r.id, i]))));
+    for (const i of liveInputs) events += i.records;
+    duplicates += collector.duplicates;
+  }
+  if ((req.terraform?.length ?? 0) > 0 || (req.config?.length ?? 0) > 0 || req.live) {
+    const { scanPosture } = await import('../posture/scan-posture');
+    const r = await scanPosture({ terraform: req.terraform, config: req.config, live: req.live, rules: req.pack.rules });
+    inputs.push(...r.inputs);
+    findings.push(...r.findings);
   }
   return buildDocument({
     pack: req.pack,

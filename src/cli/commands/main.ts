@@ -1,33 +1,89 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Command, EXIT } from '../command';
-import { loadRulePack } from '../../rules/load';
-import { runScan, writeFindingsJson } from '../../scan/run-scan';
-import { blockingFindings } from '../../scan/verdict';
-import { printRuleErrors, printScanSummary } from '../output';
 import { REPO_ROOT } from '../../version';
 
-const USAGE = `Usage: trailproof main [--out DIR]
+const USAGE = `Usage: trailproof main [--out DIR] [--format LIST]
 
-The main job on the bundled sample data (what \`npm start\` runs): scans the sample CloudTrail
-logs in samples/ with the full rule pack and writes the reports to out/.
-Exits 0 when the job ran, whatever it found (the samples are attack recordings, so findings are
-expected); 2 if the rule pack or the samples could not be read.`;
+The main job on the bundled sample data (what \`npm start\` runs):
+  1. synthesizes the audit stacks (stacks/, trailproof.config.json) into DIR/cdktf.out;
+  2. scans the sample CloudTrail logs (samples/cloudtrail), the sample AWS Config items
+     (samples/config) and the synthesized Terraform JSON with the full rule pack;
+  3. writes every report (findings.json, report.md, report.sarif, junit.xml, report.html,
+     report.csv) to DIR (default out/) and prints the summary and the deploy gate's verdict.
+Exits 0 when the job ran and the synthesized stacks pass the gate (the samples are attack
+recordings, so their findings are expected); 1 if the stacks fail the gate; 2 if the rule pack,
+the stack configuration or the samples could not be read.`;
 
 export const command: Command = {
   name: 'main',
-  summary: 'the main job on the bundled samples (npm start): scan, write reports to out/',
+  summary: 'the main job on the bundled samples (npm start): synth, scan, gate, reports in out/',
   usage: USAGE,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { out: { type: 'string', default: 'out' } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { out: { type: 'string', default: 'out' }, format: { type: 'string', default: 'all' } },
+    });
+    const { loadRulePack } = await import('../../rules/load');
+    const { loadCatalogues } = await import('../../controls/catalogue');
+    const { runScan } = await import('../../scan/run-scan');
+    const { finishReports } = await import('../../../reports/finish');
+    const { parseFormats } = await import('../../../reports/write');
+    const { printRuleErrors } = await import('../output');
+    const { sanitizeForTerminal: t } = await import('../../util/terminal');
+    const out = resolve(values.out);
+    const { formats, unknown } = parseFormats(values.format);
+    if (unknown.length > 0) {
+      process.stderr.write(`trailproof main: unknown format "${t(unknown.join('", "'))}"\n`);
+      return EXIT.USAGE;
+    }
     const pack = loadRulePack();
     if (pack.errors.length > 0) {
       printRuleErrors(pack.errors);
       return EXIT.USAGE;
     }
-    const doc = await runScan({ pack, events: [join(REPO_ROOT, 'samples', 'cloudtrail')] });
-    const file = writeFindingsJson(doc, resolve(values.out));
-    printScanSummary(doc, [file], blockingFindings(doc.findings, 'low').length, 'low');
-    return doc.inputs.some((i) => i.status === 'processed') ? EXIT.OK : EXIT.USAGE;
+
+    let synthDir: string;
+    try {
+      const { synthesize } = await import('../../../stacks/synth');
+      const synth = synthesize(join(out, 'cdktf.out'));
+      for (const w of synth.warnings) process.stderr.write(`trailproof main: synth warning: ${t(w)}\n`);
+      process.stdout.write(`synthesized ${synth.stacks.join(', ')} (${synth.alarms} rule alarms) into ${t(synth.outdir)}\n`);
+      synthDir = synth.outdir;
+    } catch (e) {
+      process.stderr.write(`trailproof main: cannot synthesize the stacks: ${t((e as Error).message)}\n`);
+      return EXIT.USAGE;
+    }
+
+    const doc = await runScan({
+      pack,
+      events: [join(REPO_ROOT, 'samples', 'cloudtrail')],
+      config: [join(REPO_ROOT, 'samples', 'config')],
+      terraform: [synthDir],
+      workers: 1,
+    });
+    const result = await finishReports(doc, {
+      formats,
+      outDir: out,
+      rules: pack.rules,
+      catalogues: loadCatalogues(),
+      failOn: 'low',
+      baseDir: process.cwd(),
+      color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    });
+    for (const w of result.warnings) process.stderr.write(`trailproof main: ${t(w)}\n`);
+    process.stdout.write(result.summary);
+
+    // The gate: what `cdktf deploy` would ship must pass every posture rule.
+    const gate = result.doc.findings.filter(
+      (f) => f.status === 'fail' && f.subject.kind !== 'event' && f.subject.source.path.startsWith(synthDir),
+    );
+    process.stdout.write(
+      gate.length === 0
+        ? 'gate: the synthesized stacks pass every posture rule\n'
+        : `gate: FAIL: ${gate.length} failing finding(s) on the synthesized stacks\n${gate.map((f) => `  ${t(f.ruleId)}: ${t(f.message)}`).join('\n')}\n`,
+    );
+    if (!result.doc.inputs.some((i) => i.status === 'processed')) return EXIT.USAGE;
+    return gate.length === 0 ? EXIT.OK : EXIT.FINDINGS;
   },
 };

@@ -1,31 +1,60 @@
-import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { type Command, EXIT, UsageError } from '../command';
-import { loadRulePack } from '../../rules/load';
-import { runScan, nothingReadable, writeFindingsJson } from '../../scan/run-scan';
-import { blockingFindings, parseFailOn } from '../../scan/verdict';
-import { printRuleErrors, printScanSummary } from '../output';
 
-const USAGE = `Usage: trailproof scan --events PATH... [options]
+const USAGE = `Usage: trailproof scan [--events PATH...] [--terraform PATH...] [--config PATH...] [--live] [options]
 
-Scan CloudTrail events (files, directories, .json/.json.gz/.jsonl, - for stdin) against the rule pack.
+Judge CloudTrail events, Terraform JSON, AWS Config snapshots or live AWS against the rule pack,
+and write the reports.
 
-Options:
-  --events PATH         CloudTrail input; repeatable (bare arguments count as --events too)
+Inputs (any mix; bare arguments count as --events):
+  --events PATH         CloudTrail files or directories (.json, .json.gz, .jsonl; - for stdin), or a live
+                        source: cloudtrail:lookup (Event History) or s3://bucket/prefix (a trail's archive)
+  --terraform PATH      cdk.tf.json, a cdktf.out directory or \`terraform show -json\` output (gate before deploy)
+  --config PATH         AWS Config snapshots or configuration items (.json, .json.gz, directories)
+  --live                read the account's configuration live with the AWS SDK (read-only; docs/iam-policy.json)
+  --region R            region for --live and the live event sources; repeatable
+  --aggregator NAME     read Config through this configuration aggregator (many accounts)
+  --account ID          live event sources: only this account; repeatable
+  --start-time ISO      live event sources: events at or after this time
+  --end-time ISO        live event sources: events at or before this time
+  --endpoint URL        endpoint override for every AWS client (testing, private endpoints)
+
+Judging and reports:
   --rules DIR           rule pack directory (default: the bundled rules/)
-  --out DIR             where reports go (default: out)
-  --format LIST         comma-separated: json (default json)
-  --fail-on SEVERITY    critical|high|medium|low|info|none (default low)
   --strict              a rule file that does not load is fatal (exit 2)
+  --out DIR             where reports go (default: out)
+  --format LIST         json, md, sarif, junit, html, csv or all, comma-separated (default json;
+                        findings.json is always written)
+  --fail-on SEVERITY    critical|high|medium|low|info|none (default low)
+  --baseline PATH       a previous findings.json: findings marked new or unchanged, fixed ones listed
+  --new-only            apply --fail-on to new findings only (with --baseline): judge a change, not history
+  --suppressions PATH   YAML or JSON suppression file (reason, owner and expiry required); repeatable
+  --workers N           worker threads for event files (default: the number of cores)
   --max-record-bytes N  skip (and report) records larger than N bytes (default 4194304)
   --quiet               no summary on stdout
 
-Exit codes: 0 nothing failing at or above --fail-on; 1 failing findings; 2 usage error, rule
-errors under --strict, or no input readable.`;
+Exit codes: 0 nothing failing at or above --fail-on; 1 failing findings; 2 usage error, bad
+baseline or suppression file, rule errors under --strict, or no input readable.`;
+
+function isoDate(name: string, v: string | undefined): Date | undefined {
+  if (v === undefined) return undefined;
+  const d = new Date(v);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`${name} must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z`);
+  return d;
+}
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive integer`);
+  return n;
+}
 
 export const command: Command = {
   name: 'scan',
-  summary: 'scan CloudTrail events against the rule pack and write findings.json',
+  summary: 'judge events, Terraform JSON, Config snapshots or live AWS; write the reports',
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -33,40 +62,101 @@ export const command: Command = {
       allowPositionals: true,
       options: {
         events: { type: 'string', multiple: true },
+        terraform: { type: 'string', multiple: true },
+        config: { type: 'string', multiple: true },
+        live: { type: 'boolean', default: false },
+        region: { type: 'string', multiple: true },
+        aggregator: { type: 'string' },
+        account: { type: 'string', multiple: true },
+        'start-time': { type: 'string' },
+        'end-time': { type: 'string' },
+        endpoint: { type: 'string' },
         rules: { type: 'string' },
+        strict: { type: 'boolean', default: false },
         out: { type: 'string', default: 'out' },
         format: { type: 'string', default: 'json' },
         'fail-on': { type: 'string', default: 'low' },
-        strict: { type: 'boolean', default: false },
+        baseline: { type: 'string' },
+        'new-only': { type: 'boolean', default: false },
+        suppressions: { type: 'string', multiple: true },
+        workers: { type: 'string' },
         'max-record-bytes': { type: 'string' },
         quiet: { type: 'boolean', default: false },
       },
     });
-    const events = [...(values.events ?? []), ...positionals];
-    if (events.length === 0) throw new UsageError('nothing to scan: give --events PATH');
-    const failOn = parseFailOn(values['fail-on']);
-    if (!failOn) throw new UsageError(`--fail-on must be one of critical, high, medium, low, info, none`);
-    let maxRecordBytes: number | undefined;
-    if (values['max-record-bytes'] !== undefined) {
-      maxRecordBytes = Number(values['max-record-bytes']);
-      if (!Number.isInteger(maxRecordBytes) || maxRecordBytes <= 0) throw new UsageError('--max-record-bytes must be a positive integer');
+    const { parseFailOn } = await import('../../scan/verdict');
+    const { parseFormats } = await import('../../../reports/write');
+    const events = [...(values.events ?? []), ...positionals].map((e) => (e === '-' || e.includes(':') ? e : resolve(e)));
+    const terraform = (values.terraform ?? []).map((p) => resolve(p));
+    const config = (values.config ?? []).map((p) => resolve(p));
+    if (events.length === 0 && terraform.length === 0 && config.length === 0 && !values.live) {
+      throw new UsageError('nothing to scan: give --events PATH, --terraform PATH, --config PATH or --live');
     }
-    const formats = values.format.split(',').map((s) => s.trim()).filter(Boolean);
-    for (const f of formats) if (f !== 'json') throw new UsageError(`unknown format "${f}"`);
+    if (values.aggregator && !values.live) throw new UsageError('--aggregator needs --live');
+    const failOn = parseFailOn(values['fail-on']);
+    if (!failOn) throw new UsageError('--fail-on must be one of critical, high, medium, low, info, none');
+    const { formats, unknown } = parseFormats(values.format);
+    if (unknown.length > 0) throw new UsageError(`unknown format "${unknown.join('", "')}" (json, md, sarif, junit, html, csv, all)`);
+    const since = isoDate('--start-time', values['start-time']);
+    const until = isoDate('--end-time', values['end-time']);
+    const maxRecordBytes = positiveInt('--max-record-bytes', values['max-record-bytes']);
+    const workers = positiveInt('--workers', values.workers) ?? availableParallelism();
+
+    const { loadRulePack } = await import('../../rules/load');
+    const { loadCatalogues } = await import('../../controls/catalogue');
+    const { runScan, nothingReadable } = await import('../../scan/run-scan');
+    const { finishReports } = await import('../../../reports/finish');
+    const { ProgressBar } = await import('../../../reports/terminal');
+    const { printRuleErrors } = await import('../output');
+    const { sanitizeForTerminal } = await import('../../util/terminal');
 
     const pack = loadRulePack(values.rules ? { dir: resolve(values.rules) } : {});
     if (pack.errors.length > 0) {
       printRuleErrors(pack.errors);
       if (values.strict) return EXIT.USAGE;
     }
-    const doc = await runScan({ pack, events, maxRecordBytes, stdin: process.stdin });
-    const file = writeFindingsJson(doc, resolve(values.out));
-    const blocking = blockingFindings(doc.findings, failOn);
-    if (!values.quiet) printScanSummary(doc, [file], blocking.length, failOn);
-    if (nothingReadable(doc)) {
+    const bar = new ProgressBar(process.stdout);
+    const doc = await runScan({
+      pack,
+      events,
+      terraform,
+      config,
+      live: values.live ? { regions: values.region, aggregator: values.aggregator, endpoint: values.endpoint } : undefined,
+      eventWindow: { since, until, regions: values.region, accounts: values.account },
+      maxRecordBytes,
+      workers,
+      stdin: process.stdin,
+      onProgress: values.quiet ? undefined : (p) => bar.update({ events: p.events, findings: p.findings, path: p.path, done: p.inputs }),
+    });
+    bar.done();
+    let result;
+    try {
+      result = await finishReports(doc, {
+        formats,
+        outDir: resolve(values.out),
+        rules: pack.rules,
+        catalogues: loadCatalogues(),
+        failOn,
+        newOnly: values['new-only'],
+        baseline: values.baseline ? resolve(values.baseline) : undefined,
+        suppressions: (values.suppressions ?? []).map((p) => resolve(p)),
+        baseDir: process.cwd(),
+        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      });
+    } catch (e) {
+      const name = (e as Error).name;
+      if (name === 'BaselineError' || name === 'SuppressionFileError') {
+        process.stderr.write(`trailproof scan: ${sanitizeForTerminal((e as Error).message)}\n`);
+        return EXIT.USAGE;
+      }
+      throw e;
+    }
+    for (const w of result.warnings) process.stderr.write(`trailproof scan: ${sanitizeForTerminal(w)}\n`);
+    if (!values.quiet) process.stdout.write(result.summary);
+    if (nothingReadable(result.doc)) {
       process.stderr.write('trailproof scan: no input could be read\n');
       return EXIT.USAGE;
     }
-    return blocking.length > 0 ? EXIT.FINDINGS : EXIT.OK;
+    return result.verdict.failed ? EXIT.FINDINGS : EXIT.OK;
   },
 };
