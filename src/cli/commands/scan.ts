@@ -11,7 +11,8 @@ and write the reports.
 Inputs (any mix; bare arguments count as --events):
   --events PATH         CloudTrail files or directories (.json, .json.gz, .jsonl; - for stdin), or a live
                         source: cloudtrail:lookup (Event History) or s3://bucket/prefix (a trail's archive)
-  --terraform PATH      cdk.tf.json, a cdktf.out directory or \`terraform show -json\` output (gate before deploy)
+  --iac PATH            cdk.tf.json, a cdktf.out directory or \`terraform show -json\` output (gate before deploy);
+                        --terraform is the same option
   --config PATH         AWS Config snapshots or configuration items (.json, .json.gz, directories)
   --live                read the account's configuration live with the AWS SDK (read-only; docs/iam-policy.json)
   --region R            region for --live and the live event sources; repeatable
@@ -62,6 +63,7 @@ export const command: Command = {
       allowPositionals: true,
       options: {
         events: { type: 'string', multiple: true },
+        iac: { type: 'string', multiple: true },
         terraform: { type: 'string', multiple: true },
         config: { type: 'string', multiple: true },
         live: { type: 'boolean', default: false },
@@ -87,10 +89,10 @@ export const command: Command = {
     const { parseFailOn } = await import('../../scan/verdict');
     const { parseFormats } = await import('../../../reports/write');
     const events = [...(values.events ?? []), ...positionals].map((e) => (e === '-' || e.includes(':') ? e : resolve(e)));
-    const terraform = (values.terraform ?? []).map((p) => resolve(p));
+    const terraform = [...(values.iac ?? []), ...(values.terraform ?? [])].map((p) => resolve(p));
     const config = (values.config ?? []).map((p) => resolve(p));
     if (events.length === 0 && terraform.length === 0 && config.length === 0 && !values.live) {
-      throw new UsageError('nothing to scan: give --events PATH, --terraform PATH, --config PATH or --live');
+      throw new UsageError('nothing to scan: give --events PATH, --iac PATH, --config PATH or --live');
     }
     if (values.aggregator && !values.live) throw new UsageError('--aggregator needs --live');
     const failOn = parseFailOn(values['fail-on']);
