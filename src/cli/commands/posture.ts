@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { type Command, EXIT, UsageError } from '../command';
+import { type Command, UsageError } from '../command';
 
 const USAGE = `Usage: trailproof posture [--terraform PATH...] [--config PATH...] [--live [--region R...] [--aggregator NAME]] [options]
 
@@ -20,6 +19,7 @@ Options:
   --format LIST         comma-separated: json, md, sarif, junit, html, csv, or all (default json; findings.json is always written)
   --baseline PATH       a previous findings.json: findings are marked new or unchanged, and fixed ones listed
   --new-only            judge --fail-on on new findings only (needs --baseline to mean anything)
+  --suppressions PATH   YAML or JSON suppression file (reason, owner and expiry required); repeatable
   --fail-on SEVERITY    critical|high|medium|low|info|none (default low)
   --strict              a rule file that does not load is fatal (exit 2)
   --quiet               no summary on stdout`;
@@ -46,51 +46,16 @@ export const command: Command = {
         'fail-on': { type: 'string', default: 'low' },
         strict: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        suppressions: { type: 'string', multiple: true },
       },
     });
-    const terraform = (values.terraform ?? []).map((p) => resolve(p));
-    const config = (values.config ?? []).map((p) => resolve(p));
+    const terraform = values.terraform ?? [];
+    const config = values.config ?? [];
     if (terraform.length === 0 && config.length === 0 && !values.live) throw new UsageError('nothing to judge: give --terraform PATH, --config PATH or --live');
     if (!values.live && (values.region || values.aggregator || values.endpoint)) throw new UsageError('--region, --aggregator and --endpoint need --live');
-
-    const { loadRulePack } = await import('../../rules/load');
-    const { scanPosture } = await import('../../posture/scan-posture');
-    const { buildDocument } = await import('../../findings/document');
-    const { nothingReadable } = await import('../../scan/run-scan');
-    const { parseFormats, writeReports } = await import('../../../reports/write');
-    const { loadCatalogues } = await import('../../controls/catalogue');
-    const { applyBaseline, loadBaseline } = await import('../../findings/baseline');
-    const { blockingFindings, parseFailOn } = await import('../../scan/verdict');
-    const { printRuleErrors, printScanSummary } = await import('../output');
-
-    const failOn = parseFailOn(values['fail-on']);
-    if (!failOn) throw new UsageError('--fail-on must be one of critical, high, medium, low, info, none');
-    const { formats, unknown } = parseFormats(values.format);
-    if (unknown.length > 0) throw new UsageError(`unknown format "${unknown.join('", "')}"`);
-    if (!formats.includes('json')) formats.unshift('json');
-    const baseline = values.baseline ? loadBaseline(resolve(values.baseline)) : undefined;
-    const pack = loadRulePack(values.rules ? { dir: resolve(values.rules) } : {});
-    if (pack.errors.length > 0) {
-      printRuleErrors(pack.errors);
-      if (values.strict) return EXIT.USAGE;
-    }
-    const startedAt = new Date();
-    const result = await scanPosture({
-      terraform,
-      config,
-      live: values.live ? { regions: values.region, aggregator: values.aggregator, endpoint: values.endpoint } : undefined,
-      rules: pack.rules,
-    });
-    const built = buildDocument({ pack, startedAt, finishedAt: new Date(), inputs: result.inputs, findings: result.findings, events: 0, duplicateEventsIgnored: 0 });
-    const doc = baseline ? applyBaseline(built, baseline, values.baseline) : built;
-    const newOnly = values['new-only'];
-    const files = await writeReports(doc, formats, resolve(values.out), { rules: pack.rules, catalogues: loadCatalogues(), failOn, newOnly, baseDir: process.cwd() });
-    const blocking = blockingFindings(doc.findings, failOn, newOnly);
-    if (!values.quiet) printScanSummary(doc, files, blocking.length, failOn);
-    if (nothingReadable(doc)) {
-      process.stderr.write('trailproof posture: no input could be read\n');
-      return EXIT.USAGE;
-    }
-    return blocking.length > 0 ? EXIT.FINDINGS : EXIT.OK;
+    // The same pipeline as scan (reports, baseline, suppressions, verdict): posture is scan
+    // without event sources, kept as its own command for the workflows that name it.
+    const { command: scan } = await import('./scan');
+    return scan.run(argv);
   },
 };
