@@ -1,5 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Finding, FindingsDocument } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { RulePack } from '../model/rule';
@@ -99,11 +97,4 @@ export async function runScan(req: ScanRequest): Promise<FindingsDocument> {
 /** No input could be read at all: the run proves nothing, so it must not look like a pass. */
 export function nothingReadable(doc: FindingsDocument): boolean {
   return doc.inputs.length === 0 || doc.inputs.every((i) => i.status === 'error');
-}
-
-export function writeFindingsJson(doc: FindingsDocument, outDir: string): string {
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, 'findings.json');
-  writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
-  return file;
 }
