@@ -5,7 +5,7 @@ import type { InputRecord } from '../model/input';
 import type { Rule } from '../model/rule';
 import { discoverInputs } from '../sources/discover';
 import { FindingCollector } from './collector';
-import { type EventScanOptions, type EventScanResult, ruleOrder, scanEvents } from './scan-events';
+import { countEvents, type EventScanOptions, type EventScanResult, ruleOrder, scanEvents } from './scan-events';
 import type { FileJob, FileResult, WorkerSetup } from './worker-protocol';
 
 type Slot = { input: InputRecord } | { result: FileResult } | undefined;
@@ -32,6 +32,9 @@ export async function scanEventsParallel(
     else if (d.type === 'error') slots.push({ input: { path: d.path, kind: 'unknown', status: 'error', records: 0, sha256: null, reason: d.reason } });
   }
   if (jobs.length < 2) return scanEvents(paths, rules, opts);
+  // By slot, not a search per result: an archive can hold a great many files.
+  const pathOf: string[] = [];
+  for (const j of jobs) pathOf[j.slot] = j.path;
 
   const setup: WorkerSetup = { rules: rules.filter((r) => r.target === 'event'), maxRecordBytes: opts.maxRecordBytes };
   const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => new Worker(join(__dirname, 'scan-worker.js'), { workerData: setup }));
@@ -50,7 +53,7 @@ export async function scanEventsParallel(
           for (const i of r.inputs) events += i.records;
           findingsSoFar += r.findings.length;
           done++;
-          opts.onProgress?.({ inputs: done, events, findings: findingsSoFar, path: jobs.find((j) => j.slot === r.slot)?.path ?? '' });
+          opts.onProgress?.({ inputs: done, events, findings: findingsSoFar, path: pathOf[r.slot] });
           if (done === jobs.length) resolve();
           else feed(w);
         });
@@ -72,13 +75,10 @@ export async function scanEventsParallel(
     }
     const r = s.result;
     if (r.error && r.inputs.length === 0) {
-      const job = jobs.find((j) => j.slot === r.slot);
-      inputs.push({ path: job?.path ?? '?', kind: 'unknown', status: 'error', records: 0, sha256: null, reason: `scan failed: ${r.error}` });
+      inputs.push({ path: pathOf[r.slot], kind: 'unknown', status: 'error', records: 0, sha256: null, reason: `scan failed: ${r.error}` });
     }
     inputs.push(...r.inputs);
     for (const f of r.findings as Finding[]) collector.add(f);
   }
-  let total = 0;
-  for (const i of inputs) total += i.records;
-  return { findings: collector.sorted(ruleOrder(rules)), inputs, events: total, duplicateEventsIgnored: collector.duplicates };
+  return { findings: collector.sorted(ruleOrder(rules)), inputs, events: countEvents(inputs), duplicateEventsIgnored: collector.duplicates };
 }

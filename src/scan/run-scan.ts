@@ -3,11 +3,9 @@ import type { InputRecord } from '../model/input';
 import type { RulePack } from '../model/rule';
 import type { LiveOptions } from '../posture/scan-posture';
 import { buildDocument } from '../findings/document';
-import { eventFinding } from '../findings/event-finding';
 import type { EventMatcher } from '../engine/matcher';
-import { FastMatcher } from '../engine/fast-matcher';
 import { FindingCollector } from './collector';
-import type { ScanProgress } from './scan-events';
+import { countEvents, EventJudge, ruleOrder, type ScanProgress } from './scan-events';
 import { scanEventsParallel } from './parallel-scan';
 
 export interface ScanRequest {
@@ -20,8 +18,8 @@ export interface ScanRequest {
   config?: string[];
   /** Read the account live (posture), with the SDK chain's credentials. */
   live?: LiveOptions;
-  /** Narrow live event sources (`cloudtrail:lookup`, `s3://...`). */
-  eventWindow?: { since?: Date; until?: Date; regions?: string[]; accounts?: string[] };
+  /** Where and what the live event sources (`cloudtrail:lookup`, `s3://...`) read. */
+  liveEvents?: { since?: Date; until?: Date; regions?: string[]; accounts?: string[]; endpoint?: string };
   maxRecordBytes?: number;
   matcher?: EventMatcher;
   stdin?: NodeJS.ReadableStream;
@@ -58,23 +56,19 @@ export async function runScan(req: ScanRequest): Promise<FindingsDocument> {
   if (live.length > 0) {
     // Network sources load the AWS SDK, so only when asked for.
     const { readLiveEventSource } = await import('../sources/live-events');
-    const eventRules = req.pack.rules.filter((r) => r.target === 'event');
-    const byId = new Map(eventRules.map((r) => [r.id, r]));
-    const matcher = req.matcher ?? new FastMatcher(eventRules);
+    const judge = new EventJudge(req.pack.rules, req.matcher);
+    // Seeded with the file findings, so an event both archived locally and read live counts once.
     const collector = new FindingCollector();
+    for (const f of findings) collector.add(f);
     const liveInputs: InputRecord[] = [];
+    const w = req.liveEvents ?? {};
     for (const spec of live) {
-      const w = req.eventWindow ?? {};
-      for await (const located of readLiveEventSource(spec, { since: w.since, until: w.until, regions: w.regions, accounts: w.accounts, endpoint: req.live?.endpoint }, liveInputs)) {
-        for (const id of await matcher.matches(located.record)) {
-          const rule = byId.get(id);
-          if (rule) collector.add(eventFinding(rule, located));
-        }
-      }
+      const source = readLiveEventSource(spec, { since: w.since, until: w.until, regions: w.regions, accounts: w.accounts, endpoint: w.endpoint }, liveInputs);
+      for await (const located of source) for (const f of await judge.judge(located)) collector.add(f);
     }
     inputs.push(...liveInputs);
-    findings.push(...collector.sorted(new Map(eventRules.map((r, i) => [r.id, i]))));
-    for (const i of liveInputs) events += i.records;
+    findings.splice(0, findings.length, ...collector.sorted(ruleOrder(req.pack.rules)));
+    events += countEvents(liveInputs);
     duplicates += collector.duplicates;
   }
   if ((req.terraform?.length ?? 0) > 0 || (req.config?.length ?? 0) > 0 || req.live) {

@@ -32,17 +32,45 @@ export interface EventScanResult {
 }
 
 /**
+ * From a record to its findings: the matcher's rule ids turned into findings. One place for every
+ * event source (files on this thread, scan workers, live sources).
+ */
+export class EventJudge {
+  readonly matcher: EventMatcher;
+  private readonly byId: Map<string, Rule>;
+
+  constructor(rules: readonly Rule[], matcher?: EventMatcher) {
+    const eventRules = rules.filter((r) => r.target === 'event');
+    this.byId = new Map(eventRules.map((r) => [r.id, r]));
+    this.matcher = matcher ?? new FastMatcher(eventRules);
+  }
+
+  /** Synchronous for a synchronous matcher: awaiting every record would cost a microtask each. */
+  judge(located: LocatedRecord): Finding[] | Promise<Finding[]> {
+    const r = this.matcher.matches(located.record);
+    return Array.isArray(r) ? this.toFindings(r, located) : r.then((ids) => this.toFindings(ids, located));
+  }
+
+  private toFindings(ids: string[], located: LocatedRecord): Finding[] {
+    const out: Finding[] = [];
+    for (const id of ids) {
+      const rule = this.byId.get(id);
+      if (rule) out.push(eventFinding(rule, located));
+    }
+    return out;
+  }
+}
+
+/**
  * Every finding of the given inputs in read order, duplicates included: the raw stream that
  * scanEvents (one thread) and the scan workers (many) both collect from.
  */
 export async function* eventFindings(
   paths: string[],
-  rules: readonly Rule[],
-  opts: EventScanOptions & { onInput: (i: InputRecord) => void },
+  judge: EventJudge,
+  opts: Omit<EventScanOptions, 'matcher'> & { onInput: (i: InputRecord) => void },
 ): AsyncGenerator<Finding> {
-  const eventRules = rules.filter((r) => r.target === 'event');
-  const byId = new Map(eventRules.map((r) => [r.id, r]));
-  const matcher = opts.matcher ?? new FastMatcher(eventRules);
+  const { matcher } = judge;
   const stream = readCloudTrailBatches(paths, {
     maxRecordBytes: opts.maxRecordBytes,
     stdin: opts.stdin,
@@ -51,13 +79,8 @@ export async function* eventFindings(
   });
   for await (const batch of stream as AsyncIterable<LocatedRecord[]>) {
     for (const located of batch) {
-      // The fast matcher answers synchronously; awaiting it anyway would cost a microtask per record.
-      const r = matcher.matches(located.record);
-      const ids = Array.isArray(r) ? r : await r;
-      for (const id of ids) {
-        const rule = byId.get(id);
-        if (rule) yield eventFinding(rule, located);
-      }
+      const r = judge.judge(located);
+      yield* Array.isArray(r) ? r : await r;
     }
   }
 }
@@ -85,7 +108,7 @@ export async function scanEvents(paths: string[], rules: readonly Rule[], opts: 
     events += i.records;
     opts.onProgress?.({ inputs: inputs.length, events, findings: collector.size, path: i.path });
   };
-  for await (const f of eventFindings(paths, rules, { ...opts, onInput })) collector.add(f);
+  for await (const f of eventFindings(paths, new EventJudge(rules, opts.matcher), { ...opts, onInput })) collector.add(f);
   // Records the prefilter passed over are never yielded, but every input counts all of its records.
   return { findings: collector.sorted(ruleOrder(rules)), inputs, events: countEvents(inputs), duplicateEventsIgnored: collector.duplicates };
 }

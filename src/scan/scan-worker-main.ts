@@ -1,14 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Finding } from '../model/finding';
 import type { InputRecord } from '../model/input';
-import { FastMatcher } from '../engine/fast-matcher';
-import { eventFindings } from './scan-events';
+import { EventJudge, eventFindings } from './scan-events';
 import type { FileJob, FileResult, WorkerSetup } from './worker-protocol';
 
 const setup = workerData as WorkerSetup;
-const eventRules = setup.rules.filter((r) => r.target === 'event');
 // Compiled once per worker, reused for every file it is given.
-const matcher = new FastMatcher(eventRules);
+const judge = new EventJudge(setup.rules);
 
 parentPort?.on('message', (job: FileJob) => {
   void scanFile(job).then((r) => parentPort?.postMessage(r));
@@ -18,7 +16,7 @@ async function scanFile(job: FileJob): Promise<FileResult> {
   const inputs: InputRecord[] = [];
   const findings: Finding[] = [];
   try {
-    for await (const f of eventFindings([job.path], eventRules, { matcher, maxRecordBytes: setup.maxRecordBytes, onInput: (i) => inputs.push(i) })) {
+    for await (const f of eventFindings([job.path], judge, { maxRecordBytes: setup.maxRecordBytes, onInput: (i) => inputs.push(i) })) {
       findings.push(f);
     }
     return { slot: job.slot, inputs, findings };

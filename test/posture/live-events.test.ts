@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import nodeCrypto = require('crypto');
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,8 @@ import * as s3 from '@aws-sdk/client-s3';
 import type { LocatedRecord } from '../../src/model/event';
 import type { InputRecord } from '../../src/model/input';
 import { S3ObjectStore } from '../../src/sources/s3-object-store';
+import { loadRulePack } from '../../src/rules/load';
+import { runScan } from '../../src/scan/run-scan';
 import { CallSpacer, isLiveEventSource, parseS3Uri, readArchiveEvents, readLiveEventSource, readLookupEvents } from '../../src/sources/live-events';
 import { FakeAws } from './support/fake-aws';
 import { goodWorld, REGION } from './support/live-world';
@@ -153,6 +155,21 @@ describe('CloudTrail archive in S3 (s3://bucket/prefix) over s3rver', () => {
     expect(isLiveEventSource('s3://x')).toBe(true);
     expect(isLiveEventSource('cloudtrail:lookup')).toBe(true);
     expect(isLiveEventSource('./logs/file.json')).toBe(false);
+  });
+
+  test('scan reads a live archive beside local files: one finding per event, overlap counted once', async () => {
+    const endpoint = String(await client.config.endpoint?.().then((e) => `${e.protocol}//${e.hostname}:${e.port}`));
+    process.env.AWS_REGION = 'us-east-1';
+    process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
+    process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
+    const dir = mkdtempSync(join(tmpdir(), 'tp-local-'));
+    writeFileSync(join(dir, 'copy.json'), JSON.stringify({ Records: [event(1, '2026-11-19T23:00:00Z'), event(3, '2026-11-20T22:00:00Z')] }));
+    const doc = await runScan({ pack: loadRulePack(), events: [dir, 's3://audit-archive/trails'], liveEvents: { endpoint } });
+    const stops = doc.findings.filter((f) => f.ruleId === 'cis-cloudtrail-config-changes');
+    // StopLogging is e-1, e-3 and e-5; e-1 and e-3 are both in the local copy and the archive.
+    expect(stops.map((f) => (f.subject.kind === 'event' ? f.subject.eventId : '')).sort()).toEqual(['e-1', 'e-3', 'e-5']);
+    expect(doc.summary.duplicateEventsIgnored).toBe(2);
+    expect(doc.summary.events).toBe(2 + 5);
   });
 
   test('URI parsing', () => {

@@ -124,7 +124,7 @@ export const command: Command = {
       terraform,
       config,
       live: values.live ? { regions: values.region, aggregator: values.aggregator, endpoint: values.endpoint } : undefined,
-      eventWindow: { since, until, regions: values.region, accounts: values.account },
+      liveEvents: { since, until, regions: values.region, accounts: values.account, endpoint: values.endpoint },
       maxRecordBytes,
       workers,
       stdin: process.stdin,
