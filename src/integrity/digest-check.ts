@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { DigestKey } from './key-layout';
 import type { ObjectStore } from './object-store';
 import { StoreError } from './object-store';
@@ -61,7 +60,7 @@ export async function checkDigest(ctx: DigestCheckContext, bucket: string, dk: D
   }
   if (!obj) return { state: 'missing', location };
   const bytes = obj.body.length;
-  const storedSha256 = createHash('sha256').update(obj.body).digest('hex');
+  const storedSha256 = sha256Hex(obj.body);
   const facts = { bytes, storedSha256 };
 
   let inflated: Buffer;

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { ObjectStore } from './object-store';
 import { inflateFirstMember } from './gzip-member';
 import type { LogReasonCode, Reason } from './results';
+import { sha256Hex } from '../util/hash';
 
 /** What reading one log file found, before comparing it with what the digests recorded. */
 export type LogRead =
@@ -20,7 +20,7 @@ export async function readLogFile(store: ObjectStore, bucket: string, key: strin
   }
   if (!obj) return { state: 'missing' };
   const bytes = obj.body.length;
-  const storedSha256 = createHash('sha256').update(obj.body).digest('hex');
+  const storedSha256 = sha256Hex(obj.body);
   try {
     const m = await inflateFirstMember(obj.body);
     return { state: 'read', sha256: m.sha256, trailingBytes: m.trailingBytes, bytes, storedSha256 };

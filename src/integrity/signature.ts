@@ -1,10 +1,8 @@
-import { createHash, verify, type KeyObject } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
 
 export const SIGNATURE_ALGORITHM = 'SHA256withRSA';
 
-export function sha256Hex(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex } from '../util/hash';
 
 /**
  * The exact string CloudTrail signs (spec A.5): four LF-joined lines, no trailing newline. Bucket

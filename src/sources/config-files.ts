@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -9,6 +8,7 @@ import { jsonPointerLines } from '../posture/json-lines';
 import { isObj } from '../posture/values';
 import { describeJsonError } from '../util/json-position';
 import { type ConfigItem, mapConfigItem, readConfigItem } from './config-items';
+import { sha256Hex } from '../util/hash';
 
 /** Every .json / .json.gz under a path (AWSLogs/<acct>/Config/... trees included), or the file itself. */
 export function discoverConfig(path: string): string[] {
@@ -113,7 +113,7 @@ function readOne(file: string, part: ModelPart): InputRecord {
   } catch (e) {
     return { path: file, kind: 'config-items', status: 'error', records: 0, sha256: null, reason: `cannot read: ${(e as Error).message}` };
   }
-  const base = { path: file, sha256: createHash('sha256').update(buf).digest('hex'), bytes: buf.length };
+  const base = { path: file, sha256: sha256Hex(buf), bytes: buf.length };
   let text: string;
   try {
     text = decode(buf, file);

@@ -4,6 +4,7 @@ import type { InputRecord } from '../model/input';
 import type { ObjectStore } from '../integrity/object-store';
 import { describeJsonError } from '../util/json-position';
 import { LiveCalls, failed } from './live-calls';
+import { sha256Hex } from '../util/hash';
 
 /**
  * Event sources for scheduled scans: CloudTrail Event History (`cloudtrail:lookup`) and the
@@ -209,7 +210,7 @@ async function* readObject(store: ObjectStore, bucket: string, key: string, o: A
     inputs.push({ path, kind: 'cloudtrail-log', status: 'error', records: 0, sha256: null, reason: (e as Error).message });
     return;
   }
-  const sha256 = (await import('node:crypto')).createHash('sha256').update(body).digest('hex');
+  const sha256 = sha256Hex(body);
   let text: string;
   try {
     text = body.length > 1 && body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body).toString('utf8') : body.toString('utf8');

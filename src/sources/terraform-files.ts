@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { InputRecord } from '../model/input';
@@ -7,6 +6,7 @@ import { jsonPointerLines, pointerEscape } from '../posture/json-lines';
 import { type Obj, asArray, isObj, str } from '../posture/values';
 import { describeJsonError } from '../util/json-position';
 import { mapTerraformResource, renderPolicyDocument } from './terraform-resources';
+import { sha256Hex as sha256 } from '../util/hash';
 
 /** One Terraform resource as read, before mapping: enough to point a person at its definition. */
 interface TfResource {
@@ -40,10 +40,6 @@ const ID_ATTRIBUTE: Record<string, string> = {
   aws_cloudwatch_metric_alarm: 'alarm_name',
   aws_kms_alias: 'name',
 };
-
-function sha256(buf: Buffer): string {
-  return createHash('sha256').update(buf).digest('hex');
-}
 
 /** Every Terraform JSON file a path names: a file, a cdktf.out directory (its manifest), or a tree. */
 export function discoverTerraform(path: string): string[] {
