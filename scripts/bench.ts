@@ -7,8 +7,12 @@
  *   scan:     the full rule-pack scan exactly as `trailproof scan` runs it
  *   naive:    json-rules-engine `engine.run` per event with the same rules
  *   scan with --workers N (default 2) worker threads, for the speedup over one thread
+ *   hash-baseline: read + gunzip + SHA-256 each log file (the floor for validate-logs)
+ *   validate: validate-logs over the same files, listed by signed hourly digests
  * and prints a JSON line last: {events, baselineEventsPerSec, scanEventsPerSec (one thread),
- * naiveEventsPerSec, ratio (scan/baseline), peakRssMB (one-thread scan), workers, twoCoreSpeedup}.
+ * naiveEventsPerSec, ratio (scan/baseline), peakRssMB (one-thread scan), workers, twoCoreSpeedup,
+ * hashFiles, hashBaselineFilesPerSec, validateFilesPerSec, hashBaselineMBPerSec,
+ * validateMBPerSec (uncompressed MB), hashRatio (validate/hash-baseline)}.
  * Ratios, not absolute times, are what to compare.
  */
 import { execFileSync } from 'node:child_process';
@@ -19,6 +23,8 @@ import { parseArgs } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { REPO_ROOT } from '../src/version';
 import { generateTrail } from './bench/generate';
+import { writeDigests } from './bench/digests';
+import { type HashPhaseResult, phaseHashBaseline, phaseValidate } from './bench/integrity';
 
 interface PhaseResult {
   events: number;
@@ -87,14 +93,16 @@ async function phaseNaive(dir: string, limit: number): Promise<PhaseResult> {
   return { events, seconds, peakRssMB: peakRssMB(), findings: matches };
 }
 
-function runPhase(phase: string, dir: string, extra: string[] = []): PhaseResult {
+function runPhase(phase: 'hash-baseline' | 'validate', dir: string, extra?: string[]): HashPhaseResult;
+function runPhase(phase: string, dir: string, extra?: string[]): PhaseResult;
+function runPhase(phase: string, dir: string, extra: string[] = []): PhaseResult | HashPhaseResult {
   const out = execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'run-ts.js'), __filename, '--phase', phase, '--dir', dir, ...extra], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const last = out.trim().split('\n').pop() ?? '';
-  return JSON.parse(last) as PhaseResult;
+  return JSON.parse(last) as PhaseResult | HashPhaseResult;
 }
 
 const rate = (r: PhaseResult) => Math.round(r.events / r.seconds);
@@ -114,7 +122,11 @@ async function main(): Promise<void> {
   if (values.phase) {
     const dir = values.dir as string;
     const r =
-      values.phase === 'baseline'
+      values.phase === 'hash-baseline'
+        ? await phaseHashBaseline(dir)
+        : values.phase === 'validate'
+          ? await phaseValidate(dir)
+          : values.phase === 'baseline'
         ? await phaseBaseline(dir)
         : values.phase === 'scan'
           ? await phaseScan(dir, Number(values.workers))
@@ -125,6 +137,7 @@ async function main(): Promise<void> {
   const events = Number(values.events);
   if (!Number.isInteger(events) || events <= 0) throw new Error('--events must be a positive integer');
   const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'trailproof-bench-'));
+  const integrityDir = mkdtempSync(join(tmpdir(), 'trailproof-bench-integrity-'));
   try {
     const t0 = Date.now();
     const trail = generateTrail(dir, events);
@@ -139,6 +152,18 @@ async function main(): Promise<void> {
     if (parallel.findings !== scan.findings) throw new Error(`worker scan found ${parallel.findings}, one thread ${scan.findings}`);
     const naive = runPhase('naive', dir, ['--naive-events', String(Math.min(events, Number(values['naive-events'])))]);
     process.stderr.write(`naive json-rules-engine loop: ${rate(naive)} events/s over ${naive.events} events\n`);
+    const t1 = Date.now();
+    const digested = writeDigests(dir, trail.files, integrityDir);
+    process.stderr.write(`signed ${digested.digests} hourly digests over ${digested.logKeys.length} log files in ${Date.now() - t1} ms\n`);
+    const hashBase = runPhase('hash-baseline', integrityDir);
+    const validate = runPhase('validate', integrityDir);
+    if (validate.files !== hashBase.files) throw new Error(`validate checked ${validate.files} files, the hash baseline ${hashBase.files}`);
+    const perSec = (r: HashPhaseResult) => Math.round((r.files / r.seconds) * 10) / 10;
+    // Same files on both sides: MB/s is the bare phase's uncompressed bytes over each time.
+    const mbPerSec = (r: HashPhaseResult) => Math.round((hashBase.bytes ?? 0) / 1e6 / r.seconds);
+    const cores = (r: HashPhaseResult) => (r.cpuSeconds / r.seconds).toFixed(2);
+    process.stderr.write(`hash baseline (read + gunzip + SHA-256): ${perSec(hashBase)} files/s, ${mbPerSec(hashBase)} MB/s uncompressed, ${cores(hashBase)} cores busy\n`);
+    process.stderr.write(`validate-logs: ${perSec(validate)} files/s, ${mbPerSec(validate)} MB/s uncompressed, ${cores(validate)} cores busy, peak RSS ${validate.peakRssMB} MB\n`);
     const result = {
       events: trail.events,
       baselineEventsPerSec: rate(baseline),
@@ -148,10 +173,17 @@ async function main(): Promise<void> {
       peakRssMB: scan.peakRssMB,
       workers,
       twoCoreSpeedup: Math.round((rate(parallel) / rate(scan)) * 100) / 100,
+      hashFiles: hashBase.files,
+      hashBaselineFilesPerSec: perSec(hashBase),
+      validateFilesPerSec: perSec(validate),
+      hashBaselineMBPerSec: mbPerSec(hashBase),
+      validateMBPerSec: mbPerSec(validate),
+      hashRatio: Math.round((perSec(validate) / perSec(hashBase)) * 1000) / 1000,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
+    rmSync(integrityDir, { recursive: true, force: true });
   }
 }
 
