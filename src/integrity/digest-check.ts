@@ -64,10 +64,13 @@ export async function checkDigest(ctx: DigestCheckContext, bucket: string, dk: D
   const facts = { bytes, storedSha256 };
 
   let inflated: Buffer;
+  // Hashed while inflating; the plain-JSON case below hashes the body as it came.
+  let inflatedSha256: string | undefined;
   let trailing = 0;
   try {
     const r = await inflateFirstMemberToBuffer(obj.body);
     inflated = r.data;
+    inflatedSha256 = r.sha256;
     trailing = r.trailingBytes;
   } catch (e) {
     if (!(e instanceof GzipFormatError) || obj.body[0] === 0x1f) return fail(location, 'invalid-format', `invalid format: ${(e as Error).message}`, facts);
@@ -113,7 +116,7 @@ export async function checkDigest(ctx: DigestCheckContext, bucket: string, dk: D
     return fail(location, 'public-key-not-found', `public key not found in region ${dk.sourceRegion} for fingerprint ${fingerprint}`, withContent);
   }
 
-  const inflatedSha256 = sha256Hex(inflated);
+  inflatedSha256 ??= sha256Hex(inflated);
   const toSign = dataToSign({ ...d, inflatedSha256 });
   if (!verifySignature(toSign, signature, found.key)) {
     return fail(location, 'signature-invalid', 'signature verification failed', withContent);

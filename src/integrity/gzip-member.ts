@@ -71,10 +71,59 @@ function crc32Update(crc: number, chunk: Buffer): number {
 }
 
 /**
- * `sink` sees the uncompressed bytes chunk by chunk (for hashing or parsing); nothing inflated is
- * kept in memory here.
+ * A CloudTrail file is a few hundred KB compressed. Up to this size it is inflated in one
+ * synchronous call and hashed in one update: streaming it through zlib's thread pool costs an
+ * async hop and a small buffer per 16 KiB of output, which made checking a file take half again
+ * as long as reading, inflating and hashing it. The output cap keeps a gzip bomb out of memory;
+ * the call is synchronous, so only one inflated file exists at a time whatever the concurrency.
  */
-export function inflateFirstMember(gz: Buffer, sink?: (chunk: Buffer) => void): Promise<MemberResult> {
+export const WHOLE_MEMBER_MAX_INPUT = 4 * 1024 * 1024;
+export const WHOLE_MEMBER_MAX_OUTPUT = 64 * 1024 * 1024;
+
+/** The trailer checks of one member whose deflate data ended `consumed` bytes after `start`. */
+function finishMember(gz: Buffer, start: number, consumed: number, crc: number, size: number, sha256: string): MemberResult {
+  // The inflater stops at the end of the deflate stream: what it consumed locates the trailer.
+  const trailerAt = start + consumed;
+  if (trailerAt + 8 > gz.length) throw new GzipFormatError('truncated gzip member (no trailer)');
+  const wantCrc = gz.readUInt32LE(trailerAt);
+  const wantSize = gz.readUInt32LE(trailerAt + 4);
+  if (wantCrc !== crc) throw new GzipFormatError('gzip CRC-32 mismatch');
+  if (wantSize !== size % 2 ** 32) throw new GzipFormatError('gzip length mismatch');
+  return { sha256, uncompressedBytes: size, trailingBytes: gz.length - (trailerAt + 8) };
+}
+
+/**
+ * The first member inflated in one call, or undefined when the file is too big, inflates past the
+ * cap, or its deflate data is bad: the streaming path then decides, so every error reads the same
+ * whichever path a file would have taken.
+ */
+function inflateWhole(gz: Buffer, start: number): { data: Buffer; consumed: number } | undefined {
+  if (gz.length > WHOLE_MEMBER_MAX_INPUT) return undefined;
+  try {
+    // chunkSize: CloudTrail inflates ~8x; fewer, larger output pieces mean less copying at the end.
+    const chunkSize = Math.min(WHOLE_MEMBER_MAX_OUTPUT, Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(gz.length * 8))));
+    const r = zlib.inflateRawSync(gz.subarray(start), { info: true, maxOutputLength: WHOLE_MEMBER_MAX_OUTPUT, chunkSize }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    return { data: r.buffer, consumed: r.engine.bytesWritten };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `sink` sees the uncompressed bytes (for parsing), in one piece or chunk by chunk. Small files are
+ * inflated whole (see WHOLE_MEMBER_MAX_INPUT), others streamed; the result is the same either way.
+ */
+export async function inflateFirstMember(gz: Buffer, sink?: (chunk: Buffer) => void): Promise<MemberResult> {
+  const start = headerLength(gz);
+  const whole = inflateWhole(gz, start);
+  if (!whole) return inflateFirstMemberStreamed(gz, sink);
+  const { data, consumed } = whole;
+  sink?.(data);
+  return finishMember(gz, start, consumed, crc32Update(0, data), data.length, createHash('sha256').update(data).digest('hex'));
+}
+
+/** The streaming path: nothing inflated is kept here, whatever the file's size. */
+export function inflateFirstMemberStreamed(gz: Buffer, sink?: (chunk: Buffer) => void): Promise<MemberResult> {
   let start: number;
   try {
     start = headerLength(gz);
@@ -94,14 +143,12 @@ export function inflateFirstMember(gz: Buffer, sink?: (chunk: Buffer) => void): 
     });
     inflate.on('error', (e) => reject(new GzipFormatError(`bad deflate data: ${e.message}`)));
     inflate.on('end', () => {
-      // bytesWritten counts input the inflater consumed; it stops at the end of the deflate stream.
-      const trailerAt = start + inflate.bytesWritten;
-      if (trailerAt + 8 > gz.length) return reject(new GzipFormatError('truncated gzip member (no trailer)'));
-      const wantCrc = gz.readUInt32LE(trailerAt);
-      const wantSize = gz.readUInt32LE(trailerAt + 4);
-      if (wantCrc !== crc) return reject(new GzipFormatError('gzip CRC-32 mismatch'));
-      if (wantSize !== size % 2 ** 32) return reject(new GzipFormatError('gzip length mismatch'));
-      resolve({ sha256: hash.digest('hex'), uncompressedBytes: size, trailingBytes: gz.length - (trailerAt + 8) });
+      try {
+        // bytesWritten counts input the inflater consumed.
+        resolve(finishMember(gz, start, inflate.bytesWritten, crc, size, hash.digest('hex')));
+      } catch (e) {
+        reject(e);
+      }
     });
     inflate.end(gz.subarray(start));
   });
@@ -111,5 +158,5 @@ export function inflateFirstMember(gz: Buffer, sink?: (chunk: Buffer) => void): 
 export async function inflateFirstMemberToBuffer(gz: Buffer): Promise<MemberResult & { data: Buffer }> {
   const chunks: Buffer[] = [];
   const r = await inflateFirstMember(gz, (c) => chunks.push(c));
-  return { ...r, data: Buffer.concat(chunks) };
+  return { ...r, data: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) };
 }
