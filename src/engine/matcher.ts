@@ -1,4 +1,5 @@
 import type { CloudTrailRecord } from '../model/event';
+import type { RecordScreen } from '../model/record-screen';
 
 /**
  * What a scan needs from an evaluator: the ids of the event rules a record matches, in rule-pack
@@ -11,4 +12,6 @@ export interface EventMatcher {
    * caller may skip parsing. Must never be false for a record some rule matches.
    */
   mayMatchText?(text: string): boolean;
+  /** Optional: the same check over ranges of a larger text, for a reader that splits it (one per reader). */
+  screen?(): RecordScreen;
 }

@@ -12,23 +12,34 @@ type AnyCondition = TopLevelCondition | NestedCondition;
  * which test/engine/requirements.test.ts checks on real and generated events.
  */
 
-/** The eventName values a match must have, or null when the rule does not pin eventName. */
-export function requiredEventNames(cond: AnyCondition): Set<string> | null {
+/**
+ * The eventName values a match must have: exact names, and `*` globs (cwEquals semantics, see
+ * semantics.ts) for rules such as `AddPermission*` that pin a family of API versions. null when the
+ * rule does not pin eventName (or pins it only with a lone `*`, which also matches numbers).
+ */
+export interface EventNameRequirement {
+  names: Set<string>;
+  globs: Set<string>;
+}
+
+export function requiredEventNamePatterns(cond: AnyCondition): EventNameRequirement | null {
   const c = cond as Record<string, unknown>;
   if (Array.isArray(c.all)) {
-    let best: Set<string> | null = null;
+    let best: EventNameRequirement | null = null;
     for (const x of c.all as AnyCondition[]) {
-      const s = requiredEventNames(x);
-      if (s && (!best || s.size < best.size)) best = s;
+      const s = requiredEventNamePatterns(x);
+      // Exact names beat globs (a Map lookup instead of a test per glob); then fewer values.
+      if (s && (!best || rank(s) < rank(best))) best = s;
     }
     return best;
   }
   if (Array.isArray(c.any)) {
-    const union = new Set<string>();
+    const union: EventNameRequirement = { names: new Set(), globs: new Set() };
     for (const x of c.any as AnyCondition[]) {
-      const s = requiredEventNames(x);
+      const s = requiredEventNamePatterns(x);
       if (!s) return null;
-      for (const v of s) union.add(v);
+      for (const v of s.names) union.names.add(v);
+      for (const v of s.globs) union.globs.add(v);
     }
     return union;
   }
@@ -36,8 +47,20 @@ export function requiredEventNames(cond: AnyCondition): Set<string> | null {
   const leaf = c as unknown as LeafCondition;
   if (leaf.path !== '$.eventName') return null;
   const values = leaf.operator === 'cwIn' ? (leaf.value as unknown[]) : leaf.operator === 'cwEquals' ? [leaf.value] : null;
-  if (!values || !values.every((v) => typeof v === 'string' && !v.includes('*'))) return null;
-  return new Set(values as string[]);
+  if (!values || !values.every((v) => typeof v === 'string' && v !== '*')) return null;
+  const out: EventNameRequirement = { names: new Set(), globs: new Set() };
+  for (const v of values as string[]) (v.includes('*') ? out.globs : out.names).add(v);
+  return out;
+}
+
+function rank(r: EventNameRequirement): number {
+  return r.globs.size * 1e6 + r.names.size;
+}
+
+/** The exact eventName values a match must have, or null when the rule does not pin them exactly. */
+export function requiredEventNames(cond: AnyCondition): Set<string> | null {
+  const r = requiredEventNamePatterns(cond);
+  return r && r.globs.size === 0 ? r.names : null;
 }
 
 function lastName(path: string | undefined): string | null {

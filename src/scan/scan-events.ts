@@ -75,7 +75,7 @@ export async function* eventFindings(
     maxRecordBytes: opts.maxRecordBytes,
     stdin: opts.stdin,
     onInput: opts.onInput,
-    prefilter: matcher.mayMatchText ? (text) => matcher.mayMatchText!(text) : undefined,
+    screen: matcher.screen?.(),
   });
   for await (const batch of stream as AsyncIterable<LocatedRecord[]>) {
     for (const located of batch) {

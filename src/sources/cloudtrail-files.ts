@@ -11,11 +11,13 @@
  * Layers, each usable alone: discover.ts (paths to inputs) -> decode.ts (bytes, gunzip, UTF-8)
  * -> json-split.ts (raw record text) -> raw-records.ts (per-input accounting; readRawCloudTrail)
  * -> parse-record.ts (the only JSON.parse) + shapes.ts (unwrap) -> readCloudTrail here.
- * A prefilter reads readRawCloudTrail, settles each RawRecord itself (accept without parsing, or
- * parseRecordText then accept/reject), and keeps the same accounting.
+ * A screen (ReadOptions.screen) lets the splitter count records without parsing them; a caller
+ * with other needs can read readRawCloudTrail, settle each RawRecord itself (accept without
+ * parsing, or parseRecordText then accept/reject), and keep the same accounting.
  */
 import type { LocatedRecord } from '../model/event';
 import type { InputRecord } from '../model/input';
+import type { RecordScreen } from '../model/record-screen';
 import { parseRecordText } from './parse-record';
 import { describePlace, type RawRecord, readRawBatches } from './raw-records';
 
@@ -34,12 +36,12 @@ export interface ReadOptions {
   /** Raw bytes read per chunk (default 256 KiB). */
   chunkBytes?: number;
   /**
-   * A check on a record's raw text before it is parsed: false means no consumer can care about the
-   * record, so it is counted in its input but neither parsed nor yielded. Applied only to elements
-   * of a CloudTrail `{"Records":[...]}` envelope, which are plain records by definition; every other
-   * shape is parsed, since only parsing tells what it wraps.
+   * A look at each record's raw text before it is parsed (see RecordScreen): a record it screens out
+   * is counted in its input but neither parsed nor yielded. Applied only to elements of a CloudTrail
+   * `{"Records":[...]}` envelope, which are plain records by definition; every other shape is
+   * parsed, since only parsing tells what it wraps.
    */
-  prefilter?: (text: string) => boolean;
+  screen?: RecordScreen;
 }
 
 /**
@@ -53,16 +55,9 @@ export async function* readCloudTrail(paths: string[], opts: ReadOptions = {}): 
 
 /** The same records in batches (per decoded piece of an input): far fewer async steps per record. */
 export async function* readCloudTrailBatches(paths: string[], opts: ReadOptions = {}): AsyncGenerator<LocatedRecord[]> {
-  const prefilter = opts.prefilter;
   for await (const raws of readRawBatches(paths, opts)) {
     const out: LocatedRecord[] = [];
-    for (const raw of raws) {
-      if (prefilter && raw.container === 'Records' && !prefilter(raw.text)) {
-        raw.accept(1, 'record');
-        continue;
-      }
-      settle(raw, out);
-    }
+    for (const raw of raws) settle(raw, out);
     if (out.length > 0) yield out;
   }
 }

@@ -38,6 +38,13 @@ export class InputTally {
     this.shapes.add(shape);
   }
 
+  /** Plain CloudTrail records counted without being parsed (screened out by the reader). */
+  acceptUnparsed(count: number): void {
+    if (count === 0) return;
+    this.records += count;
+    this.shapes.add('record');
+  }
+
   reject(category: SkipCategory, detail: string): void {
     this.settled++;
     this.skip(category, detail);

@@ -18,6 +18,8 @@
  * JSON lines a bad line is that line's problem only.
  */
 
+import type { RecordScreen } from '../model/record-screen';
+
 export type Container = 'Records' | 'events' | 'array' | 'top' | 'line' | 'export-line';
 
 export interface RawElement {
@@ -37,6 +39,12 @@ export interface RawElement {
 
 export interface SplitterOptions {
   maxRecordBytes?: number;
+  /**
+   * Looks at each element of a `{"Records":[...]}` envelope (plain CloudTrail records by
+   * definition) before it is emitted: one it screens out is counted in `screened`, not emitted.
+   * Every other shape is emitted, since only parsing tells what it wraps.
+   */
+  screen?: RecordScreen;
   /** The name says JSON lines: split on newlines from the start. */
   lines?: boolean;
 }
@@ -63,6 +71,8 @@ const ISO_PREFIX = /^(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d
 export class JsonSplitter {
   private readonly maxChars: number;
   private readonly maxBytes: number;
+  private readonly screen?: RecordScreen;
+  private screenedCount = 0;
   private mode: 'doc' | 'lines';
   private buf = '';
   /** Absolute (whole-input) offset of buf[0]. */
@@ -117,6 +127,12 @@ export class JsonSplitter {
     this.maxChars = max;
     this.maxBytes = max;
     this.mode = opts.lines ? 'lines' : 'doc';
+    this.screen = opts.screen;
+  }
+
+  /** Records the screen passed over: counted (and numbered) like the others, never emitted. */
+  get screened(): number {
+    return this.screenedCount;
   }
 
   /** Why the input could not be split further, naming the place; records before it were emitted. */
@@ -139,6 +155,7 @@ export class JsonSplitter {
     const keep = this.keepFrom();
     this.buf = keep - this.base < this.buf.length ? this.buf.slice(keep - this.base) + chunk : chunk;
     this.base = keep;
+    this.screen?.reset(this.buf);
     this.run(false);
     return this.take();
   }
@@ -224,7 +241,11 @@ export class JsonSplitter {
     return i + 1;
   }
 
-  /** Scan to the end of the value begun by startValue: the index after it, or -1 if the text ran out. */
+  /**
+   * Scan to the end of the value begun by startValue: the index after it, or -1 if the text ran
+   * out. The hottest loop of a scan: state lives in locals and is written back only on the way out,
+   * and string bodies are jumped over with indexOf (a backslash is looked at only before a quote).
+   */
   private skipValue(s: string, i: number, eof: boolean): number {
     const n = s.length;
     if (this.scalar) {
@@ -234,54 +255,73 @@ export class JsonSplitter {
       }
       return eof ? n : -1;
     }
-    while (i < n) {
-      if (this.inStr) {
+    const base = this.base;
+    let depth = this.depth;
+    let inStr = this.inStr;
+    let esc = this.esc;
+    let line = this.line;
+    let lineStart = this.lineStart;
+    let result = -1;
+    out: for (;;) {
+      if (inStr) {
         let q = s.indexOf('"', i);
-        for (;;) {
-          if (q === -1) {
-            let k = n - 1;
-            let run = 0;
-            while (k >= i && s.charCodeAt(k) === 92) {
-              run++;
-              k--;
-            }
-            if (k < i && this.esc) run++;
-            this.esc = run % 2 === 1;
-            return -1;
-          }
+        while (q !== -1) {
           let k = q - 1;
+          if (k >= i && s.charCodeAt(k) !== 92) break;
           let run = 0;
           while (k >= i && s.charCodeAt(k) === 92) {
             run++;
             k--;
           }
-          if (k < i && this.esc) run++;
-          if (run % 2 === 0) break;
+          if (k < i && esc) run++;
+          if ((run & 1) === 0) break;
           q = s.indexOf('"', q + 1);
         }
-        this.esc = false;
-        this.inStr = false;
-        i = q + 1;
-        if (this.depth === 0) return i;
-        continue;
-      }
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c === 34) {
-          this.inStr = true;
-          i++;
+        if (q === -1) {
+          // The text ends inside the string: remember whether its next character is escaped.
+          let k = n - 1;
+          let run = 0;
+          while (k >= i && s.charCodeAt(k) === 92) {
+            run++;
+            k--;
+          }
+          if (k < i && esc) run++;
+          esc = (run & 1) === 1;
           break;
         }
-        if (c === 123 || c === 91) this.depth++;
+        esc = false;
+        inStr = false;
+        i = q + 1;
+        if (depth === 0) {
+          result = i;
+          break;
+        }
+      }
+      for (;;) {
+        if (i >= n) break out;
+        const c = s.charCodeAt(i++);
+        if (c === 34) {
+          inStr = true;
+          break;
+        }
+        if (c === 123 || c === 91) depth++;
         else if (c === 125 || c === 93) {
-          if (--this.depth === 0) return i + 1;
+          if (--depth === 0) {
+            result = i;
+            break out;
+          }
         } else if (c === 10) {
-          this.line++;
-          this.lineStart = this.base + i + 1;
+          line++;
+          lineStart = base + i;
         }
       }
     }
-    return -1;
+    this.depth = depth;
+    this.inStr = inStr;
+    this.esc = esc;
+    this.line = line;
+    this.lineStart = lineStart;
+    return result;
   }
 
   private emit(el: RawElement): void {
@@ -463,8 +503,13 @@ export class JsonSplitter {
             return this.suspend(n);
           }
           i = r;
+          const start = this.elemStart - this.base;
           if (this.elemDropped) {
             this.emit({ text: '', container: this.container, index: this.count, line: this.elemLine, column: this.elemCol, oversize: this.base + i - this.elemStart });
+          } else if (this.screen && this.container === 'Records' && (i - start) * 3 <= this.maxBytes && !this.screen.mayMatch(start, i)) {
+            // Far below the size limit whatever its encoding, so it could not have been oversized.
+            this.count++;
+            this.screenedCount++;
           } else {
             this.emitText(s.slice(this.elemStart - this.base, i), this.container, this.elemLine, this.elemCol);
           }

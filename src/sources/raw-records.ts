@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { RecordLocation } from '../model/event';
 import type { InputRecord } from '../model/input';
+import type { RecordScreen } from '../model/record-screen';
 import type { AwsLogsKey } from './aws-logs-key';
-import { DecodeError, decodeBytes, Utf8Text } from './decode';
+import { DecodeError, decodeBytes, Utf8Text, wholeText } from './decode';
 import { describeFsError, discoverInputs } from './discover';
 import { InputTally } from './input-tally';
 import { type Container, DEFAULT_MAX_RECORD_BYTES, JsonSplitter, type RawElement } from './json-split';
@@ -19,6 +20,8 @@ export interface RawReadOptions {
   stdin?: NodeJS.ReadableStream;
   /** Raw read size per chunk; smaller bounds memory per decompressed chunk. Default 256 KiB (fewer async hops per file; see docs/performance.md). */
   chunkBytes?: number;
+  /** Screens the elements of `{"Records":[...]}` envelopes before they become RawRecords (see JsonSplitter). */
+  screen?: RecordScreen;
 }
 
 /**
@@ -100,7 +103,7 @@ async function* readInput(
   const hash = createHash('sha256');
   let bytes = 0;
   const utf8 = new Utf8Text();
-  const splitter = new JsonSplitter({ maxRecordBytes: opts.maxRecordBytes, lines: hints.lines });
+  const splitter = new JsonSplitter({ maxRecordBytes: opts.maxRecordBytes, lines: hints.lines, screen: opts.screen });
   let fatal: string | undefined;
   let source: NodeJS.ReadableStream | undefined;
 
@@ -128,28 +131,29 @@ async function* readInput(
       hash.update(b);
       bytes += b.length;
     };
-    const whole = owned ? await readWholeFile(path) : undefined;
-    let pieces: AsyncIterable<Buffer> | Buffer[];
+    const whole = owned ? readWholeFile(path) : undefined;
     if (whole) {
       tap(whole.raw);
-      pieces = [whole.plain];
+      const els = splitter.push(wholeText(whole.plain)).concat(splitter.end());
+      fatal = splitter.error;
+      const batch = toBatch(els);
+      if (batch.length > 0) yield batch;
     } else {
       source = open();
-      pieces = decodeBytes(source as AsyncIterable<Buffer | string>, { tap });
-    }
-    for await (const piece of pieces) {
-      // After damage the rest is still read, so sha256 and bytes always describe the whole input.
-      if (fatal) continue;
-      const els = splitter.push(utf8.write(piece));
-      fatal = splitter.error;
-      const batch = toBatch(els);
-      if (batch.length > 0) yield batch;
-    }
-    if (!fatal) {
-      const els = splitter.push(utf8.end()).concat(splitter.end());
-      fatal = splitter.error;
-      const batch = toBatch(els);
-      if (batch.length > 0) yield batch;
+      for await (const piece of decodeBytes(source as AsyncIterable<Buffer | string>, { tap })) {
+        // After damage the rest is still read, so sha256 and bytes always describe the whole input.
+        if (fatal) continue;
+        const els = splitter.push(utf8.write(piece));
+        fatal = splitter.error;
+        const batch = toBatch(els);
+        if (batch.length > 0) yield batch;
+      }
+      if (!fatal) {
+        const els = splitter.push(utf8.end()).concat(splitter.end());
+        fatal = splitter.error;
+        const batch = toBatch(els);
+        if (batch.length > 0) yield batch;
+      }
     }
   } catch (err) {
     // Records decoded before the damage have been yielded already.
@@ -159,6 +163,7 @@ async function* readInput(
     if (owned && source && 'destroy' in source) (source as unknown as { destroy(): void }).destroy();
   }
   const l = splitter.layout;
+  tally.acceptUnparsed(splitter.screened);
   opts.onInput?.(
     tally.finish({
       layout: { structure: l.structure, lines: l.lines, exportLines: l.exportLines, empty: splitter.empty },

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 
 /**
@@ -26,11 +26,15 @@ function looksLikeJsonText(b: Buffer): boolean {
   return b[i] === 0x7b /* { */ || b[i] === 0x5b /* [ */;
 }
 
-export async function readWholeFile(path: string): Promise<WholeFile | undefined> {
+/**
+ * Synchronous on purpose: a few MiB read in one call costs less than the promise round trip
+ * through libuv's pool, during which a one-thread scan would sit idle.
+ */
+export function readWholeFile(path: string): WholeFile | undefined {
   try {
-    const st = await fs.stat(path);
+    const st = statSync(path);
     if (!st.isFile() || st.size > WHOLE_FILE_MAX_BYTES) return undefined;
-    const raw = await fs.readFile(path);
+    const raw = readFileSync(path);
     if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
       const plain = gunzipSync(raw, { maxOutputLength: WHOLE_FILE_MAX_PLAIN_BYTES });
       return looksLikeJsonText(plain) ? { raw, plain } : undefined;
