@@ -7,7 +7,7 @@ import {
   loadSuppressions,
   type Suppression,
 } from '../src/findings/suppress';
-import type { FindingsDocument } from '../src/model/finding';
+import type { FindingsView } from '../src/model/finding';
 import { renderTerminalSummary } from './terminal';
 import { type Verdict, verdictOf } from './view';
 import { type ReportContext, type ReportFormat, writeReports } from './write';
@@ -28,7 +28,7 @@ export interface FinishOptions extends ReportContext {
 }
 
 export interface FinishResult {
-  doc: FindingsDocument;
+  doc: FindingsView;
   files: string[];
   verdict: Verdict;
   /** The compact terminal summary, already sanitised; print it unless --quiet. */
@@ -42,7 +42,7 @@ export interface FinishResult {
  * waivers), then the baseline, then every report, the verdict and the terminal summary. Throws
  * BaselineError or SuppressionFileError (usage errors for the caller) before writing anything.
  */
-export async function finishReports(scanned: FindingsDocument, opts: FinishOptions): Promise<FinishResult> {
+export async function finishReports(scanned: FindingsView, opts: FinishOptions): Promise<FinishResult> {
   const warnings: string[] = [];
   const waivers: Suppression[] = [];
   for (const path of opts.suppressions ?? []) {
@@ -61,9 +61,16 @@ export async function finishReports(scanned: FindingsDocument, opts: FinishOptio
   if (waivers.length > 0 || (opts.suppressions ?? []).length > 0) doc = applySuppressions(doc, waivers, opts.now ?? new Date());
   if (previous && opts.baseline) doc = applyBaseline(doc, previous, opts.baseline);
 
-  const ctx: ReportContext = { rules: opts.rules, catalogues: opts.catalogues, failOn: opts.failOn, newOnly: opts.newOnly, baseDir: opts.baseDir };
-  const files = await writeReports(doc, opts.formats, opts.outDir, ctx);
+  const ctx: ReportContext = {
+    rules: opts.rules,
+    catalogues: opts.catalogues,
+    failOn: opts.failOn,
+    newOnly: opts.newOnly,
+    baseDir: opts.baseDir,
+    memoryLimit: opts.memoryLimit,
+  };
   const coverage = computeCoverage(doc, opts.rules, opts.catalogues);
+  const files = await writeReports(doc, opts.formats, opts.outDir, ctx, coverage);
   return {
     doc,
     files,

@@ -1,7 +1,8 @@
 import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage';
-import type { Finding, FindingsDocument } from '../src/model/finding';
+import type { Finding, FindingsView } from '../src/model/finding';
 import { escapeHtml as h } from './escape';
-import { type ReportContext, SEVERITIES, type Severity, sortFindings, subjectFields, subjectLabel, verdictOf } from './view';
+import { collectText, type TextSink } from './sink';
+import { compareFindings, type ReportContext, SEVERITIES, type Severity, sortedFindings, subjectFields, subjectLabel, verdictOf } from './view';
 
 const SEVERITY_COLOR: Record<Severity, string> = { critical: '#7f0000', high: '#c62828', medium: '#ef6c00', low: '#f9a825', info: '#1565c0' };
 const STATUS_CLASS: Record<string, string> = { fail: 'st-fail', pass: 'st-pass', manual: 'st-manual', 'not-covered': 'st-nc', muted: 'st-muted' };
@@ -41,17 +42,13 @@ function sevBadge(s: Severity): string {
   return `<span class="sev" style="background:${SEVERITY_COLOR[s]}">${s}</span>`;
 }
 
-/** Findings by control and severity as a horizontal stacked bar chart; inline SVG, no script. */
-export function renderChart(
-  findings: readonly Finding[],
-  maxRows = 30,
-  controlPrefix?: string,
-  title = 'Failing findings by control and severity',
-  labels: ReadonlyMap<string, string> = new Map(),
-): string {
-  const failing = findings.filter((f) => f.status === 'fail');
-  const rows = new Map<string, Record<Severity, number>>();
-  for (const f of failing) {
+type ChartRows = Map<string, Record<Severity, number>>;
+
+/** Failing findings counted by control (or `(rule id)` when a finding maps to none) and severity. */
+function chartRows(findings: Iterable<Finding>, controlPrefix?: string): ChartRows {
+  const rows: ChartRows = new Map();
+  for (const f of findings) {
+    if (f.status !== 'fail') continue;
     const controls = controlPrefix === undefined ? (f.controls.length > 0 ? f.controls : [`(rule ${f.ruleId})`]) : f.controls.filter((c) => c.startsWith(controlPrefix));
     for (const c of controls) {
       const r = rows.get(c) ?? { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
@@ -59,6 +56,27 @@ export function renderChart(
       rows.set(c, r);
     }
   }
+  return rows;
+}
+
+/** Findings by control and severity as a horizontal stacked bar chart; inline SVG, no script. */
+export function renderChart(
+  findings: Iterable<Finding>,
+  maxRows = 30,
+  controlPrefix?: string,
+  title = 'Failing findings by control and severity',
+  labels: ReadonlyMap<string, string> = new Map(),
+): string {
+  return renderChartRows(chartRows(findings, controlPrefix), maxRows, controlPrefix, title, labels);
+}
+
+function renderChartRows(
+  rows: ChartRows,
+  maxRows: number,
+  controlPrefix: string | undefined,
+  title: string,
+  labels: ReadonlyMap<string, string>,
+): string {
   const total = (r: Record<Severity, number>) => SEVERITIES.reduce((n, s) => n + r[s], 0);
   const sorted = [...rows.entries()].sort((a, b) => total(b[1]) - total(a[1]) || a[0].localeCompare(b[0], 'en', { numeric: true }));
   const shown = sorted.slice(0, maxRows);
@@ -100,18 +118,20 @@ export function renderChart(
 }
 
 /** One chart per framework version with failing controls, plus one for rules that map to no control. */
-function renderCharts(findings: readonly Finding[], coverage: FrameworkCoverage[]): string {
-  const failing = findings.filter((f) => f.status === 'fail');
-  if (failing.length === 0) return `<figure>${renderChart([])}</figure>`;
+function renderCharts(findings: Iterable<Finding>, coverage: FrameworkCoverage[]): string {
+  // One pass for every chart: each chart takes its rows from the same counts.
+  const all = chartRows(findings);
+  if (all.size === 0) return `<figure>${renderChart([])}</figure>`;
+  const only = (keep: (key: string) => boolean): ChartRows => new Map([...all].filter(([k]) => keep(k)));
   let s = '';
   for (const fw of coverage) {
     if (fw.counts.fail === 0) continue;
     const key = `${fw.framework}@${fw.version}`;
     const labels = new Map(fw.controls.map((c) => [c.ref, c.title ? `${c.id} ${c.title}` : c.id]));
-    s += `<figure><figcaption>${h(key)}: ${h(fw.title)}</figcaption>${renderChart(failing, 30, `${key}:`, `${key}: failing findings by control and severity`, labels)}</figure>`;
+    s += `<figure><figcaption>${h(key)}: ${h(fw.title)}</figcaption>${renderChartRows(only((k) => k.startsWith(`${key}:`)), 30, `${key}:`, `${key}: failing findings by control and severity`, labels)}</figure>`;
   }
-  const unmapped = failing.filter((f) => f.controls.length === 0);
-  if (unmapped.length > 0) s += `<figure><figcaption>Rules that map to no control</figcaption>${renderChart(unmapped)}</figure>`;
+  const unmapped = only((k) => k.startsWith('(rule '));
+  if (unmapped.size > 0) s += `<figure><figcaption>Rules that map to no control</figcaption>${renderChartRows(unmapped, 30, undefined, 'Failing findings by control and severity', new Map())}</figure>`;
   return s;
 }
 
@@ -154,27 +174,50 @@ function findingDetails(f: Finding): string {
   );
 }
 
+const SECTIONS = ['Failing', 'Muted by suppressions', 'Other statuses', 'Passed'] as const;
+
+function sectionOf(f: Finding): number {
+  return f.status === 'fail' ? 0 : f.status === 'muted' ? 1 : f.status === 'pass' ? 3 : 2;
+}
+
 /**
  * The auditor's report: one self-contained file (inline CSS and SVG, no script, no network), with
  * the verdict, coverage per framework version, a chart, evidence for every finding, the inputs
- * with their SHA-256, and the rule pack hash and tool version that produced it.
+ * with their SHA-256, and the rule pack hash and tool version that produced it. Headline counts
+ * and the chart come from one pass; the findings are then written one by one from a spool
+ * sorted by section and report order.
  */
-export function renderHtml(doc: FindingsDocument, ctx: ReportContext, coverage: FrameworkCoverage[]): string {
+export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[], out: TextSink): void {
   const v = verdictOf(doc, ctx);
-  const failing = doc.findings.filter((f) => f.status === 'fail');
-  const muted = doc.findings.filter((f) => f.status === 'muted');
-  const passed = doc.findings.filter((f) => f.status === 'pass');
-  const other = doc.findings.filter((f) => !['fail', 'muted', 'pass'].includes(f.status));
+  const inSection = [0, 0, 0, 0];
+  const failingBySeverity = new Map<Severity, number>();
+  let total = 0;
+  for (const f of doc.findings) {
+    total++;
+    inSection[sectionOf(f)]++;
+    if (f.status === 'fail') failingBySeverity.set(f.severity, (failingBySeverity.get(f.severity) ?? 0) + 1);
+  }
   const card = (label: string, value: string | number) => `<div class="card"><b>${h(String(value))}</b>${h(label)}</div>`;
 
+  out.write(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${h(CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>trailproof report: ${h(v.text)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+`);
   let body = `<header><h1>trailproof compliance report</h1>`;
   body += `<div class="verdict ${v.failed ? 'fail' : 'pass'}" id="verdict">${h(v.text)}</div>`;
   body += `<p>Scan ${h(doc.startedAt)} to ${h(doc.finishedAt)} · trailproof ${h(doc.tool.version)} · rule pack <code>${h(doc.rulePack.sha256)}</code> (${doc.rulePack.rules} rules)</p></header><main>`;
 
   body += '<h2 id="summary">Summary</h2><div class="cards">';
-  body += card('inputs', doc.inputs.length) + card('events', doc.summary.events) + card('failing', failing.length) + card('muted', muted.length) + card('passed', passed.length);
+  body += card('inputs', doc.inputs.length) + card('events', doc.summary.events) + card('failing', inSection[0]) + card('muted', inSection[1]) + card('passed', inSection[3]);
   for (const s of SEVERITIES) {
-    const n = failing.filter((f) => f.severity === s).length;
+    const n = failingBySeverity.get(s) ?? 0;
     if (n > 0) body += card(s, n);
   }
   if (doc.baseline) body += card('new', doc.baseline.new) + card('unchanged', doc.baseline.unchanged) + card('fixed', doc.baseline.fixed);
@@ -183,11 +226,24 @@ export function renderHtml(doc: FindingsDocument, ctx: ReportContext, coverage: 
   body += `<h2 id="chart">Failing findings by control and severity</h2>${renderCharts(doc.findings, coverage)}`;
   body += `<h2 id="coverage">Control coverage</h2>${coverageSection(coverage)}`;
 
-  body += `<h2 id="findings">Findings (${doc.findings.length})</h2>`;
-  const section = (title: string, fs: Finding[]) => (fs.length > 0 ? `<h3>${h(title)} (${fs.length})</h3>${sortFindings(fs).map(findingDetails).join('')}` : '');
-  body += section('Failing', failing) + section('Muted by suppressions', muted) + section('Other statuses', other) + section('Passed', passed);
-  if (doc.findings.length === 0) body += '<p>No findings.</p>';
-
+  body += `<h2 id="findings">Findings (${total})</h2>`;
+  out.write(body);
+  const sorted = sortedFindings(doc.findings, (a, b) => sectionOf(a) - sectionOf(b) || compareFindings(a, b), ctx);
+  try {
+    let section = -1;
+    for (const f of sorted) {
+      const at = sectionOf(f);
+      if (at !== section) {
+        section = at;
+        out.write(`<h3>${h(SECTIONS[at])} (${inSection[at]})</h3>`);
+      }
+      out.write(findingDetails(f));
+    }
+  } finally {
+    sorted.release();
+  }
+  body = '';
+  if (total === 0) body += '<p>No findings.</p>';
   if (doc.fixed && doc.fixed.length > 0) {
     body += `<h2 id="fixed">Fixed since the baseline (${doc.fixed.length})</h2><table><thead><tr><th>Rule</th><th>Subject</th><th>Finding id</th></tr></thead><tbody>`;
     body += doc.fixed.map((x) => `<tr><td><code>${h(x.ruleId)}</code></td><td class="mono">${h(subjectLabel(x.subject))}</td><td class="mono">${h(x.id)}</td></tr>`).join('');
@@ -231,18 +287,10 @@ export function renderHtml(doc: FindingsDocument, ctx: ReportContext, coverage: 
   }
   body += `</main><footer>Generated by trailproof ${h(doc.tool.version)} from findings.json (schema ${h(doc.schemaVersion)}). Input paths are as given to the scan.</footer>`;
 
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${h(CSP)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>trailproof report: ${h(v.text)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+  out.write(`${body}\n</body>\n</html>\n`);
+}
+
+/** The report as one string (small documents, tests). */
+export function renderHtml(doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[]): string {
+  return collectText((out) => writeHtml(doc, ctx, coverage, out));
 }

@@ -1,7 +1,8 @@
 import type { ControlResult, FrameworkCoverage } from '../src/findings/coverage';
-import type { Finding, FindingsDocument } from '../src/model/finding';
+import type { Finding, FindingsView } from '../src/model/finding';
 import { escapeXml as x } from './escape';
-import { locationLabel, sortFindings, subjectFields, subjectLabel } from './view';
+import { collectText, type TextSink } from './sink';
+import { compareFindings, locationLabel, type ReportContext, sortedFindings, subjectFields, subjectLabel } from './view';
 
 interface Case {
   classname: string;
@@ -58,69 +59,140 @@ function renderCase(c: Case): string {
   return `${s}\n    </testcase>\n`;
 }
 
-function renderSuite(name: string, cases: Case[], timestamp: string): string {
-  const failures = cases.filter((c) => c.failure).length;
-  const skipped = cases.filter((c) => c.skipped !== undefined).length;
-  return (
-    `  <testsuite name="${x(name)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0" timestamp="${x(timestamp.replace(/Z$/, ''))}">\n` +
-    cases.map(renderCase).join('') +
-    '  </testsuite>\n'
-  );
+interface Tally {
+  tests: number;
+  failures: number;
+  skipped: number;
 }
+
+function count(t: Tally, c: Pick<Case, 'failure' | 'skipped'>): void {
+  t.tests++;
+  if (c.failure) t.failures++;
+  if (c.skipped !== undefined) t.skipped++;
+}
+
+/** Whether a finding's case is a failure or skipped depends on its status only (see findingCase). */
+function caseKind(f: Finding): Pick<Case, 'failure' | 'skipped'> {
+  switch (f.status) {
+    case 'fail':
+    case 'error':
+      return { failure: { message: '', type: '', body: '' } };
+    case 'muted':
+    case 'manual':
+    case 'not-applicable':
+      return { skipped: '' };
+    default:
+      return {};
+  }
+}
+
+function suiteHead(name: string, t: Tally, timestamp: string): string {
+  return `  <testsuite name="${x(name)}" tests="${t.tests}" failures="${t.failures}" errors="0" skipped="${t.skipped}" time="0" timestamp="${x(timestamp.replace(/Z$/, ''))}">\n`;
+}
+
+/** One finding under one control (a finding appears once per control it maps to). */
+type Entry = [slot: number, finding: Finding];
 
 /**
  * JUnit XML: a suite per framework version, a test case per control and subject (a failure for a
  * failing finding, skipped for muted, manual and not covered), and a case for every control that
  * has no subject, so CI shows passes too. Findings of rules that map to no control get a suite of
- * their own.
+ * their own. Counts come from a first pass; the cases are then written from a spool sorted by
+ * control and report order, so the file is never one string.
  */
-export function renderJunit(doc: FindingsDocument, coverage: FrameworkCoverage[]): string {
-  const byControl = new Map<string, Finding[]>();
-  const unmapped: Finding[] = [];
-  for (const f of sortFindings(doc.findings)) {
-    if (f.controls.length === 0) unmapped.push(f);
+export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out: TextSink, ctx: Pick<ReportContext, 'memoryLimit'> = {}): void {
+  // Every control of the coverage in order, then one slot for findings without a control.
+  const slotOf = new Map<string, number>();
+  const controls: ControlResult[] = [];
+  for (const fw of coverage) for (const c of fw.controls) if (!slotOf.has(c.ref)) slotOf.set(c.ref, controls.push(c) - 1);
+  const unmappedSlot = controls.length;
+  const perSlot: Tally[] = Array.from({ length: controls.length + 1 }, () => ({ tests: 0, failures: 0, skipped: 0 }));
+  for (const f of doc.findings) {
+    const kind = caseKind(f);
+    if (f.controls.length === 0) count(perSlot[unmappedSlot], kind);
     for (const c of f.controls) {
-      const list = byControl.get(c) ?? [];
-      list.push(f);
-      byControl.set(c, list);
+      const slot = slotOf.get(c);
+      if (slot !== undefined) count(perSlot[slot], kind);
     }
   }
-  const suites: string[] = [];
-  let tests = 0;
-  let failures = 0;
-  let skipped = 0;
-  const push = (name: string, cases: Case[]) => {
-    tests += cases.length;
-    failures += cases.filter((c) => c.failure).length;
-    skipped += cases.filter((c) => c.skipped !== undefined).length;
-    suites.push(renderSuite(name, cases, doc.startedAt));
+
+  const suites: { name: string; slots: number[]; tally: Tally }[] = [];
+  const total: Tally = { tests: 0, failures: 0, skipped: 0 };
+  const add = (into: Tally, t: Tally) => {
+    into.tests += t.tests;
+    into.failures += t.failures;
+    into.skipped += t.skipped;
   };
   for (const fw of coverage) {
-    const cases: Case[] = [];
+    const tally: Tally = { tests: 0, failures: 0, skipped: 0 };
+    const slots: number[] = [];
     for (const c of fw.controls) {
-      const classname = c.ref;
-      const fs = byControl.get(c.ref) ?? [];
-      if (fs.length === 0) cases.push(controlCase(classname, c));
-      else cases.push(...fs.map((f) => findingCase(classname, f)));
+      const slot = slotOf.get(c.ref)!;
+      slots.push(slot);
+      if (perSlot[slot].tests > 0) add(tally, perSlot[slot]);
+      else count(tally, controlCase(c.ref, c));
     }
-    push(`${fw.framework}@${fw.version}`, cases);
+    suites.push({ name: `${fw.framework}@${fw.version}`, slots, tally });
   }
-  if (unmapped.length > 0) push('trailproof (no control mapped)', unmapped.map((f) => findingCase(f.ruleId, f)));
+  if (perSlot[unmappedSlot].tests > 0) suites.push({ name: 'trailproof (no control mapped)', slots: [unmappedSlot], tally: perSlot[unmappedSlot] });
   const inputProblems = doc.inputs.filter((i) => i.status !== 'processed');
-  if (inputProblems.length > 0) {
-    push(
-      'trailproof inputs',
-      inputProblems.map((i) =>
-        i.status === 'error'
-          ? { classname: 'inputs', name: i.path, failure: { message: i.reason ?? 'error', type: 'input-error', body: `${locationLabel({ path: i.path })}: ${i.reason ?? ''}` } }
-          : { classname: 'inputs', name: i.path, skipped: i.reason ?? 'skipped' },
-      ),
-    );
-  }
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<testsuites name="trailproof ${x(doc.tool.version)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="0">\n` +
-    suites.join('') +
-    '</testsuites>\n'
+  const inputCases: Case[] = inputProblems.map((i) =>
+    i.status === 'error'
+      ? { classname: 'inputs', name: i.path, failure: { message: i.reason ?? 'error', type: 'input-error', body: `${locationLabel({ path: i.path })}: ${i.reason ?? ''}` } }
+      : { classname: 'inputs', name: i.path, skipped: i.reason ?? 'skipped' },
   );
+  const inputTally: Tally = { tests: 0, failures: 0, skipped: 0 };
+  for (const c of inputCases) count(inputTally, c);
+  for (const s of suites) add(total, s.tally);
+  add(total, inputTally);
+
+  const entries = sortedFindings<Entry>(
+    (function* (): Generator<Entry> {
+      for (const f of doc.findings) {
+        if (f.controls.length === 0) yield [unmappedSlot, f];
+        for (const c of f.controls) {
+          const slot = slotOf.get(c);
+          if (slot !== undefined) yield [slot, f];
+        }
+      }
+    })(),
+    (a, b) => a[0] - b[0] || compareFindings(a[1], b[1]),
+    ctx,
+  );
+  const it = entries[Symbol.iterator]();
+  try {
+    let next = it.next();
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n');
+    out.write(`<testsuites name="trailproof ${x(doc.tool.version)}" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}" time="0">\n`);
+    for (const suite of suites) {
+      out.write(suiteHead(suite.name, suite.tally, doc.startedAt));
+      for (const slot of suite.slots) {
+        if (perSlot[slot].tests === 0) {
+          out.write(renderCase(controlCase(controls[slot].ref, controls[slot])));
+          continue;
+        }
+        const classname = slot === unmappedSlot ? undefined : controls[slot].ref;
+        while (!next.done && next.value[0] === slot) {
+          const f = next.value[1];
+          out.write(renderCase(findingCase(classname ?? f.ruleId, f)));
+          next = it.next();
+        }
+      }
+      out.write('  </testsuite>\n');
+    }
+    if (inputCases.length > 0) {
+      out.write(suiteHead('trailproof inputs', inputTally, doc.startedAt));
+      for (const c of inputCases) out.write(renderCase(c));
+      out.write('  </testsuite>\n');
+    }
+    out.write('</testsuites>\n');
+  } finally {
+    it.return?.();
+    entries.release();
+  }
+}
+
+/** The JUnit XML as one string (small documents, tests). */
+export function renderJunit(doc: FindingsView, coverage: FrameworkCoverage[]): string {
+  return collectText((out) => writeJunit(doc, coverage, out));
 }

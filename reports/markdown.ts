@@ -1,12 +1,14 @@
 import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage';
-import type { Finding, FindingsDocument } from '../src/model/finding';
+import type { Finding, FindingsView } from '../src/model/finding';
 import { escapeHtml, mdCode, mdText } from './escape';
-import { type ReportContext, SEVERITIES, locationLabel, sortFindings, subjectLabel, verdictOf } from './view';
+import { compareFindings, type ReportContext, SEVERITIES, locationLabel, subjectLabel, verdictOf } from './view';
 
 /** GitHub rejects comments over 65,536 characters; stay under with room to spare. */
 export const MARKDOWN_LIMIT = 65_000;
 /** Rows shown per group before the rest is left to findings.json. */
 const ROWS_PER_GROUP = 50;
+/** Muted findings listed before the rest is left to findings.json. */
+const MUTED_ROWS = 200;
 /** Hidden marker so a CI job can find and update its own comment. */
 export const COMMENT_MARKER = '<!-- trailproof-report -->';
 
@@ -79,36 +81,76 @@ function coverageTable(c: FrameworkCoverage): string {
   return `${s}\n_${c.controls.length - failing.length} other control(s) (pass, manual, not covered) are listed in report.html and report.csv._\n\n</details>\n\n`;
 }
 
+/** The first `n` findings in report order among all those added, holding at most 2n at a time. */
+class FirstInOrder {
+  private items: Finding[] = [];
+  count = 0;
+  constructor(private readonly n: number) {}
+  add(f: Finding): void {
+    this.count++;
+    this.items.push(f);
+    if (this.items.length >= 2 * this.n) this.trim();
+  }
+  list(): Finding[] {
+    this.trim();
+    return this.items;
+  }
+  private trim(): void {
+    this.items.sort(compareFindings);
+    this.items.length = Math.min(this.items.length, this.n);
+  }
+}
+
 interface Group {
   severity: string;
   controls: string[];
   title: string;
+  /** All findings of the group. */
+  count: number;
+  /** The first ROWS_PER_GROUP of them in report order: all a comment can show. */
   findings: Finding[];
 }
 
-/** Failing findings by severity, then by the controls they fail (one rule's findings share both). */
-function groups(findings: Finding[]): Group[] {
-  const map = new Map<string, Group>();
-  for (const f of sortFindings(findings)) {
+/**
+ * Failing findings by severity, then by the controls they fail (one rule's findings share both).
+ * Groups are counted and keep only the rows a comment can show, so memory does not follow the
+ * number of findings. They come in the order of their first finding, as if every finding were
+ * sorted and grouped.
+ */
+class Groups {
+  private readonly map = new Map<string, { severity: string; controls: string[]; rows: FirstInOrder }>();
+  add(f: Finding): void {
     const key = `${f.severity}\0${f.controls.join(',')}\0${f.ruleId}`;
-    let g = map.get(key);
-    if (!g) map.set(key, (g = { severity: f.severity, controls: f.controls, title: f.title, findings: [] }));
-    g.findings.push(f);
+    let g = this.map.get(key);
+    if (!g) this.map.set(key, (g = { severity: f.severity, controls: f.controls, rows: new FirstInOrder(ROWS_PER_GROUP) }));
+    g.rows.add(f);
   }
-  return [...map.values()];
+  get size(): number {
+    let n = 0;
+    for (const g of this.map.values()) n += g.rows.count;
+    return n;
+  }
+  list(): Group[] {
+    return [...this.map.values()]
+      .map((g) => {
+        const findings = g.rows.list();
+        return { severity: g.severity, controls: g.controls, title: findings[0].title, count: g.rows.count, findings };
+      })
+      .sort((a, b) => compareFindings(a.findings[0], b.findings[0]));
+  }
 }
 
 const TABLE_HEAD = '| Subject | Where | State |\n|---|---|---|\n';
 
 function addGroup(b: Budget, g: Group, reserve: number): void {
   const controls = g.controls.length > 0 ? g.controls.map((c) => mdCode(c)).join(' ') : '_no control mapped_';
-  const head = `#### ${mdText(g.severity)} · ${mdText(g.title)} (${g.findings.length})\n\n${controls}\n\n`;
-  const collapse = g.findings.length > 5;
-  const open = collapse ? `<details><summary>${g.findings.length} findings</summary>\n\n${TABLE_HEAD}` : TABLE_HEAD;
+  const head = `#### ${mdText(g.severity)} · ${mdText(g.title)} (${g.count})\n\n${controls}\n\n`;
+  const collapse = g.count > 5;
+  const open = collapse ? `<details><summary>${g.count} findings</summary>\n\n${TABLE_HEAD}` : TABLE_HEAD;
   const close = collapse ? '\n</details>\n\n' : '\n';
   // A heading without a single row says nothing: the group goes in with its first row or not at all.
   if (!b.add(head + open + findingRow(g.findings[0]), close.length + reserve)) {
-    b.cut.findings += g.findings.length;
+    b.cut.findings += g.count;
     b.cut.blocks++;
     return;
   }
@@ -117,12 +159,12 @@ function addGroup(b: Budget, g: Group, reserve: number): void {
     if (!b.add(findingRow(f), close.length + reserve)) break;
     shown++;
   }
-  const more = g.findings.length - shown;
+  const more = g.count - shown;
   if (more > 0) {
-    const byLimit = g.findings.length - Math.min(g.findings.length, ROWS_PER_GROUP);
+    const byLimit = g.count - Math.min(g.count, ROWS_PER_GROUP);
     const note = `\n_${more} more not shown here; every finding is in findings.json and report.html._\n`;
     b.add(note, close.length + reserve);
-    if (shown < Math.min(g.findings.length, ROWS_PER_GROUP)) b.cut.findings += more - byLimit;
+    if (shown < Math.min(g.count, ROWS_PER_GROUP)) b.cut.findings += more - byLimit;
   }
   b.add(close);
 }
@@ -132,17 +174,29 @@ function addGroup(b: Budget, g: Group, reserve: number): void {
  * severity and control, what changed against a baseline, muted findings, problems with inputs.
  * Never longer than `limit`; when something is cut, the comment says what.
  */
-export function renderMarkdown(doc: FindingsDocument, ctx: ReportContext, coverage: FrameworkCoverage[], limit = MARKDOWN_LIMIT): string {
+export function renderMarkdown(doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[], limit = MARKDOWN_LIMIT): string {
   const NOTE_RESERVE = 400;
   const b = new Budget(limit);
   const v = verdictOf(doc, ctx);
-  const failing = doc.findings.filter((f) => f.status === 'fail');
-  const muted = doc.findings.filter((f) => f.status === 'muted');
-  const undecided = doc.findings.filter((f) => f.status === 'manual' || f.status === 'error').length;
+  // One pass: counts, and only the rows the comment can show.
+  const fresh = new Groups();
+  const rest = new Groups();
+  const muted = new FirstInOrder(MUTED_ROWS);
+  const failingBySeverity = new Map<string, number>();
+  let failing = 0;
+  let undecided = 0;
+  for (const f of doc.findings) {
+    if (f.status === 'fail') {
+      failing++;
+      failingBySeverity.set(f.severity, (failingBySeverity.get(f.severity) ?? 0) + 1);
+      (doc.baseline && f.baseline === 'new' ? fresh : rest).add(f);
+    } else if (f.status === 'muted') muted.add(f);
+    else if (f.status === 'manual' || f.status === 'error') undecided++;
+  }
 
   let head = `${COMMENT_MARKER}\n## trailproof: ${v.failed ? '❌' : '✅'} ${v.text}\n\n`;
-  const bySev = SEVERITIES.map((s) => [s, failing.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
-  head += `**${failing.length}** failing finding(s)${bySev.length ? ` (${bySev.map(([s, n]) => `${s} ${n}`).join(', ')})` : ''}, ${muted.length} muted${undecided ? `, ${undecided} need manual review` : ''}, over ${doc.summary.events} event(s) from ${doc.inputs.length} input(s).`;
+  const bySev = SEVERITIES.map((s) => [s, failingBySeverity.get(s) ?? 0] as const).filter(([, n]) => n > 0);
+  head += `**${failing}** failing finding(s)${bySev.length ? ` (${bySev.map(([s, n]) => `${s} ${n}`).join(', ')})` : ''}, ${muted.count} muted${undecided ? `, ${undecided} need manual review` : ''}, over ${doc.summary.events} event(s) from ${doc.inputs.length} input(s).`;
   head += ` trailproof ${mdText(doc.tool.version)}, rule pack ${mdCode(doc.rulePack.sha256.slice(0, 12))} (${doc.rulePack.rules} rules).\n\n`;
   if (doc.baseline) {
     head += `**Against the baseline:** ${doc.baseline.new} new, ${doc.baseline.unchanged} unchanged, ${doc.baseline.fixed} fixed.\n\n`;
@@ -176,10 +230,9 @@ export function renderMarkdown(doc: FindingsDocument, ctx: ReportContext, covera
   }
 
   if (doc.baseline) {
-    const fresh = failing.filter((f) => f.baseline === 'new');
-    if (fresh.length > 0) {
-      b.add(`### New since the baseline (${fresh.length})\n\n`, NOTE_RESERVE);
-      for (const g of groups(fresh)) addGroup(b, g, NOTE_RESERVE);
+    if (fresh.size > 0) {
+      b.add(`### New since the baseline (${fresh.size})\n\n`, NOTE_RESERVE);
+      for (const g of fresh.list()) addGroup(b, g, NOTE_RESERVE);
     }
     const fixed = doc.fixed ?? [];
     if (fixed.length > 0 && b.add(`<details><summary>Fixed since the baseline (${fixed.length})</summary>\n\n| Rule | Subject |\n|---|---|\n`, NOTE_RESERVE + 20)) {
@@ -193,20 +246,19 @@ export function renderMarkdown(doc: FindingsDocument, ctx: ReportContext, covera
     }
   }
 
-  const rest = doc.baseline ? failing.filter((f) => f.baseline !== 'new') : failing;
-  if (rest.length > 0) {
-    b.add(`### ${doc.baseline ? `Unchanged failing findings (${rest.length})` : `Failing findings (${rest.length})`}\n\n`, NOTE_RESERVE);
-    for (const g of groups(rest)) addGroup(b, g, NOTE_RESERVE);
+  if (rest.size > 0) {
+    b.add(`### ${doc.baseline ? `Unchanged failing findings (${rest.size})` : `Failing findings (${rest.size})`}\n\n`, NOTE_RESERVE);
+    for (const g of rest.list()) addGroup(b, g, NOTE_RESERVE);
   }
 
-  if (muted.length > 0 && b.add(`<details><summary>Muted by suppressions (${muted.length})</summary>\n\n| Rule | Subject | Reason | Owner | Expires |\n|---|---|---|---|---|\n`, NOTE_RESERVE + 20)) {
+  if (muted.count > 0 && b.add(`<details><summary>Muted by suppressions (${muted.count})</summary>\n\n| Rule | Subject | Reason | Owner | Expires |\n|---|---|---|---|---|\n`, NOTE_RESERVE + 20)) {
     let shown = 0;
-    for (const f of sortFindings(muted).slice(0, 200)) {
+    for (const f of muted.list()) {
       const s = f.suppression;
       if (!b.add(`| ${mdCode(f.ruleId)} | ${subjectCell(f)} | ${mdText(s?.reason ?? '')} | ${mdText(s?.owner ?? '')} | ${mdText(s?.expires ?? '')} |\n`, NOTE_RESERVE + 20)) break;
       shown++;
     }
-    if (shown < muted.length) b.add(`\n_${muted.length - shown} more in findings.json._\n`, NOTE_RESERVE);
+    if (shown < muted.count) b.add(`\n_${muted.count - shown} more in findings.json._\n`, NOTE_RESERVE);
     b.add('\n</details>\n\n');
   }
 

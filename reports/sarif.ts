@@ -1,9 +1,10 @@
 import { isAbsolute, relative, sep } from 'node:path';
-import type { Finding, FindingsDocument, SourceRef } from '../src/model/finding';
+import type { Finding, FindingsView, SourceRef } from '../src/model/finding';
 import type { Rule } from '../src/model/rule';
 import type { Severity } from '../src/model/severity';
 import { mdCode, mdText, showControls } from './escape';
-import { type ReportContext, locationLabel, sortFindings, subjectFields } from './view';
+import { collectText, type TextSink, writeJsonFilling } from './sink';
+import { compareFindings, type ReportContext, locationLabel, sortedFindings, subjectFields } from './view';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -75,53 +76,59 @@ function ruleDescriptor(id: string, rule: Rule | undefined, f: Finding | undefin
   return d;
 }
 
+function isResult(f: Finding): boolean {
+  return f.status === 'fail' || f.status === 'muted';
+}
+
+function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, baseDir: string): Record<string, unknown> {
+  const where = locationLabel(f.subject.source);
+  const fields = subjectFields(f.subject)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('; ');
+  const r: Record<string, unknown> = {
+    ruleId: f.ruleId,
+    ruleIndex: ruleIndex.get(f.ruleId),
+    level: LEVEL[f.severity],
+    kind: 'fail',
+    message: {
+      text: showControls(`${f.message} (${where})`),
+      markdown: `${mdText(f.title)}: ${subjectFields(f.subject)
+        .map(([k, v]) => `${mdText(k)} ${mdCode(v)}`)
+        .join(', ')}`,
+    },
+    locations: [{ physicalLocation: physicalLocation(f.subject.source, baseDir), logicalLocations: logicalLocations(f), message: { text: showControls(fields) } }],
+    partialFingerprints: { 'trailproofFindingId/v1': f.id },
+    properties: { findingId: f.id, status: f.status, severity: f.severity, controls: f.controls, subjectKind: f.subject.kind, evidence: f.evidence, remediation: f.remediation },
+  };
+  if (f.baseline) r.baselineState = f.baseline;
+  if (f.status === 'muted' && f.suppression) {
+    r.suppressions = [
+      {
+        kind: f.suppression.source.includes('#/resource/') ? 'inSource' : 'external',
+        status: 'accepted',
+        justification: showControls(f.suppression.reason),
+        properties: { owner: f.suppression.owner ?? '', expires: f.suppression.expires ?? '', source: f.suppression.source },
+      },
+    ];
+  }
+  return r;
+}
+
 /**
- * SARIF 2.1.0 for code scanning. Failing and muted findings are results (muted ones carry an
- * accepted suppression with the reason). IaC results point at the cdk.tf.json line of the
- * resource, with the construct path as the logical location; event results at the log file.
+ * Everything but the results, from one pass over the findings: the rule table needs each rule's
+ * first result (in report order), not the results themselves.
  */
-export function renderSarif(doc: FindingsDocument, ctx: ReportContext): Record<string, unknown> {
+function sarifShell(doc: FindingsView, ctx: ReportContext): { log: Record<string, unknown>; ruleIndex: Map<string, number>; baseDir: string } {
   const baseDir = ctx.baseDir ?? process.cwd();
-  const open = sortFindings(doc.findings.filter((f) => f.status === 'fail' || f.status === 'muted'));
   const ruleById = new Map(ctx.rules.map((r) => [r.id, r]));
   const firstFinding = new Map<string, Finding>();
-  for (const f of open) if (!firstFinding.has(f.ruleId)) firstFinding.set(f.ruleId, f);
-  const ruleIds = [...new Set([...ctx.rules.map((r) => r.id), ...open.map((f) => f.ruleId)])].sort();
+  for (const f of doc.findings) {
+    if (!isResult(f)) continue;
+    const seen = firstFinding.get(f.ruleId);
+    if (!seen || compareFindings(f, seen) < 0) firstFinding.set(f.ruleId, f);
+  }
+  const ruleIds = [...new Set([...ctx.rules.map((r) => r.id), ...firstFinding.keys()])].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-
-  const results = open.map((f) => {
-    const where = locationLabel(f.subject.source);
-    const fields = subjectFields(f.subject)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join('; ');
-    const r: Record<string, unknown> = {
-      ruleId: f.ruleId,
-      ruleIndex: ruleIndex.get(f.ruleId),
-      level: LEVEL[f.severity],
-      kind: 'fail',
-      message: {
-        text: showControls(`${f.message} (${where})`),
-        markdown: `${mdText(f.title)}: ${subjectFields(f.subject)
-          .map(([k, v]) => `${mdText(k)} ${mdCode(v)}`)
-          .join(', ')}`,
-      },
-      locations: [{ physicalLocation: physicalLocation(f.subject.source, baseDir), logicalLocations: logicalLocations(f), message: { text: showControls(fields) } }],
-      partialFingerprints: { 'trailproofFindingId/v1': f.id },
-      properties: { findingId: f.id, status: f.status, severity: f.severity, controls: f.controls, subjectKind: f.subject.kind, evidence: f.evidence, remediation: f.remediation },
-    };
-    if (f.baseline) r.baselineState = f.baseline;
-    if (f.status === 'muted' && f.suppression) {
-      r.suppressions = [
-        {
-          kind: f.suppression.source.includes('#/resource/') ? 'inSource' : 'external',
-          status: 'accepted',
-          justification: showControls(f.suppression.reason),
-          properties: { owner: f.suppression.owner ?? '', expires: f.suppression.expires ?? '', source: f.suppression.source },
-        },
-      ];
-    }
-    return r;
-  });
 
   const artifacts: Record<string, unknown>[] = [];
   const seen = new Set<string>();
@@ -135,7 +142,7 @@ export function renderSarif(doc: FindingsDocument, ctx: ReportContext): Record<s
     artifacts.push(a);
   }
 
-  return {
+  const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
@@ -164,7 +171,7 @@ export function renderSarif(doc: FindingsDocument, ctx: ReportContext): Record<s
         ],
         originalUriBaseIds: { '%SRCROOT%': { uri: `file://${baseDir.split(sep).map(encodeURIComponent).join('/')}/` } },
         artifacts,
-        results,
+        results: [] as Record<string, unknown>[],
         columnKind: 'utf16CodeUnits',
         properties: {
           rulePackSha256: doc.rulePack.sha256,
@@ -174,4 +181,38 @@ export function renderSarif(doc: FindingsDocument, ctx: ReportContext): Record<s
       },
     ],
   };
+  return { log, ruleIndex, baseDir };
+}
+
+/** Failing and muted findings as SARIF results, worst first, read through a spool. */
+function* results(doc: FindingsView, ctx: ReportContext, ruleIndex: ReadonlyMap<string, number>, baseDir: string): Generator<Record<string, unknown>> {
+  const open = sortedFindings(
+    (function* () {
+      for (const f of doc.findings) if (isResult(f)) yield f;
+    })(),
+    compareFindings,
+    ctx,
+  );
+  try {
+    for (const f of open) yield sarifResult(f, ruleIndex, baseDir);
+  } finally {
+    open.release();
+  }
+}
+
+/**
+ * SARIF 2.1.0 for code scanning. Failing and muted findings are results (muted ones carry an
+ * accepted suppression with the reason). IaC results point at the cdk.tf.json line of the
+ * resource, with the construct path as the logical location; event results at the log file.
+ * Written result by result (see renderSarif for the same log as one value).
+ */
+export function writeSarif(doc: FindingsView, ctx: ReportContext, out: TextSink): void {
+  const { log, ruleIndex, baseDir } = sarifShell(doc, ctx);
+  writeJsonFilling(log, 'results', 3, results(doc, ctx, ruleIndex, baseDir), out);
+  out.write('\n');
+}
+
+/** The SARIF log as one value (small documents, tests); the file is written by writeSarif. */
+export function renderSarif(doc: FindingsView, ctx: ReportContext): Record<string, unknown> {
+  return JSON.parse(collectText((out) => writeSarif(doc, ctx, out))) as Record<string, unknown>;
 }

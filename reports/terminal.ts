@@ -1,5 +1,5 @@
 import type { FrameworkCoverage } from '../src/findings/coverage';
-import type { FindingsDocument } from '../src/model/finding';
+import type { FindingsView } from '../src/model/finding';
 import { sanitizeForTerminal as t } from '../src/util/terminal';
 import { type ReportContext, SEVERITIES, countBy, verdictOf } from './view';
 
@@ -17,7 +17,7 @@ const COLORS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
  * sanitizeForTerminal, so an event field cannot move the cursor, recolour or retitle the terminal.
  */
 export function renderTerminalSummary(
-  doc: FindingsDocument,
+  doc: FindingsView,
   ctx: ReportContext,
   coverage: FrameworkCoverage[],
   files: string[] = [],
@@ -31,15 +31,26 @@ export function renderTerminalSummary(
       `  events: ${doc.summary.events}  rules: ${doc.rulePack.rules}`,
   );
   for (const i of doc.inputs) if (i.status !== 'processed') out.push(paint('yellow', `  ${i.status}: ${t(i.path)}: ${t(i.reason ?? '')}`));
-  const failing = doc.findings.filter((f) => f.status === 'fail');
-  const muted = doc.findings.filter((f) => f.status === 'muted').length;
-  const sev = SEVERITIES.map((s) => [s, failing.filter((f) => f.severity === s).length] as const)
+  // Counts only: the findings themselves may be far too many to hold.
+  let failing = 0;
+  let muted = 0;
+  let undecided = 0;
+  const bySeverity = new Map<string, number>();
+  const byRule = new Map<string, number>();
+  for (const f of doc.findings) {
+    if (f.status === 'fail') {
+      failing++;
+      bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
+      byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
+    } else if (f.status === 'muted') muted++;
+    else if (f.status === 'manual' || f.status === 'error') undecided++;
+  }
+  const sev = SEVERITIES.map((s) => [s, bySeverity.get(s) ?? 0] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${s} ${n}`)
     .join(', ');
-  const undecided = doc.findings.filter((f) => f.status === 'manual' || f.status === 'error').length;
-  out.push(`findings: ${failing.length} failing${sev ? ` (${sev})` : ''}${muted ? `, ${muted} muted` : ''}${undecided ? `, ${undecided} need manual review` : ''}`);
-  const perRule = [...countBy(failing, (f) => f.ruleId).entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  out.push(`findings: ${failing} failing${sev ? ` (${sev})` : ''}${muted ? `, ${muted} muted` : ''}${undecided ? `, ${undecided} need manual review` : ''}`);
+  const perRule = [...byRule.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const top = opts.topRules ?? 10;
   for (const [rule, n] of perRule.slice(0, top)) out.push(`  ${String(n).padStart(5)}  ${t(rule)}`);
   if (perRule.length > top) out.push(paint('dim', `  ... ${perRule.length - top} more rule(s)`));

@@ -1,8 +1,9 @@
 import type { ControlCatalogue } from '../src/model/control';
-import type { Finding, FindingsDocument, SourceRef, Subject } from '../src/model/finding';
+import type { Finding, FindingsView, SourceRef, Subject } from '../src/model/finding';
 import type { Rule } from '../src/model/rule';
 import { SEVERITIES, type Severity, severityRank } from '../src/model/severity';
-import { blockingFindings, type FailOn } from '../src/scan/verdict';
+import { SortedSpool } from '../src/scan/spool';
+import { type FailOn, isBlocking } from '../src/scan/verdict';
 
 /** What every report needs besides the findings document. */
 export interface ReportContext {
@@ -14,6 +15,8 @@ export interface ReportContext {
   newOnly?: boolean;
   /** Paths in SARIF are made relative to this directory (default: the working directory). */
   baseDir?: string;
+  /** Findings a report holds in memory while sorting before it spills to disk (default 20,000). */
+  memoryLimit?: number;
 }
 
 export { SEVERITIES };
@@ -43,33 +46,51 @@ export function locationLabel(src: SourceRef): string {
 }
 
 /** Worst first, then by rule and id, so every report lists findings in the same order. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || a.id.localeCompare(b.id);
+}
+
 export function sortFindings(fs: readonly Finding[]): Finding[] {
-  return [...fs].sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || a.id.localeCompare(b.id),
-  );
+  return [...fs].sort(compareFindings);
+}
+
+/**
+ * The findings `keep` selects, in `compare` order, sorted through a spool so a large scan is
+ * never held in memory; release() when done (what spilled is removed then, or at exit).
+ */
+export function sortedFindings<T>(
+  items: Iterable<T>,
+  compare: (a: T, b: T) => number,
+  ctx: Pick<ReportContext, 'memoryLimit'>,
+): SortedSpool<T> {
+  const spool = new SortedSpool<T>(compare, { limit: ctx.memoryLimit });
+  for (const x of items) spool.add(x);
+  return spool;
 }
 
 export interface Verdict {
   failed: boolean;
-  blocking: Finding[];
+  /** How many findings block (counted, not kept: a large scan can have a great many). */
+  blocking: number;
   failOn: FailOn;
   newOnly: boolean;
   /** Plain text, e.g. "FAIL: 3 new failing findings at or above high". */
   text: string;
 }
 
-export function verdictOf(doc: FindingsDocument, ctx: ReportContext): Verdict {
+export function verdictOf(doc: Pick<FindingsView, 'findings' | 'baseline'>, ctx: ReportContext): Verdict {
   const failOn = ctx.failOn ?? 'low';
   const newOnly = Boolean(ctx.newOnly && doc.baseline);
-  const blocking = blockingFindings(doc.findings, failOn, newOnly);
+  let blocking = 0;
+  if (failOn !== 'none') for (const f of doc.findings) if (isBlocking(f, failOn, newOnly)) blocking++;
   const scope = newOnly ? 'new failing finding(s)' : 'failing finding(s)';
   const text =
     failOn === 'none'
       ? 'PASS: --fail-on none, nothing blocks'
-      : blocking.length > 0
-        ? `FAIL: ${blocking.length} ${scope} at or above ${failOn}`
+      : blocking > 0
+        ? `FAIL: ${blocking} ${scope} at or above ${failOn}`
         : `PASS: no ${scope} at or above ${failOn}`;
-  return { failed: blocking.length > 0, blocking, failOn, newOnly, text };
+  return { failed: blocking > 0, blocking, failOn, newOnly, text };
 }
 
 export function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, number> {

@@ -1,13 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { computeCoverage } from '../src/findings/coverage';
-import type { FindingsDocument } from '../src/model/finding';
+import { computeCoverage, type FrameworkCoverage } from '../src/findings/coverage';
+import type { FindingsView } from '../src/model/finding';
 import { renderCsv } from './csv';
-import { renderHtml } from './html';
-import { FindingsContractError, findingsSchemaProblems, renderJson } from './json';
-import { renderJunit } from './junit';
+import { writeHtml } from './html';
+import { FindingsContractError, findingsSchemaProblems, writeJson } from './json';
+import { writeJunit } from './junit';
 import { renderMarkdown } from './markdown';
-import { renderSarif } from './sarif';
+import { writeSarif } from './sarif';
+import { collectText, FileSink, type TextSink } from './sink';
 import type { ReportContext } from './view';
 
 export type { ReportContext } from './view';
@@ -41,39 +42,70 @@ export function parseFormats(list: string): { formats: ReportFormat[]; unknown: 
   return { formats: REPORT_FORMATS.filter((f) => formats.has(f)), unknown };
 }
 
-/** Render one format to text; coverage is computed by the caller once for all formats. */
-export function renderReport(format: ReportFormat, doc: FindingsDocument, ctx: ReportContext, coverage = computeCoverage(doc, ctx.rules, ctx.catalogues)): string {
+/**
+ * Write one format piece by piece. Markdown and CSV are bounded by construction (a comment limit,
+ * one row per control); the others are written finding by finding.
+ */
+export function writeReport(format: ReportFormat, doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[], out: TextSink): void {
   switch (format) {
     case 'json':
-      return renderJson(doc);
+      return writeJson(doc, out);
     case 'md':
-      return renderMarkdown(doc, ctx, coverage);
+      return out.write(renderMarkdown(doc, ctx, coverage));
     case 'sarif':
-      return `${JSON.stringify(renderSarif(doc, ctx), null, 2)}\n`;
+      return writeSarif(doc, ctx, out);
     case 'junit':
-      return renderJunit(doc, coverage);
+      return writeJunit(doc, coverage, out, ctx);
     case 'html':
-      return renderHtml(doc, ctx, coverage);
+      return writeHtml(doc, ctx, coverage, out);
     case 'csv':
-      return renderCsv(coverage);
+      return out.write(renderCsv(coverage));
   }
+}
+
+/** Render one format to text (small documents, tests); coverage is computed by the caller once for all formats. */
+export function renderReport(format: ReportFormat, doc: FindingsView, ctx: ReportContext, coverage = computeCoverage(doc, ctx.rules, ctx.catalogues)): string {
+  return collectText((out) => writeReport(format, doc, ctx, coverage, out));
 }
 
 /**
  * Write the requested reports into outDir and return the files written. findings.json is
- * validated against its published schema first; a document that breaks the contract writes nothing.
+ * validated against its published schema as it is written (first, or on its own when not
+ * requested); each report goes to a `.partial` file renamed only when every report is complete,
+ * so a document that breaks the contract, or any failure, leaves nothing behind.
  */
-export async function writeReports(doc: FindingsDocument, formats: ReportFormat[], outDir: string, ctx: ReportContext): Promise<string[]> {
-  const problems = findingsSchemaProblems(doc);
-  if (problems.length > 0) throw new FindingsContractError(problems);
-  const coverage = computeCoverage(doc, ctx.rules, ctx.catalogues);
-  const rendered = formats.map((f) => [f, renderReport(f, doc, ctx, coverage)] as const);
-  mkdirSync(outDir, { recursive: true });
-  const files: string[] = [];
-  for (const [format, text] of rendered) {
-    const file = join(outDir, REPORT_FILES[format]);
-    writeFileSync(file, text);
-    files.push(file);
+export async function writeReports(
+  doc: FindingsView,
+  formats: ReportFormat[],
+  outDir: string,
+  ctx: ReportContext,
+  coverage: FrameworkCoverage[] = computeCoverage(doc, ctx.rules, ctx.catalogues),
+): Promise<string[]> {
+  const ordered = [...formats].sort((a, b) => (a === 'json' ? -1 : b === 'json' ? 1 : 0));
+  if (!ordered.includes('json')) {
+    const problems = findingsSchemaProblems(doc);
+    if (problems.length > 0) throw new FindingsContractError(problems);
   }
-  return files;
+  const created = mkdirSync(outDir, { recursive: true });
+  const done: [partial: string, file: string][] = [];
+  try {
+    for (const format of ordered) {
+      const file = join(outDir, REPORT_FILES[format]);
+      const sink = new FileSink(`${file}.partial`);
+      done.push([sink.path, file]);
+      try {
+        writeReport(format, doc, ctx, coverage, sink);
+      } finally {
+        sink.close();
+      }
+    }
+  } catch (err) {
+    for (const [partial] of done) rmSync(partial, { force: true });
+    // Only directories this call made, which hold nothing else.
+    if (created) rmSync(created, { recursive: true, force: true });
+    throw err;
+  }
+  for (const [partial, file] of done) renameSync(partial, file);
+  // In the order asked for, as before.
+  return formats.map((f) => join(outDir, REPORT_FILES[f]));
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { Finding, FindingsDocument } from '../model/finding';
+import type { Finding, FindingsDocument, FindingsView } from '../model/finding';
 import { describeJsonError } from '../util/json-position';
 import { explainErrors, schemaValidator } from '../util/schema';
+import { mapFindings } from './list';
 
 /** A failing finding, muted or not: what a baseline remembers as "known". */
 function isOpen(f: Finding): boolean {
@@ -44,29 +45,34 @@ export function loadBaseline(path: string): FindingsDocument {
  * Mark each finding against a previous run. Ids are stable for the same rule and subject, so:
  * a finding is `unchanged` when the baseline has the same id on the same side (open or closed),
  * `new` otherwise (a subject that passed before and fails now is a new failure). Baseline
- * findings that were open and are no longer open are listed as `fixed`.
+ * findings that were open and are no longer open are listed as `fixed`. The scan's findings are
+ * marked as they are read (one pass here for the counts); only the baseline is held in memory.
  */
-export function applyBaseline(doc: FindingsDocument, baseline: FindingsDocument, source = 'baseline'): FindingsDocument {
+export function applyBaseline(doc: FindingsView, baseline: FindingsDocument, source = 'baseline'): FindingsView {
   const before = new Map<string, Finding>();
   for (const f of baseline.findings) before.set(f.id, f);
-  const openNow = new Set(doc.findings.filter(isOpen).map((f) => f.id));
-  const findings = doc.findings.map((f): Finding => {
+  const mark = (f: Finding): Finding => {
     const prev = before.get(f.id);
     return { ...f, baseline: prev && isOpen(prev) === isOpen(f) ? 'unchanged' : 'new' };
-  });
+  };
+  const findings = mapFindings(doc.findings, mark);
+  // Baseline ids still open now: bounded by the baseline, not by this scan.
+  const stillOpen = new Set<string>();
+  let fresh = 0;
+  let unchanged = 0;
+  for (const f of findings) {
+    if (!isOpen(f)) continue;
+    if (before.has(f.id)) stillOpen.add(f.id);
+    if (f.baseline === 'new') fresh++;
+    else unchanged++;
+  }
   const fixed = baseline.findings
-    .filter((f) => isOpen(f) && !openNow.has(f.id))
+    .filter((f) => isOpen(f) && !stillOpen.has(f.id))
     .map((f) => ({ id: f.id, ruleId: f.ruleId, title: f.title, subject: f.subject }));
-  const open = findings.filter(isOpen);
   return {
     ...doc,
     findings,
     fixed,
-    baseline: {
-      source,
-      new: open.filter((f) => f.baseline === 'new').length,
-      unchanged: open.filter((f) => f.baseline === 'unchanged').length,
-      fixed: fixed.length,
-    },
+    baseline: { source, new: fresh, unchanged, fixed: fixed.length },
   };
 }

@@ -1,6 +1,6 @@
 import type { ControlCatalogue, ControlEntry } from '../model/control';
 import { parseControlRef } from '../model/control';
-import type { Finding, FindingsDocument } from '../model/finding';
+import type { FindingsView } from '../model/finding';
 import type { Rule } from '../model/rule';
 
 export type ControlStatus = 'pass' | 'fail' | 'manual' | 'not-covered';
@@ -58,8 +58,20 @@ function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-function isFailing(f: Finding): boolean {
-  return f.status === 'fail';
+/** What coverage needs of a control's findings: counts and names, never the findings themselves. */
+interface ControlTally {
+  failing: number;
+  muted: number;
+  passed: number;
+  undecided: number;
+  notApplicable: number;
+  /** Rules with a failing finding, in the order their first failing finding was read. */
+  failingRules: Set<string>;
+  waivers: Set<string>;
+}
+
+function emptyTally(): ControlTally {
+  return { failing: 0, muted: 0, passed: 0, undecided: 0, notApplicable: 0, failingRules: new Set(), waivers: new Set() };
 }
 
 /**
@@ -67,7 +79,7 @@ function isFailing(f: Finding): boolean {
  * control a rule or finding names whose framework version has no catalogue), the status the
  * findings support and why.
  */
-export function computeCoverage(doc: FindingsDocument, rules: readonly RuleInfo[], catalogues: readonly ControlCatalogue[]): FrameworkCoverage[] {
+export function computeCoverage(doc: Pick<FindingsView, 'findings' | 'summary'>, rules: readonly RuleInfo[], catalogues: readonly ControlCatalogue[]): FrameworkCoverage[] {
   const rulesByControl = new Map<string, Set<string>>();
   const ruleById = new Map<string, RuleInfo>();
   const add = (ref: string, ruleId: string) => {
@@ -79,15 +91,35 @@ export function computeCoverage(doc: FindingsDocument, rules: readonly RuleInfo[
     ruleById.set(r.id, r);
     for (const c of r.controls) add(c, r.id);
   }
-  const findingsByControl = new Map<string, Finding[]>();
+  const tallies = new Map<string, ControlTally>();
   const rulesWithFindings = new Set<string>();
   for (const f of doc.findings) {
     rulesWithFindings.add(f.ruleId);
     for (const c of f.controls) {
       add(c, f.ruleId);
-      const list = findingsByControl.get(c);
-      if (list) list.push(f);
-      else findingsByControl.set(c, [f]);
+      let t = tallies.get(c);
+      if (!t) tallies.set(c, (t = emptyTally()));
+      switch (f.status) {
+        case 'fail':
+          t.failing++;
+          t.failingRules.add(f.ruleId);
+          break;
+        case 'muted':
+          t.muted++;
+          if (f.suppression) t.waivers.add(`${f.suppression.reason} (${f.suppression.owner ?? 'no owner'}, until ${f.suppression.expires ?? '?'})`);
+          break;
+        case 'pass':
+          t.passed++;
+          break;
+        case 'manual':
+        case 'error':
+          // A rule that could not decide (inputs lacked a fact) or errored leaves the subject to a person.
+          t.undecided++;
+          break;
+        case 'not-applicable':
+          t.notApplicable++;
+          break;
+      }
     }
   }
   const events = doc.summary.events;
@@ -103,13 +135,7 @@ export function computeCoverage(doc: FindingsDocument, rules: readonly RuleInfo[
     const parsed = parseControlRef(ref);
     const mapped = [...(rulesByControl.get(ref) ?? [])].sort();
     const judged = mapped.filter(assessed);
-    const fs = findingsByControl.get(ref) ?? [];
-    const failing = fs.filter(isFailing).length;
-    const muted = fs.filter((f) => f.status === 'muted').length;
-    const passed = fs.filter((f) => f.status === 'pass').length;
-    // A rule that could not decide (inputs lacked a fact) or errored leaves the subject to a person.
-    const undecided = fs.filter((f) => f.status === 'manual' || f.status === 'error').length;
-    const notApplicable = fs.filter((f) => f.status === 'not-applicable').length;
+    const { failing, muted, passed, undecided, notApplicable, failingRules, waivers } = tallies.get(ref) ?? emptyTally();
     const assessment: ControlResult['assessment'] = entry ? entry.assessment : catalogued ? 'automated' : 'unknown';
     const mutedNote = muted > 0 ? ` ${muted} muted finding(s) are listed with their suppression.` : '';
     let status: ControlStatus;
@@ -117,7 +143,7 @@ export function computeCoverage(doc: FindingsDocument, rules: readonly RuleInfo[
     const eventOnly = judged.length > 0 && judged.every((id) => ruleById.get(id)?.target === 'event' && !rulesWithFindings.has(id));
     if (failing > 0) {
       status = 'fail';
-      basis = `${failing} failing finding(s) from ${[...new Set(fs.filter(isFailing).map((f) => f.ruleId))].join(', ')}.${mutedNote}`;
+      basis = `${failing} failing finding(s) from ${[...failingRules].join(', ')}.${mutedNote}`;
     } else if (assessment === 'manual') {
       status = 'manual';
       basis =
@@ -156,13 +182,7 @@ export function computeCoverage(doc: FindingsDocument, rules: readonly RuleInfo[
       failing,
       muted,
       passed,
-      waivers: [
-        ...new Set(
-          fs
-            .filter((f) => f.status === 'muted' && f.suppression)
-            .map((f) => `${f.suppression!.reason} (${f.suppression!.owner ?? 'no owner'}, until ${f.suppression!.expires ?? '?'})`),
-        ),
-      ],
+      waivers: [...waivers],
       basis,
     };
   };

@@ -1,21 +1,21 @@
-import type { Finding, FindingsDocument } from '../model/finding';
+import type { FindingList, FindingsView } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { RulePack } from '../model/rule';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
 import { summarize } from './summary';
 
-export interface DocumentParts {
+export interface DocumentParts<L extends FindingList> {
   pack: RulePack;
   startedAt: Date;
   finishedAt: Date;
   inputs: InputRecord[];
-  findings: Finding[];
+  findings: L;
   events: number;
   duplicateEventsIgnored: number;
 }
 
-/** Assemble findings.json from the parts every scan produces. */
-export function buildDocument(p: DocumentParts): FindingsDocument {
+/** Assemble findings.json from the parts every scan produces (findings in an array or a store). */
+export function buildDocument<L extends FindingList>(p: DocumentParts<L>): FindingsView<L> {
   return {
     schemaVersion: '1.0',
     tool: { name: TOOL_NAME, version: TOOL_VERSION },

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import type { Finding, FindingsDocument, Subject } from '../model/finding';
+import type { Finding, FindingsView, Subject } from '../model/finding';
+import { mapFindings } from './list';
 import { explainErrors, schemaValidator } from '../util/schema';
 import { summarize } from './summary';
 
@@ -180,7 +181,7 @@ export function constructSuppressions(tfJson: unknown, path: string, stack: stri
  * `terraform-json`). Reading the files again is the suppression source's job, as a suppression file
  * is; the findings themselves never carry the metadata.
  */
-export function constructSuppressionsFromInputs(doc: FindingsDocument): LoadedSuppressions {
+export function constructSuppressionsFromInputs(doc: Pick<FindingsView, 'inputs'>): LoadedSuppressions {
   const out: LoadedSuppressions = { suppressions: [], errors: [] };
   for (const input of doc.inputs) {
     if (input.kind !== 'terraform-json' || input.status !== 'processed') continue;
@@ -262,13 +263,13 @@ export function isExpired(s: Suppression, now: Date): boolean {
  * Mute the failing findings a live waiver matches. A muted finding keeps everything it had and
  * gains the waiver's reason, owner and expiry. A finding matched only by expired waivers stays
  * `fail` and carries the expired waiver (`expired: true`) so the report can say it lapsed.
+ * The findings are changed as they are read (one pass here for the counts), never copied.
  */
-export function applySuppressions(doc: FindingsDocument, suppressions: readonly Suppression[], now: Date): FindingsDocument {
-  const matched = new Map<Suppression, number>();
-  const findings = doc.findings.map((f): Finding => {
+export function applySuppressions(doc: FindingsView, suppressions: readonly Suppression[], now: Date): FindingsView {
+  const waive = (f: Finding, count?: (s: Suppression) => void): Finding => {
     if (f.status !== 'fail') return f;
     const hits = suppressions.filter((s) => suppressionMatches(s, f));
-    for (const s of hits) matched.set(s, (matched.get(s) ?? 0) + 1);
+    if (count) for (const s of hits) count(s);
     const live = hits.find((s) => !isExpired(s, now));
     if (live) {
       return { ...f, status: 'muted', suppression: { reason: live.reason, owner: live.owner, expires: live.expires, source: live.source } };
@@ -278,16 +279,24 @@ export function applySuppressions(doc: FindingsDocument, suppressions: readonly 
       return { ...f, suppression: { reason: lapsed.reason, owner: lapsed.owner, expires: lapsed.expires, source: lapsed.source, expired: true } };
     }
     return f;
-  });
+  };
+  const matched = new Map<Suppression, number>();
+  const count = (s: Suppression) => matched.set(s, (matched.get(s) ?? 0) + 1);
+  const findings = mapFindings(doc.findings, (f) => waive(f));
+  const summary = summarize(
+    mapFindings(doc.findings, (f) => waive(f, count)),
+    doc.summary.events,
+    doc.summary.duplicateEventsIgnored,
+  );
   const sources = [...new Set(suppressions.map((s) => s.source.replace(/(:\d+)?#.*$/, '')))];
   return {
     ...doc,
     findings,
-    summary: summarize(findings, doc.summary.events, doc.summary.duplicateEventsIgnored),
+    summary,
     suppressions: {
       sources,
       entries: suppressions.length,
-      muted: findings.filter((f) => f.status === 'muted').length,
+      muted: summary.byStatus.muted ?? 0,
       expired: suppressions
         .filter((s) => isExpired(s, now))
         .map((s) => ({ source: s.source, reason: s.reason, owner: s.owner, expires: s.expires, matched: matched.get(s) ?? 0 })),

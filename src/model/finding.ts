@@ -119,3 +119,19 @@ export interface FindingsDocument {
   /** Findings from the baseline that no longer occur (see --baseline). */
   fixed?: { id: string; ruleId: string; title: string; subject: Subject }[];
 }
+
+/**
+ * Findings in document order that can be read as often as needed: an array, or a store whose
+ * findings spilled to disk during a large scan. `length` is the number of findings.
+ */
+export interface FindingList extends Iterable<Finding> {
+  readonly length: number;
+}
+
+/**
+ * findings.json as the pipeline carries it after a scan: the same document, with findings that
+ * may live on disk. A FindingsDocument (findings in an array) is one.
+ */
+export interface FindingsView<L extends FindingList = FindingList> extends Omit<FindingsDocument, 'findings'> {
+  findings: L;
+}

@@ -1,40 +1,74 @@
 import type { Finding } from '../model/finding';
+import { DEFAULT_MEMORY_LIMIT, SortedSpool, SpoolDir } from './spool';
+
+export interface CollectorOptions {
+  /** Findings held in memory before they spill to disk as sorted runs (default 20,000). */
+  memoryLimit?: number;
+  /** Where runs go; the caller closes it when the findings have been read for the last time. */
+  dir?: SpoolDir;
+}
+
+export interface CollectedFindings {
+  /** Deduplicated, in the deterministic order (rule-pack order, then event time, then id). */
+  findings: SortedSpool<Finding>;
+  duplicates: number;
+}
 
 /**
  * Keeps the first finding per id, in arrival order, and counts events seen again (overlapping
- * archives). Memory follows the number of findings, never the number of events read: a set of
- * every event id ever seen would grow with the input.
+ * archives). Memory is bounded whatever the number of findings: they are sorted by id on disk
+ * (ties keep arrival order, so the first arrival wins even when a repeated event carries another
+ * eventTime), deduplicated while the runs are merged, then sorted again into the report order.
+ * Only the ids of duplicated events are held, to count each once.
  */
 export class FindingCollector {
-  private readonly byId = new Map<string, Finding>();
-  private readonly duplicateEvents = new Set<string>();
+  readonly dir: SpoolDir;
+  private readonly limit: number;
+  private readonly byId: SortedSpool<Finding>;
+
+  constructor(opts: CollectorOptions = {}) {
+    this.dir = opts.dir ?? new SpoolDir();
+    this.limit = opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+    this.byId = new SortedSpool<Finding>((a, b) => compareIds(a.id, b.id), { dir: this.dir, limit: this.limit });
+  }
 
   add(f: Finding): void {
-    if (!this.byId.has(f.id)) {
-      this.byId.set(f.id, f);
-      return;
-    }
-    // Count each duplicated event once, however many rules it matched.
-    this.duplicateEvents.add(f.subject.kind === 'event' ? (f.subject.eventId ?? f.id) : f.id);
+    this.byId.add(f);
   }
 
+  /** Findings added so far, duplicates included (they are only told apart at the end). */
   get size(): number {
-    return this.byId.size;
+    return this.byId.length;
   }
 
-  get duplicates(): number {
-    return this.duplicateEvents.size;
-  }
-
-  /** Deterministic order: rule-pack order, then event time, then id. */
-  sorted(ruleOrder: ReadonlyMap<string, number>): Finding[] {
-    return [...this.byId.values()].sort(
+  /** Deduplicate and order; call once, after the last add. */
+  finish(ruleOrder: ReadonlyMap<string, number>): CollectedFindings {
+    const ordered = new SortedSpool<Finding>(
       (a, b) =>
         (ruleOrder.get(a.ruleId) ?? 0) - (ruleOrder.get(b.ruleId) ?? 0) ||
         eventTimeOf(a).localeCompare(eventTimeOf(b)) ||
         a.id.localeCompare(b.id),
+      { dir: this.dir, limit: this.limit },
     );
+    const duplicateEvents = new Set<string>();
+    let last: string | undefined;
+    for (const f of this.byId) {
+      if (f.id !== last) {
+        ordered.add(f);
+        last = f.id;
+        continue;
+      }
+      // Count each duplicated event once, however many rules it matched.
+      duplicateEvents.add(f.subject.kind === 'event' ? (f.subject.eventId ?? f.id) : f.id);
+    }
+    this.byId.release();
+    return { findings: ordered, duplicates: duplicateEvents.size };
   }
+}
+
+/** Code-unit order: only equality matters for deduplication, and it is cheaper than localeCompare. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function eventTimeOf(f: Finding): string {

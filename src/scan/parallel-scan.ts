@@ -4,25 +4,28 @@ import type { Finding } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { Rule } from '../model/rule';
 import { discoverInputs } from '../sources/discover';
-import { FindingCollector } from './collector';
-import { countEvents, type EventScanOptions, type EventScanResult, ruleOrder, scanEvents } from './scan-events';
+import type { FindingCollector } from './collector';
+import { countEvents, type EventScanOptions, type EventScanResult, scanEvents } from './scan-events';
 import type { FileJob, FileResult, WorkerSetup } from './worker-protocol';
 
 type Slot = { input: InputRecord } | { result: FileResult } | undefined;
 
 /**
  * The scan over worker threads, one file per job, handed out as workers free up. Results are
- * put back in discovery order and collected exactly as the one-thread scan collects them, so the
- * output is identical whatever the number of workers or the order in which files finish.
+ * collected in discovery order, exactly as the one-thread scan collects them, so the output is
+ * identical whatever the number of workers or the order in which files finish. A result waits
+ * only until the files before it are in: files finish roughly in the order they were handed
+ * out, so few results are held at a time.
  */
 export async function scanEventsParallel(
   paths: string[],
   rules: readonly Rule[],
   workers: number,
+  collector: FindingCollector,
   opts: EventScanOptions = {},
 ): Promise<EventScanResult> {
   // stdin cannot be shared between threads, and one worker is the one-thread scan with overhead.
-  if (workers <= 1 || paths.includes('-') || opts.matcher) return scanEvents(paths, rules, opts);
+  if (workers <= 1 || paths.includes('-') || opts.matcher) return scanEvents(paths, rules, collector, opts);
 
   const slots: Slot[] = [];
   const jobs: FileJob[] = [];
@@ -31,7 +34,7 @@ export async function scanEventsParallel(
     else if (d.type === 'skip') slots.push({ input: { path: d.path, kind: d.kind, status: 'skipped', records: 0, sha256: null, reason: d.reason } });
     else if (d.type === 'error') slots.push({ input: { path: d.path, kind: 'unknown', status: 'error', records: 0, sha256: null, reason: d.reason } });
   }
-  if (jobs.length < 2) return scanEvents(paths, rules, opts);
+  if (jobs.length < 2) return scanEvents(paths, rules, collector, opts);
   // By slot, not a search per result: an archive can hold a great many files.
   const pathOf: string[] = [];
   for (const j of jobs) pathOf[j.slot] = j.path;
@@ -42,6 +45,25 @@ export async function scanEventsParallel(
   let done = 0;
   let events = 0;
   let findingsSoFar = 0;
+  const inputs: InputRecord[] = [];
+  // Slots before this one are collected and released.
+  let collected = 0;
+  const collectReady = () => {
+    for (; collected < slots.length && slots[collected] !== undefined; collected++) {
+      const s = slots[collected]!;
+      slots[collected] = undefined;
+      if ('input' in s) {
+        inputs.push(s.input);
+        continue;
+      }
+      const r = s.result;
+      if (r.error && r.inputs.length === 0) {
+        inputs.push({ path: pathOf[r.slot], kind: 'unknown', status: 'error', records: 0, sha256: null, reason: `scan failed: ${r.error}` });
+      }
+      inputs.push(...r.inputs);
+      for (const f of r.findings as Finding[]) collector.add(f);
+    }
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       const feed = (w: Worker) => {
@@ -53,6 +75,7 @@ export async function scanEventsParallel(
           for (const i of r.inputs) events += i.records;
           findingsSoFar += r.findings.length;
           done++;
+          collectReady();
           opts.onProgress?.({ inputs: done, events, findings: findingsSoFar, path: pathOf[r.slot] });
           if (done === jobs.length) resolve();
           else feed(w);
@@ -64,21 +87,6 @@ export async function scanEventsParallel(
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-
-  const inputs: InputRecord[] = [];
-  const collector = new FindingCollector();
-  for (const s of slots) {
-    if (!s) continue;
-    if ('input' in s) {
-      inputs.push(s.input);
-      continue;
-    }
-    const r = s.result;
-    if (r.error && r.inputs.length === 0) {
-      inputs.push({ path: pathOf[r.slot], kind: 'unknown', status: 'error', records: 0, sha256: null, reason: `scan failed: ${r.error}` });
-    }
-    inputs.push(...r.inputs);
-    for (const f of r.findings as Finding[]) collector.add(f);
-  }
-  return { findings: collector.sorted(ruleOrder(rules)), inputs, events: countEvents(inputs), duplicateEventsIgnored: collector.duplicates };
+  collectReady();
+  return { inputs, events: countEvents(inputs) };
 }

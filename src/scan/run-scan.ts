@@ -1,4 +1,4 @@
-import type { Finding, FindingsDocument } from '../model/finding';
+import type { Finding, FindingsView } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { RulePack } from '../model/rule';
 import type { LiveOptions } from '../posture/scan-posture';
@@ -6,6 +6,8 @@ import { buildDocument } from '../findings/document';
 import type { EventMatcher } from '../engine/matcher';
 import { FindingCollector } from './collector';
 import { countEvents, EventJudge, ruleOrder, type ScanProgress } from './scan-events';
+import { FindingStore } from './finding-store';
+import { concatFindings } from '../findings/list';
 import { scanEventsParallel } from './parallel-scan';
 
 export interface ScanRequest {
@@ -26,69 +28,76 @@ export interface ScanRequest {
   /** Worker threads for event files (1: this thread only). Output is the same for any number. */
   workers?: number;
   onProgress?: (p: ScanProgress) => void;
+  /** Findings held in memory before they spill to a temporary directory (default 20,000). */
+  memoryLimit?: number;
 }
 
 function isLiveEventSpec(spec: string): boolean {
   return spec === 'cloudtrail:lookup' || spec.startsWith('s3://');
 }
 
-/** One scan: every source the request names, assembled into one findings document. */
-export async function runScan(req: ScanRequest): Promise<FindingsDocument> {
+/**
+ * One scan: every source the request names, assembled into one findings document. Past the
+ * memory limit the findings live in a temporary directory until the caller closes the store
+ * (`doc.findings.close()`); it is removed on error and at exit in any case.
+ */
+export async function runScan(req: ScanRequest): Promise<FindingsView<FindingStore>> {
   const startedAt = new Date();
-  const inputs: InputRecord[] = [];
-  const findings: Finding[] = [];
-  let events = 0;
-  let duplicates = 0;
-  const local = req.events.filter((e) => !isLiveEventSpec(e));
-  const live = req.events.filter(isLiveEventSpec);
-  if (local.length > 0) {
-    const r = await scanEventsParallel(local, req.pack.rules, req.workers ?? 1, {
-      matcher: req.matcher,
-      maxRecordBytes: req.maxRecordBytes,
-      stdin: req.stdin,
-      onProgress: req.onProgress,
-    });
-    inputs.push(...r.inputs);
-    findings.push(...r.findings);
-    events += r.events;
-    duplicates += r.duplicateEventsIgnored;
-  }
-  if (live.length > 0) {
-    // Network sources load the AWS SDK, so only when asked for.
-    const { readLiveEventSource } = await import('../sources/live-events');
-    const judge = new EventJudge(req.pack.rules, req.matcher);
-    // Seeded with the file findings, so an event both archived locally and read live counts once.
-    const collector = new FindingCollector();
-    for (const f of findings) collector.add(f);
-    const liveInputs: InputRecord[] = [];
-    const w = req.liveEvents ?? {};
-    for (const spec of live) {
-      const source = readLiveEventSource(spec, { since: w.since, until: w.until, regions: w.regions, accounts: w.accounts, endpoint: w.endpoint }, liveInputs);
-      for await (const located of source) for (const f of await judge.judge(located)) collector.add(f);
+  const collector = new FindingCollector({ memoryLimit: req.memoryLimit });
+  try {
+    const inputs: InputRecord[] = [];
+    let events = 0;
+    const local = req.events.filter((e) => !isLiveEventSpec(e));
+    const live = req.events.filter(isLiveEventSpec);
+    if (local.length > 0) {
+      const r = await scanEventsParallel(local, req.pack.rules, req.workers ?? 1, collector, {
+        matcher: req.matcher,
+        maxRecordBytes: req.maxRecordBytes,
+        stdin: req.stdin,
+        onProgress: req.onProgress,
+      });
+      inputs.push(...r.inputs);
+      events += r.events;
     }
-    inputs.push(...liveInputs);
-    findings.splice(0, findings.length, ...collector.sorted(ruleOrder(req.pack.rules)));
-    events += countEvents(liveInputs);
-    duplicates += collector.duplicates;
+    if (live.length > 0) {
+      // Network sources load the AWS SDK, so only when asked for.
+      const { readLiveEventSource } = await import('../sources/live-events');
+      const judge = new EventJudge(req.pack.rules, req.matcher);
+      // The same collector as the files: an event both archived locally and read live counts once.
+      const liveInputs: InputRecord[] = [];
+      const w = req.liveEvents ?? {};
+      for (const spec of live) {
+        const source = readLiveEventSource(spec, { since: w.since, until: w.until, regions: w.regions, accounts: w.accounts, endpoint: w.endpoint }, liveInputs);
+        for await (const located of source) for (const f of await judge.judge(located)) collector.add(f);
+      }
+      inputs.push(...liveInputs);
+      events += countEvents(liveInputs);
+    }
+    const eventFindings = collector.finish(ruleOrder(req.pack.rules));
+    let posture: Finding[] = [];
+    if ((req.terraform?.length ?? 0) > 0 || (req.config?.length ?? 0) > 0 || req.live) {
+      const { scanPosture } = await import('../posture/scan-posture');
+      const r = await scanPosture({ terraform: req.terraform, config: req.config, live: req.live, rules: req.pack.rules });
+      inputs.push(...r.inputs);
+      posture = r.findings;
+    }
+    const findings = new FindingStore(concatFindings([eventFindings.findings, posture]), collector.dir);
+    return buildDocument({
+      pack: req.pack,
+      startedAt,
+      finishedAt: new Date(),
+      inputs,
+      findings,
+      events,
+      duplicateEventsIgnored: eventFindings.duplicates,
+    });
+  } catch (err) {
+    collector.dir.close();
+    throw err;
   }
-  if ((req.terraform?.length ?? 0) > 0 || (req.config?.length ?? 0) > 0 || req.live) {
-    const { scanPosture } = await import('../posture/scan-posture');
-    const r = await scanPosture({ terraform: req.terraform, config: req.config, live: req.live, rules: req.pack.rules });
-    inputs.push(...r.inputs);
-    findings.push(...r.findings);
-  }
-  return buildDocument({
-    pack: req.pack,
-    startedAt,
-    finishedAt: new Date(),
-    inputs,
-    findings,
-    events,
-    duplicateEventsIgnored: duplicates,
-  });
 }
 
 /** No input could be read at all: the run proves nothing, so it must not look like a pass. */
-export function nothingReadable(doc: FindingsDocument): boolean {
+export function nothingReadable(doc: Pick<FindingsView, 'inputs'>): boolean {
   return doc.inputs.length === 0 || doc.inputs.every((i) => i.status === 'error');
 }

@@ -6,7 +6,7 @@ import type { EventMatcher } from '../engine/matcher';
 import { FastMatcher } from '../engine/fast-matcher';
 import { readCloudTrailBatches } from '../sources/cloudtrail-files';
 import { eventFinding } from '../findings/event-finding';
-import { FindingCollector } from './collector';
+import type { FindingCollector } from './collector';
 
 export interface EventScanOptions {
   matcher?: EventMatcher;
@@ -23,12 +23,10 @@ export interface ScanProgress {
   path: string;
 }
 
+/** What an event scan read; its findings went into the caller's collector. */
 export interface EventScanResult {
-  findings: Finding[];
   inputs: InputRecord[];
   events: number;
-  /** The same event (same finding id) read twice, e.g. from overlapping archives. */
-  duplicateEventsIgnored: number;
 }
 
 /**
@@ -96,12 +94,12 @@ export function countEvents(inputs: readonly InputRecord[]): number {
 }
 
 /**
- * Stream every record through the matcher on this thread. Only matches are kept, so memory follows
- * the number of findings, not the size of the input.
+ * Stream every record through the matcher on this thread into the caller's collector, which
+ * deduplicates, orders and spills to disk past its memory limit: memory stays bounded whatever
+ * the size of the input or the number of findings.
  */
-export async function scanEvents(paths: string[], rules: readonly Rule[], opts: EventScanOptions = {}): Promise<EventScanResult> {
+export async function scanEvents(paths: string[], rules: readonly Rule[], collector: FindingCollector, opts: EventScanOptions = {}): Promise<EventScanResult> {
   const inputs: InputRecord[] = [];
-  const collector = new FindingCollector();
   let events = 0;
   const onInput = (i: InputRecord) => {
     inputs.push(i);
@@ -110,5 +108,5 @@ export async function scanEvents(paths: string[], rules: readonly Rule[], opts: 
   };
   for await (const f of eventFindings(paths, new EventJudge(rules, opts.matcher), { ...opts, onInput })) collector.add(f);
   // Records the prefilter passed over are never yielded, but every input counts all of its records.
-  return { findings: collector.sorted(ruleOrder(rules)), inputs, events: countEvents(inputs), duplicateEventsIgnored: collector.duplicates };
+  return { inputs, events: countEvents(inputs) };
 }

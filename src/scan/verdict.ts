@@ -8,14 +8,17 @@ export function parseFailOn(s: string): FailOn | undefined {
 }
 
 /**
- * The findings that break the build: failing (not muted) at or above the threshold; with
- * `newOnly`, only those a baseline does not already know, so a pull request is judged on what it
+ * Whether a finding breaks the build: failing (not muted) at or above the threshold; with
+ * `newOnly`, only one a baseline does not already know, so a pull request is judged on what it
  * changes.
  */
-export function blockingFindings(findings: readonly Finding[], failOn: FailOn, newOnly = false): Finding[] {
-  if (failOn === 'none') return [];
-  const min = severityRank(failOn);
-  return findings.filter(
-    (f) => f.status === 'fail' && severityRank(f.severity) >= min && (!newOnly || f.baseline !== 'unchanged'),
-  );
+export function isBlocking(f: Finding, failOn: FailOn, newOnly = false): boolean {
+  return failOn !== 'none' && f.status === 'fail' && severityRank(f.severity) >= severityRank(failOn) && (!newOnly || f.baseline !== 'unchanged');
+}
+
+/** The findings that break the build (see isBlocking). */
+export function blockingFindings(findings: Iterable<Finding>, failOn: FailOn, newOnly = false): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) if (isBlocking(f, failOn, newOnly)) out.push(f);
+  return out;
 }

@@ -14,8 +14,8 @@ describe('baseline', () => {
   const marked = applyBaseline(after, before, 'prev/findings.json');
 
   test('findings known to the baseline are unchanged, the rest new', () => {
-    const stop = marked.findings.filter((f) => f.subject.kind === 'event' && f.subject.eventName === 'StopLogging');
-    const del = marked.findings.filter((f) => f.subject.kind === 'event' && f.subject.eventName === 'DeleteTrail');
+    const stop = [...marked.findings].filter((f) => f.subject.kind === 'event' && f.subject.eventName === 'StopLogging');
+    const del = [...marked.findings].filter((f) => f.subject.kind === 'event' && f.subject.eventName === 'DeleteTrail');
     expect(stop.length).toBeGreaterThan(0);
     expect(del.length).toBeGreaterThan(0);
     expect(stop.every((f) => f.baseline === 'unchanged')).toBe(true);
@@ -23,7 +23,7 @@ describe('baseline', () => {
   });
 
   test('a subject that passed before and fails now is a new failure', () => {
-    expect(marked.findings.find((f) => f.subject.kind === 'resource')!.baseline).toBe('new');
+    expect([...marked.findings].find((f) => f.subject.kind === 'resource')!.baseline).toBe('new');
   });
 
   test('baseline failures that no longer occur are listed as fixed, with counts', () => {
@@ -32,8 +32,8 @@ describe('baseline', () => {
     expect(fixedNames.has('StopLogging')).toBe(false);
     expect(marked.baseline).toEqual({
       source: 'prev/findings.json',
-      new: marked.findings.filter((f) => f.status === 'fail' && f.baseline === 'new').length,
-      unchanged: marked.findings.filter((f) => f.status === 'fail' && f.baseline === 'unchanged').length,
+      new: [...marked.findings].filter((f) => f.status === 'fail' && f.baseline === 'new').length,
+      unchanged: [...marked.findings].filter((f) => f.status === 'fail' && f.baseline === 'unchanged').length,
       fixed: marked.fixed!.length,
     });
   });

@@ -76,10 +76,10 @@ describe('applying suppressions', () => {
 
   test('matching failing findings become muted and keep reason, owner, expiry; others are untouched', () => {
     const out = applySuppressions(doc, [{ source: 'w.yaml:3#/suppressions/0', rule: 'test-iam-*', reason: 'platform break-glass user', owner: 'platform', expires: '2027-01-31' }], NOW);
-    const iam = out.findings.filter((f) => f.ruleId === 'test-iam-changes');
+    const iam = [...out.findings].filter((f) => f.ruleId === 'test-iam-changes');
     expect(iam.length).toBeGreaterThan(0);
     for (const f of iam) expect(f).toMatchObject({ status: 'muted', suppression: { reason: 'platform break-glass user', owner: 'platform', expires: '2027-01-31', source: 'w.yaml:3#/suppressions/0' } });
-    expect(out.findings.filter((f) => f.ruleId !== 'test-iam-changes').every((f) => f.status === 'fail')).toBe(true);
+    expect([...out.findings].filter((f) => f.ruleId !== 'test-iam-changes').every((f) => f.status === 'fail')).toBe(true);
     expect(out.findings).toHaveLength(doc.findings.length);
     expect(out.summary.byStatus.muted).toBe(iam.length);
     expect(out.suppressions).toMatchObject({ entries: 1, muted: iam.length, expired: [], unused: [], sources: ['w.yaml'] });
@@ -87,7 +87,7 @@ describe('applying suppressions', () => {
 
   test('an expired suppression stops applying and says so', () => {
     const out = applySuppressions(doc, [{ source: 'w.yaml:9#/suppressions/1', rule: 'test-cloudtrail-tampering', reason: 'trail migration window', owner: 'sec', expires: '2026-10-01' }], NOW);
-    const hit = out.findings.filter((f) => f.ruleId === 'test-cloudtrail-tampering');
+    const hit = [...out.findings].filter((f) => f.ruleId === 'test-cloudtrail-tampering');
     expect(hit.every((f) => f.status === 'fail' && f.suppression?.expired === true)).toBe(true);
     expect(out.suppressions!.expired).toEqual([{ source: 'w.yaml:9#/suppressions/1', reason: 'trail migration window', owner: 'sec', expires: '2026-10-01', matched: hit.length }]);
   });
@@ -101,7 +101,7 @@ describe('applying suppressions', () => {
       ],
       NOW,
     );
-    const res = out.findings.filter((f) => f.subject.kind === 'resource');
+    const res = [...out.findings].filter((f) => f.subject.kind === 'resource');
     expect(res.map((f) => [f.subject.kind === 'resource' && f.subject.address, f.status])).toEqual([
       ['aws_cloudtrail.audit', 'muted'],
       ['aws_cloudtrail.other', 'fail'],
@@ -113,7 +113,7 @@ describe('applying suppressions', () => {
     const principal = doc.findings.find((f) => f.ruleId === 'test-console-login-no-mfa' && f.subject.kind === 'event')!;
     const arn = principal.subject.kind === 'event' ? principal.subject.principal! : '';
     const out = applySuppressions(doc, [{ source: 'c', rule: '*', resource: arn, reason: 'known test principal', owner: 'o', expires: '2027-01-01' }], NOW);
-    expect(out.findings.filter((f) => f.status === 'muted').every((f) => f.subject.kind === 'event' && f.subject.principal === arn)).toBe(true);
+    expect([...out.findings].filter((f) => f.status === 'muted').every((f) => f.subject.kind === 'event' && f.subject.principal === arn)).toBe(true);
     expect(out.summary.byStatus.muted).toBeGreaterThan(0);
   });
 });
@@ -144,8 +144,8 @@ describe('waivers attached to cdktf constructs', () => {
 
     const doc = stratusDocument({ files: [], extra: [resourceFinding({ name: 'audit' }), resourceFinding({ name: 'other' })] });
     const out = applySuppressions(doc, suppressions, NOW);
-    expect(out.findings.map((f) => f.status)).toEqual(['muted', 'fail']);
-    expect(out.findings[0].suppression).toMatchObject({ reason: 'regional trail required by data residency', owner: 'compliance' });
+    expect([...out.findings].map((f) => f.status)).toEqual(['muted', 'fail']);
+    expect([...out.findings][0].suppression).toMatchObject({ reason: 'regional trail required by data residency', owner: 'compliance' });
   });
 
   test('an invalid construct waiver is reported with its pointer, not applied', () => {

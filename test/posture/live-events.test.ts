@@ -165,7 +165,7 @@ describe('CloudTrail archive in S3 (s3://bucket/prefix) over s3rver', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tp-local-'));
     writeFileSync(join(dir, 'copy.json'), JSON.stringify({ Records: [event(1, '2026-11-19T23:00:00Z'), event(3, '2026-11-20T22:00:00Z')] }));
     const doc = await runScan({ pack: loadRulePack(), events: [dir, 's3://audit-archive/trails'], liveEvents: { endpoint } });
-    const stops = doc.findings.filter((f) => f.ruleId === 'cis-cloudtrail-config-changes');
+    const stops = [...doc.findings].filter((f) => f.ruleId === 'cis-cloudtrail-config-changes');
     // StopLogging is e-1, e-3 and e-5; e-1 and e-3 are both in the local copy and the archive.
     expect(stops.map((f) => (f.subject.kind === 'event' ? f.subject.eventId : '')).sort()).toEqual(['e-1', 'e-3', 'e-5']);
     expect(doc.summary.duplicateEventsIgnored).toBe(2);

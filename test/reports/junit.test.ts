@@ -3,7 +3,7 @@ import { computeCoverage } from '../../src/findings/coverage';
 import { applySuppressions } from '../../src/findings/suppress';
 import { renderJunit } from '../../reports/junit';
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, stratusDocument } from './support';
-import type { FindingsDocument } from '../../src/model/finding';
+import type { FindingsView } from '../../src/model/finding';
 
 function parse(xml: string) {
   const errors: string[] = [];
@@ -11,7 +11,7 @@ function parse(xml: string) {
   expect(errors).toEqual([]);
   return doc;
 }
-const junit = (doc: FindingsDocument) => renderJunit(doc, computeCoverage(doc, RULES, CATALOGUES));
+const junit = (doc: FindingsView) => renderJunit(doc, computeCoverage(doc, RULES, CATALOGUES));
 const all = (el: { getElementsByTagName(n: string): ArrayLike<Element> }, tag: string): Element[] => Array.from(el.getElementsByTagName(tag));
 
 describe('junit.xml', () => {

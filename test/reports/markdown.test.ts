@@ -1,12 +1,12 @@
 import { applyBaseline } from '../../src/findings/baseline';
 import { computeCoverage } from '../../src/findings/coverage';
 import { applySuppressions } from '../../src/findings/suppress';
-import type { Finding } from '../../src/model/finding';
+import type { Finding, FindingsView } from '../../src/model/finding';
 import { COMMENT_MARKER, MARKDOWN_LIMIT, renderMarkdown } from '../../reports/markdown';
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, resourceFinding, stratusDocument } from './support';
 
 const ctx = { rules: RULES, catalogues: CATALOGUES };
-function render(doc = stratusDocument(), c: Partial<typeof ctx> & { failOn?: 'high' | 'low'; newOnly?: boolean } = {}, limit?: number): string {
+function render(doc: FindingsView = stratusDocument(), c: Partial<typeof ctx> & { failOn?: 'high' | 'low'; newOnly?: boolean } = {}, limit?: number): string {
   const full = { ...ctx, ...c };
   return renderMarkdown(doc, full, computeCoverage(doc, full.rules, full.catalogues), limit);
 }

@@ -58,7 +58,7 @@ describe('scan', () => {
   test('findings carry the contract: subject, evidence, controls, stable ids', async () => {
     const a = await runScan({ pack, events: [STRATUS] });
     const b = await runScan({ pack, events: [STRATUS] });
-    expect(a.findings.map((f) => f.id)).toEqual(b.findings.map((f) => f.id));
+    expect([...a.findings].map((f) => f.id)).toEqual([...b.findings].map((f) => f.id));
     for (const f of a.findings) {
       expect(f.status).toBe('fail');
       expect(f.subject.kind).toBe('event');
@@ -77,10 +77,10 @@ describe('scan', () => {
     copyFileSync(file, join(dir, 'b.json'));
     const once = await runScan({ pack, events: [file] });
     const twice = await runScan({ pack, events: [dir] });
-    expect(twice.findings.map((f) => f.id)).toEqual(once.findings.map((f) => f.id));
+    expect([...twice.findings].map((f) => f.id)).toEqual([...once.findings].map((f) => f.id));
     expect(twice.summary.events).toBe(2 * once.summary.events);
     // Every event that matched once is seen a second time: each counts once, however many rules matched it.
-    const matchedEvents = new Set(once.findings.map((f) => (f.subject.kind === 'event' ? f.subject.eventId : f.id)));
+    const matchedEvents = new Set([...once.findings].map((f) => (f.subject.kind === 'event' ? f.subject.eventId : f.id)));
     expect(matchedEvents.size).toBeGreaterThan(0);
     expect(twice.summary.duplicateEventsIgnored).toBe(matchedEvents.size);
   });
@@ -104,8 +104,8 @@ describe('scan', () => {
     expect(['skipped', 'error']).toContain(byName('4-unknown.json')?.status);
     expect(byName('4-unknown.json')?.reason).toBeTruthy();
     const goodOnly = await runScan({ pack, events: [join(dir, '1-good.json.gz')] });
-    const goodIds = new Set(goodOnly.findings.map((f) => f.id));
-    for (const id of goodIds) expect(doc.findings.some((f) => f.id === id)).toBe(true);
+    const goodIds = new Set([...goodOnly.findings].map((f) => f.id));
+    for (const id of goodIds) expect([...doc.findings].some((f) => f.id === id)).toBe(true);
   });
 });
 
@@ -119,7 +119,7 @@ describe('trailproof scan (CLI)', () => {
     expect(doc.tool.name).toBe('trailproof');
     expect(doc.rulePack.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(doc.inputs[0].path).toBe(file);
-    expect(r.code).toBe(doc.findings.some((f) => f.status === 'fail') ? 1 : 0);
+    expect(r.code).toBe([...doc.findings].some((f) => f.status === 'fail') ? 1 : 0);
     expect(r.stdout).toMatch(/verdict:/);
     const quiet = cli(['scan', '--events', file, '--out', out, '--fail-on', 'none', '--quiet']);
     expect(quiet.code).toBe(0);
@@ -162,7 +162,7 @@ describe('scan over worker threads', () => {
     const one = await runScan({ pack, events: dirs, workers: 1 });
     for (const workers of [2, 3]) {
       const many = await runScan({ pack, events: dirs, workers });
-      expect(many.findings).toEqual(one.findings);
+      expect([...many.findings]).toEqual([...one.findings]);
       expect(many.inputs).toEqual(one.inputs);
       expect(many.summary).toEqual(one.summary);
     }

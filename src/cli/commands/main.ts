@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Command, EXIT } from '../command';
 import { REPO_ROOT } from '../../version';
+import type { Finding } from '../../model/finding';
 
 const USAGE = `Usage: trailproof main [--out DIR] [--format LIST]
 
@@ -62,28 +63,33 @@ export const command: Command = {
       terraform: [synthDir],
       workers: 1,
     });
-    const result = await finishReports(doc, {
-      formats,
-      outDir: out,
-      rules: pack.rules,
-      catalogues: loadCatalogues(),
-      failOn: 'low',
-      baseDir: process.cwd(),
-      color: process.stdout.isTTY === true && !process.env.NO_COLOR,
-    });
-    for (const w of result.warnings) process.stderr.write(`trailproof main: ${t(w)}\n`);
-    process.stdout.write(result.summary);
+    try {
+      const result = await finishReports(doc, {
+        formats,
+        outDir: out,
+        rules: pack.rules,
+        catalogues: loadCatalogues(),
+        failOn: 'low',
+        baseDir: process.cwd(),
+        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+      });
+      for (const w of result.warnings) process.stderr.write(`trailproof main: ${t(w)}\n`);
+      process.stdout.write(result.summary);
 
-    // The gate: what `cdktf deploy` would ship must pass every posture rule.
-    const gate = result.doc.findings.filter(
-      (f) => f.status === 'fail' && f.subject.kind !== 'event' && f.subject.source.path.startsWith(synthDir),
-    );
-    process.stdout.write(
-      gate.length === 0
-        ? 'gate: the synthesized stacks pass every posture rule\n'
-        : `gate: FAIL: ${gate.length} failing finding(s) on the synthesized stacks\n${gate.map((f) => `  ${t(f.ruleId)}: ${t(f.message)}`).join('\n')}\n`,
-    );
-    if (!result.doc.inputs.some((i) => i.status === 'processed')) return EXIT.USAGE;
-    return gate.length === 0 ? EXIT.OK : EXIT.FINDINGS;
+      // The gate: what `cdktf deploy` would ship must pass every posture rule.
+      const gate: Finding[] = [];
+      for (const f of result.doc.findings) {
+        if (f.status === 'fail' && f.subject.kind !== 'event' && f.subject.source.path.startsWith(synthDir)) gate.push(f);
+      }
+      process.stdout.write(
+        gate.length === 0
+          ? 'gate: the synthesized stacks pass every posture rule\n'
+          : `gate: FAIL: ${gate.length} failing finding(s) on the synthesized stacks\n${gate.map((f) => `  ${t(f.ruleId)}: ${t(f.message)}`).join('\n')}\n`,
+      );
+      if (!result.doc.inputs.some((i) => i.status === 'processed')) return EXIT.USAGE;
+      return gate.length === 0 ? EXIT.OK : EXIT.FINDINGS;
+    } finally {
+      doc.findings.close();
+    }
   },
 };

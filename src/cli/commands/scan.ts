@@ -131,34 +131,39 @@ export const command: Command = {
       onProgress: values.quiet ? undefined : (p) => bar.update({ events: p.events, findings: p.findings, path: p.path, done: p.inputs }),
     });
     bar.done();
-    let result;
     try {
-      result = await finishReports(doc, {
-        formats,
-        outDir: resolve(values.out),
-        rules: pack.rules,
-        catalogues: loadCatalogues(),
-        failOn,
-        newOnly: values['new-only'],
-        baseline: values.baseline ? resolve(values.baseline) : undefined,
-        suppressions: (values.suppressions ?? []).map((p) => resolve(p)),
-        baseDir: process.cwd(),
-        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
-      });
-    } catch (e) {
-      const name = (e as Error).name;
-      if (name === 'BaselineError' || name === 'SuppressionFileError') {
-        process.stderr.write(`trailproof scan: ${sanitizeForTerminal((e as Error).message)}\n`);
+      let result;
+      try {
+        result = await finishReports(doc, {
+          formats,
+          outDir: resolve(values.out),
+          rules: pack.rules,
+          catalogues: loadCatalogues(),
+          failOn,
+          newOnly: values['new-only'],
+          baseline: values.baseline ? resolve(values.baseline) : undefined,
+          suppressions: (values.suppressions ?? []).map((p) => resolve(p)),
+          baseDir: process.cwd(),
+          color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+        });
+      } catch (e) {
+        const name = (e as Error).name;
+        if (name === 'BaselineError' || name === 'SuppressionFileError') {
+          process.stderr.write(`trailproof scan: ${sanitizeForTerminal((e as Error).message)}\n`);
+          return EXIT.USAGE;
+        }
+        throw e;
+      }
+      for (const w of result.warnings) process.stderr.write(`trailproof scan: ${sanitizeForTerminal(w)}\n`);
+      if (!values.quiet) process.stdout.write(result.summary);
+      if (nothingReadable(result.doc)) {
+        process.stderr.write('trailproof scan: no input could be read\n');
         return EXIT.USAGE;
       }
-      throw e;
+      return result.verdict.failed ? EXIT.FINDINGS : EXIT.OK;
+    } finally {
+      // Findings that spilled to disk during the scan are not needed once the reports are written.
+      doc.findings.close();
     }
-    for (const w of result.warnings) process.stderr.write(`trailproof scan: ${sanitizeForTerminal(w)}\n`);
-    if (!values.quiet) process.stdout.write(result.summary);
-    if (nothingReadable(result.doc)) {
-      process.stderr.write('trailproof scan: no input could be read\n');
-      return EXIT.USAGE;
-    }
-    return result.verdict.failed ? EXIT.FINDINGS : EXIT.OK;
   },
 };
