@@ -100,8 +100,11 @@ function finishMember(gz: Buffer, start: number, consumed: number, crc: number, 
 function inflateWhole(gz: Buffer, start: number): { data: Buffer; consumed: number } | undefined {
   if (gz.length > WHOLE_MEMBER_MAX_INPUT) return undefined;
   try {
-    // chunkSize: CloudTrail inflates ~8x; fewer, larger output pieces mean less copying at the end.
-    const chunkSize = Math.min(WHOLE_MEMBER_MAX_OUTPUT, Math.max(64 * 1024, 2 ** Math.ceil(Math.log2(gz.length * 8))));
+    // The trailer's ISIZE, when the file is one honest member, is the exact output size: one
+    // output buffer of that size (plus a byte, so zlib need not look for more) is never joined
+    // from 16 KiB pieces. A trailer that lies only costs pieces; the cap still holds.
+    const isize = gz.readUInt32LE(gz.length - 4);
+    const chunkSize = Math.min(WHOLE_MEMBER_MAX_OUTPUT, Math.max(64 * 1024, isize + 1));
     const r = zlib.inflateRawSync(gz.subarray(start), { info: true, maxOutputLength: WHOLE_MEMBER_MAX_OUTPUT, chunkSize }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
     return { data: r.buffer, consumed: r.engine.bytesWritten };
   } catch {

@@ -59,6 +59,17 @@ test('whole and streamed agree on valid, appended, truncated, corrupted and tamp
   );
 });
 
+test('a trailer that lies about the size is a length mismatch on both paths, whatever it claims', async () => {
+  const gz = gzipSync(logText(200));
+  for (const claim of [0, 1, 65_535, 65_536, 0x7fffffff, 0xffffffff]) {
+    const lying = Buffer.from(gz);
+    lying.writeUInt32LE(claim, lying.length - 4);
+    const [whole, streamed] = await bothPaths(lying);
+    expect(whole).toEqual({ ok: false, name: 'GzipFormatError', message: 'gzip length mismatch' });
+    expect(streamed).toEqual(whole);
+  }
+});
+
 test('the whole path hashes what was written and reports a second member as trailing bytes', async () => {
   const text = logText(50);
   const a = gzipSync(text);
