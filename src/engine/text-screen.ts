@@ -29,6 +29,8 @@ function literal(t: string): string {
 
 export class TextScreen implements RecordScreen {
   private readonly tokenRe: RegExp | null;
+  /** Searched text -> whether a `"` must precede it to count (the token's leading quote was cut). */
+  private readonly needsQuote = new Map<string, boolean>();
   private text = '';
   private scanned = false;
   // Hits of the current text, in ascending position, and the cursors over them.
@@ -39,11 +41,19 @@ export class TextScreen implements RecordScreen {
   private ti = 0;
 
   constructor(private readonly index: ScreenIndex) {
-    // A leading quote is dropped from the searched text and checked afterwards: a pattern that
-    // starts with `"` (a character every few bytes of JSON) makes the scan several times slower.
-    this.tokenRe = index.tokens
-      ? new RegExp(['\\\\[u/]', ...index.tokens.map((t) => (t.length > 2 && t.startsWith('"') ? `(?<=")${literal(t.slice(1))}` : literal(t)))].join('|'), 'g')
-      : null;
+    // A leading quote is cut from the searched text and checked at each hit: a pattern that starts
+    // with `"` (a character every few bytes of JSON), or a lookbehind, makes the scan several times
+    // slower.
+    if (index.tokens) {
+      for (const t of index.tokens) {
+        const cut = t.length > 2 && t.startsWith('"');
+        const searched = cut ? t.slice(1) : t;
+        this.needsQuote.set(searched, cut && (this.needsQuote.get(searched) ?? true));
+      }
+      this.tokenRe = new RegExp(['\\\\[u/]', ...[...this.needsQuote.keys()].map(literal)].join('|'), 'g');
+    } else {
+      this.tokenRe = null;
+    }
   }
 
   reset(text: string): void {
@@ -84,7 +94,7 @@ export class TextScreen implements RecordScreen {
     re.lastIndex = 0;
     // Step one character past each hit, not past the whole hit, so overlapping tokens are all seen.
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      tp.push(m.index);
+      if (!this.needsQuote.get(m[0]) || text.charCodeAt(m.index - 1) === 34) tp.push(m.index);
       re.lastIndex = m.index + 1;
     }
     this.namePos = np;
