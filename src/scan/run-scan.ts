@@ -7,6 +7,7 @@ import type { EventMatcher } from '../engine/matcher';
 import { FindingCollector } from './collector';
 import { countEvents, EventJudge, ruleOrder, type ScanProgress } from './scan-events';
 import { FindingStore } from './finding-store';
+import { SpoolDir } from './spool';
 import { concatFindings } from '../findings/list';
 import { scanEventsParallel } from './parallel-scan';
 
@@ -30,6 +31,8 @@ export interface ScanRequest {
   onProgress?: (p: ScanProgress) => void;
   /** Findings held in memory before they spill to a temporary directory (default 20,000). */
   memoryLimit?: number;
+  /** Where the spill directory is made (default: the OS temporary directory). */
+  tempDir?: string;
 }
 
 function isLiveEventSpec(spec: string): boolean {
@@ -43,7 +46,7 @@ function isLiveEventSpec(spec: string): boolean {
  */
 export async function runScan(req: ScanRequest): Promise<FindingsView<FindingStore>> {
   const startedAt = new Date();
-  const collector = new FindingCollector({ memoryLimit: req.memoryLimit });
+  const collector = new FindingCollector({ memoryLimit: req.memoryLimit, dir: new SpoolDir(req.tempDir) });
   try {
     const inputs: InputRecord[] = [];
     let events = 0;
