@@ -79,16 +79,19 @@ export class FastMatcher implements EventMatcher {
     return new TextScreen({ isIndexedName: (name) => this.isIndexedName(name), tokens: this.tokens });
   }
 
-  // Names repeat from record to record; the cap keeps a file of made-up names from growing it.
-  private readonly nameVerdicts = new Map<string, boolean>();
+  /**
+   * One lookup per record: every indexed name is in here from the start, and names judged against
+   * the globs are added as they are met. They repeat from record to record; the cap keeps a file
+   * of made-up names from growing the map.
+   */
+  private nameVerdicts?: Map<string, boolean>;
 
   private isIndexedName(name: string): boolean {
-    if (this.byName.has(name)) return true;
-    if (this.byGlob.length === 0) return false;
-    let v = this.nameVerdicts.get(name);
+    const verdicts = (this.nameVerdicts ??= new Map([...this.byName.keys()].map((n) => [n, true])));
+    let v = verdicts.get(name);
     if (v === undefined) {
       v = this.byGlob.some((g) => g.matches(name));
-      if (this.nameVerdicts.size < 4096) this.nameVerdicts.set(name, v);
+      if (verdicts.size < this.byName.size + 4096) verdicts.set(name, v);
     }
     return v;
   }
