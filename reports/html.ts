@@ -2,7 +2,7 @@ import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage
 import type { Finding, FindingsView } from '../src/model/finding';
 import { escapeHtml as h } from './escape';
 import { collectText, type TextSink } from './sink';
-import { compareFindings, type ReportContext, SEVERITIES, type Severity, sortedFindings, subjectFields, subjectLabel, verdictOf } from './view';
+import { compareFindingKeys, findingKey, findingSpool, type FindingKey, type ReportContext, SEVERITIES, type Severity, subjectFields, subjectLabel, verdictOf } from './view';
 
 const SEVERITY_COLOR: Record<Severity, string> = { critical: '#7f0000', high: '#c62828', medium: '#ef6c00', low: '#f9a825', info: '#1565c0' };
 const STATUS_CLASS: Record<string, string> = { fail: 'st-fail', pass: 'st-pass', manual: 'st-manual', 'not-covered': 'st-nc', muted: 'st-muted' };
@@ -228,7 +228,8 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
 
   body += `<h2 id="findings">Findings (${total})</h2>`;
   out.write(body);
-  const sorted = sortedFindings(doc.findings, (a, b) => sectionOf(a) - sectionOf(b) || compareFindings(a, b), ctx);
+  const sorted = findingSpool<[number, FindingKey]>((f) => [sectionOf(f), findingKey(f)], (a, b) => a[0] - b[0] || compareFindingKeys(a[1], b[1]), ctx);
+  for (const f of doc.findings) sorted.add(f);
   try {
     let section = -1;
     for (const f of sorted) {

@@ -2,7 +2,7 @@ import type { ControlResult, FrameworkCoverage } from '../src/findings/coverage'
 import type { Finding, FindingsView } from '../src/model/finding';
 import { escapeXml as x } from './escape';
 import { collectText, type TextSink } from './sink';
-import { compareFindings, locationLabel, type ReportContext, sortedFindings, subjectFields, subjectLabel } from './view';
+import { compareFindingKeys, findingKey, findingSpool, type FindingKey, locationLabel, type ReportContext, subjectFields, subjectLabel } from './view';
 
 interface Case {
   classname: string;
@@ -90,8 +90,8 @@ function suiteHead(name: string, t: Tally, timestamp: string): string {
   return `  <testsuite name="${x(name)}" tests="${t.tests}" failures="${t.failures}" errors="0" skipped="${t.skipped}" time="0" timestamp="${x(timestamp.replace(/Z$/, ''))}">\n`;
 }
 
-/** One finding under one control (a finding appears once per control it maps to). */
-type Entry = [slot: number, finding: Finding];
+/** Where a finding goes: under which control (a finding appears once per control it maps to), in report order. */
+type CaseKey = [slot: number, order: FindingKey];
 
 /**
  * JUnit XML: a suite per framework version, a test case per control and subject (a failure for a
@@ -146,20 +146,24 @@ export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out
   for (const s of suites) add(total, s.tally);
   add(total, inputTally);
 
-  const entries = sortedFindings<Entry>(
-    (function* (): Generator<Entry> {
-      for (const f of doc.findings) {
-        if (f.controls.length === 0) yield [unmappedSlot, f];
-        for (const c of f.controls) {
-          const slot = slotOf.get(c);
-          if (slot !== undefined) yield [slot, f];
-        }
-      }
-    })(),
-    (a, b) => a[0] - b[0] || compareFindings(a[1], b[1]),
+  const entries = findingSpool<CaseKey>(
+    () => {
+      throw new Error('junit: cases are added with the slot of their control');
+    },
+    (a, b) => a[0] - b[0] || compareFindingKeys(a[1], b[1]),
     ctx,
   );
-  const it = entries[Symbol.iterator]();
+  for (const f of doc.findings) {
+    // One JSON text per finding, shared by its copies under each control.
+    const json = JSON.stringify(f);
+    const order = findingKey(f);
+    if (f.controls.length === 0) entries.addEntry([unmappedSlot, order], json);
+    for (const c of f.controls) {
+      const slot = slotOf.get(c);
+      if (slot !== undefined) entries.addEntry([slot, order], json);
+    }
+  }
+  const it = entries.entries();
   try {
     let next = it.next();
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n');
@@ -172,8 +176,8 @@ export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out
           continue;
         }
         const classname = slot === unmappedSlot ? undefined : controls[slot].ref;
-        while (!next.done && next.value[0] === slot) {
-          const f = next.value[1];
+        while (!next.done && next.value[0][0] === slot) {
+          const f = JSON.parse(next.value[1]) as Finding;
           out.write(renderCase(findingCase(classname ?? f.ruleId, f)));
           next = it.next();
         }
@@ -187,7 +191,7 @@ export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out
     }
     out.write('</testsuites>\n');
   } finally {
-    it.return?.();
+    it.return(undefined);
     entries.release();
   }
 }

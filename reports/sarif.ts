@@ -4,7 +4,7 @@ import type { Rule } from '../src/model/rule';
 import type { Severity } from '../src/model/severity';
 import { mdCode, mdText, showControls } from './escape';
 import { collectText, type TextSink, writeJsonFilling } from './sink';
-import { compareFindings, type ReportContext, locationLabel, sortedFindings, subjectFields } from './view';
+import { compareFindingKeys, compareFindings, findingKey, findingSpool, type ReportContext, locationLabel, subjectFields } from './view';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -186,13 +186,8 @@ function sarifShell(doc: FindingsView, ctx: ReportContext): { log: Record<string
 
 /** Failing and muted findings as SARIF results, worst first, read through a spool. */
 function* results(doc: FindingsView, ctx: ReportContext, ruleIndex: ReadonlyMap<string, number>, baseDir: string): Generator<Record<string, unknown>> {
-  const open = sortedFindings(
-    (function* () {
-      for (const f of doc.findings) if (isResult(f)) yield f;
-    })(),
-    compareFindings,
-    ctx,
-  );
+  const open = findingSpool(findingKey, compareFindingKeys, ctx);
+  for (const f of doc.findings) if (isResult(f)) open.add(f);
   try {
     for (const f of open) yield sarifResult(f, ruleIndex, baseDir);
   } finally {

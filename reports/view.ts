@@ -15,7 +15,7 @@ export interface ReportContext {
   newOnly?: boolean;
   /** Paths in SARIF are made relative to this directory (default: the working directory). */
   baseDir?: string;
-  /** Findings a report holds in memory while sorting before it spills to disk (default 20,000). */
+  /** Findings a report holds in memory while sorting before it spills to disk (default 5,000). */
   memoryLimit?: number;
 }
 
@@ -54,18 +54,23 @@ export function sortFindings(fs: readonly Finding[]): Finding[] {
   return [...fs].sort(compareFindings);
 }
 
+/** compareFindings as a sort key, so a spool can order findings without parsing them. */
+export type FindingKey = [severity: number, ruleId: string, id: string];
+
+export function findingKey(f: Finding): FindingKey {
+  return [-severityRank(f.severity), f.ruleId, f.id];
+}
+
+export function compareFindingKeys(a: FindingKey, b: FindingKey): number {
+  return a[0] - b[0] || a[1].localeCompare(b[1]) || a[2].localeCompare(b[2]);
+}
+
 /**
- * The findings `keep` selects, in `compare` order, sorted through a spool so a large scan is
- * never held in memory; release() when done (what spilled is removed then, or at exit).
+ * A spool to put findings in another order without holding them (it spills past the report's
+ * memory limit); release() when done (what spilled is removed then, or at exit).
  */
-export function sortedFindings<T>(
-  items: Iterable<T>,
-  compare: (a: T, b: T) => number,
-  ctx: Pick<ReportContext, 'memoryLimit'>,
-): SortedSpool<T> {
-  const spool = new SortedSpool<T>(compare, { limit: ctx.memoryLimit });
-  for (const x of items) spool.add(x);
-  return spool;
+export function findingSpool<K>(keyOf: (f: Finding) => K, compare: (a: K, b: K) => number, ctx: Pick<ReportContext, 'memoryLimit'>): SortedSpool<Finding, K> {
+  return new SortedSpool<Finding, K>(keyOf, compare, { limit: ctx.memoryLimit });
 }
 
 export interface Verdict {

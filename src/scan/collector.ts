@@ -2,15 +2,20 @@ import type { Finding } from '../model/finding';
 import { DEFAULT_MEMORY_LIMIT, SortedSpool, SpoolDir } from './spool';
 
 export interface CollectorOptions {
-  /** Findings held in memory before they spill to disk as sorted runs (default 20,000). */
+  /** Findings held in memory before they spill to disk as sorted runs (default 5,000). */
   memoryLimit?: number;
   /** Where runs go; the caller closes it when the findings have been read for the last time. */
   dir?: SpoolDir;
 }
 
+/** How findings arrive: sorted by id only; rule and event time ride along for the second sort. */
+type ArrivalKey = [id: string, ruleId: string, eventTime: string];
+/** The document order: rule-pack order, then event time, then id. */
+type OrderKey = [rule: number, eventTime: string, id: string];
+
 export interface CollectedFindings {
   /** Deduplicated, in the deterministic order (rule-pack order, then event time, then id). */
-  findings: SortedSpool<Finding>;
+  findings: SortedSpool<Finding, OrderKey>;
   duplicates: number;
 }
 
@@ -18,18 +23,22 @@ export interface CollectedFindings {
  * Keeps the first finding per id, in arrival order, and counts events seen again (overlapping
  * archives). Memory is bounded whatever the number of findings: they are sorted by id on disk
  * (ties keep arrival order, so the first arrival wins even when a repeated event carries another
- * eventTime), deduplicated while the runs are merged, then sorted again into the report order.
- * Only the ids of duplicated events are held, to count each once.
+ * eventTime), deduplicated while the runs are merged, then sorted again into the report order;
+ * both sorts move the findings' JSON text without parsing it. Only the ids of duplicated events
+ * are held, to count each once.
  */
 export class FindingCollector {
   readonly dir: SpoolDir;
   private readonly limit: number;
-  private readonly byId: SortedSpool<Finding>;
+  private readonly byId: SortedSpool<Finding, ArrivalKey>;
 
   constructor(opts: CollectorOptions = {}) {
     this.dir = opts.dir ?? new SpoolDir();
     this.limit = opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
-    this.byId = new SortedSpool<Finding>((a, b) => compareIds(a.id, b.id), { dir: this.dir, limit: this.limit });
+    this.byId = new SortedSpool<Finding, ArrivalKey>((f) => [f.id, f.ruleId, eventTimeOf(f)], (a, b) => compareIds(a[0], b[0]), {
+      dir: this.dir,
+      limit: this.limit,
+    });
   }
 
   add(f: Finding): void {
@@ -43,22 +52,21 @@ export class FindingCollector {
 
   /** Deduplicate and order; call once, after the last add. */
   finish(ruleOrder: ReadonlyMap<string, number>): CollectedFindings {
-    const ordered = new SortedSpool<Finding>(
-      (a, b) =>
-        (ruleOrder.get(a.ruleId) ?? 0) - (ruleOrder.get(b.ruleId) ?? 0) ||
-        eventTimeOf(a).localeCompare(eventTimeOf(b)) ||
-        a.id.localeCompare(b.id),
+    const ordered = new SortedSpool<Finding, OrderKey>(
+      (f) => [ruleOrder.get(f.ruleId) ?? 0, eventTimeOf(f), f.id],
+      (a, b) => a[0] - b[0] || a[1].localeCompare(b[1]) || a[2].localeCompare(b[2]),
       { dir: this.dir, limit: this.limit },
     );
     const duplicateEvents = new Set<string>();
     let last: string | undefined;
-    for (const f of this.byId) {
-      if (f.id !== last) {
-        ordered.add(f);
-        last = f.id;
+    for (const [[id, ruleId, eventTime], json] of this.byId.entries()) {
+      if (id !== last) {
+        ordered.addEntry([ruleOrder.get(ruleId) ?? 0, eventTime, id], json);
+        last = id;
         continue;
       }
-      // Count each duplicated event once, however many rules it matched.
+      // Count each duplicated event once, however many rules it matched (duplicates are rare: parse only them).
+      const f = JSON.parse(json) as Finding;
       duplicateEvents.add(f.subject.kind === 'event' ? (f.subject.eventId ?? f.id) : f.id);
     }
     this.byId.release();

@@ -32,7 +32,7 @@ describe('SortedSpool', () => {
   test('reads back a stable sort of what was added, any number of times, whatever the memory limit', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), fc.string()), { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (items, limit) => {
-        const spool = new SortedSpool<[number, string]>((a, b) => a[0] - b[0], { limit });
+        const spool = new SortedSpool<[number, string], number>((t) => t[0], (a, b) => a - b, { limit });
         const tagged = items.map(([k, s], i): [number, string] => [k, `${i}:${s}`]);
         for (const t of tagged) spool.add(t);
         // Array.prototype.sort is stable: equal keys keep the order they were added in.
@@ -46,10 +46,22 @@ describe('SortedSpool', () => {
     );
   });
 
+  test('many runs are merged into one as they pile up, keeping the order and the arrival order of ties', () => {
+    const parent = tmp('fan');
+    const dir = new SpoolDir(parent);
+    const spool = new SortedSpool<[number, number], number>((t) => t[0], (a, b) => a - b, { dir, limit: 1 });
+    const items = Array.from({ length: 300 }, (_, i): [number, number] => [(i * 7919) % 13, i]);
+    for (const t of items) spool.add(t);
+    // 300 runs of one item would be 300 open files; merged every 64, at most 64 are ever on disk.
+    expect(readdirSync(join(parent, spoolDirsIn(parent)[0])).length).toBeLessThanOrEqual(64);
+    expect([...spool]).toEqual([...items].sort((a, b) => a[0] - b[0]));
+    dir.close();
+  });
+
   test('runs live in a directory of their own, made on first spill and removed by release()', () => {
     const parent = tmp('dir');
     const dir = new SpoolDir(parent);
-    const spool = new SortedSpool<number>((a, b) => a - b, { dir, limit: 2 });
+    const spool = new SortedSpool<number, number>((n) => n, (a, b) => a - b, { dir, limit: 2 });
     spool.add(3);
     expect(spoolDirsIn(parent)).toEqual([]);
     spool.add(1);
