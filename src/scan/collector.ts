@@ -2,7 +2,7 @@ import type { Finding } from '../model/finding';
 import { DEFAULT_MEMORY_LIMIT, SortedSpool, SpoolDir } from './spool';
 
 export interface CollectorOptions {
-  /** Findings held in memory before they spill to disk as sorted runs (default 5,000). */
+  /** Findings held in memory before they spill to disk as sorted runs (default 2,000). */
   memoryLimit?: number;
   /** Where runs go; the caller closes it when the findings have been read for the last time. */
   dir?: SpoolDir;

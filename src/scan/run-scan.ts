@@ -29,7 +29,7 @@ export interface ScanRequest {
   /** Worker threads for event files (1: this thread only). Output is the same for any number. */
   workers?: number;
   onProgress?: (p: ScanProgress) => void;
-  /** Findings held in memory before they spill to a temporary directory (default 5,000). */
+  /** Findings held in memory before they spill to a temporary directory (default 2,000). */
   memoryLimit?: number;
   /** Where the spill directory is made (default: the OS temporary directory). */
   tempDir?: string;
