@@ -9,15 +9,29 @@ import { join } from 'node:path';
  * Measured at 1M events (90k findings): 10,000 put the peak RSS ~40 MB above 2,000, no faster.
  */
 export const DEFAULT_MEMORY_LIMIT = 2_000;
-/** Runs merged at once; past this many, the runs so far are merged into one (open files, read buffers). */
+/** Runs merged at once (open files, read buffers): FAN_IN runs of one level become one of the next. */
 const FAN_IN = 64;
 
 // Directories still on disk, removed at exit if nobody closed them (an error thrown past the
-// caller's cleanup must not leave a scan's worth of findings in /tmp).
+// caller's cleanup must not leave a scan's worth of findings in /tmp), and on Ctrl-C or kill.
 const open = new Set<string>();
-process.on('exit', () => {
+function removeOpen(): void {
   for (const p of open) rmSync(p, { recursive: true, force: true });
-});
+  open.clear();
+}
+process.on('exit', removeOpen);
+/** Only while a directory exists: then the default action (terminate) is taken again by re-raising. */
+function onSignal(signal: NodeJS.Signals): void {
+  removeOpen();
+  unwatchSignals();
+  process.kill(process.pid, signal);
+}
+function watchSignals(): void {
+  if (open.size === 1) for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+}
+function unwatchSignals(): void {
+  if (open.size === 0) for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
+}
 
 /** One temporary directory for a scan's runs: created on first use, so small scans never touch the disk. */
 export class SpoolDir {
@@ -30,6 +44,7 @@ export class SpoolDir {
     if (!this.path) {
       this.path = mkdtempSync(join(this.parent, 'trailproof-spool-'));
       open.add(this.path);
+      watchSignals();
     }
     return join(this.path, `run-${this.files++}.jsonl`);
   }
@@ -42,6 +57,7 @@ export class SpoolDir {
     if (!this.path) return;
     rmSync(this.path, { recursive: true, force: true });
     open.delete(this.path);
+    unwatchSignals();
     this.path = undefined;
   }
 }
@@ -61,7 +77,8 @@ export type SpoolEntry<K> = [key: K, json: string];
  */
 export class SortedSpool<T, K = unknown> implements Iterable<T> {
   private buffer: SpoolEntry<K>[] = [];
-  private readonly runs: string[] = [];
+  /** Sorted runs in arrival order; a run of level n holds FAN_IN^n buffers' worth. */
+  private readonly runs: { file: string; level: number }[] = [];
   private sealed = false;
   private count = 0;
 
@@ -114,22 +131,24 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
       // report) should not hold a buffer's worth of items all along.
       if (this.runs.length > 0 && this.buffer.length > 0) this.spill();
       else this.buffer.sort(this.compareEntries);
+      // Levels can leave up to FAN_IN - 1 runs each: merge the oldest until one merge reads them all.
+      while (this.runs.length > FAN_IN) this.merge(0, FAN_IN);
     }
     if (this.runs.length === 0) {
       yield* this.buffer;
       return;
     }
     if (this.runs.length === 1) {
-      yield* readRun<K>(this.runs[0]);
+      yield* readRun<K>(this.runs[0].file);
       return;
     }
-    yield* mergeSorted(this.runs.map((r) => readRun<K>(r)), this.compareEntries);
+    yield* mergeSorted(this.runs.map((r) => readRun<K>(r.file)), this.compareEntries);
   }
 
   /** Drop the items (memory and run files) once they have been read for the last time. */
   release(): void {
     this.buffer = [];
-    for (const r of this.runs.splice(0)) rmSync(r, { force: true });
+    for (const r of this.runs.splice(0)) rmSync(r.file, { force: true });
     if (this.ownDir) this.dir.close();
     this.sealed = true;
     this.count = 0;
@@ -139,17 +158,28 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
     this.buffer.sort(this.compareEntries);
     const file = this.dir.newFile();
     writeRun(file, this.buffer);
-    this.runs.push(file);
+    this.runs.push({ file, level: 0 });
     this.buffer = [];
-    if (this.runs.length >= FAN_IN) this.compact();
+    // FAN_IN runs of one level at the tail become one run of the next (each item is rewritten
+    // once per level, log base FAN_IN of the number of buffers, never once per merge).
+    for (;;) {
+      const n = this.runs.length;
+      const level = this.runs[n - 1].level;
+      if (n < FAN_IN || this.runs[n - FAN_IN].level !== level) break;
+      this.merge(n - FAN_IN, FAN_IN);
+    }
   }
 
-  /** Merge every run into one, so reading never has more than FAN_IN files open. */
-  private compact(): void {
+  /**
+   * Replace `count` adjacent runs by their merge, in their place: runs stay in arrival order, so
+   * equal items still come out first-added first.
+   */
+  private merge(from: number, count: number): void {
+    const group = this.runs.slice(from, from + count);
     const file = this.dir.newFile();
-    writeRun(file, mergeSorted(this.runs.map((r) => readRun<K>(r)), this.compareEntries));
-    for (const r of this.runs.splice(0)) rmSync(r, { force: true });
-    this.runs.push(file);
+    writeRun(file, mergeSorted(group.map((r) => readRun<K>(r.file)), this.compareEntries));
+    for (const r of group) rmSync(r.file, { force: true });
+    this.runs.splice(from, count, { file, level: Math.max(...group.map((r) => r.level)) + 1 });
   }
 }
 

@@ -46,15 +46,18 @@ describe('SortedSpool', () => {
     );
   });
 
-  test('many runs are merged into one as they pile up, keeping the order and the arrival order of ties', () => {
+  test('runs are merged 64 at a time as they pile up, keeping the order and the arrival order of ties', () => {
     const parent = tmp('fan');
     const dir = new SpoolDir(parent);
     const spool = new SortedSpool<[number, number], number>((t) => t[0], (a, b) => a - b, { dir, limit: 1 });
-    const items = Array.from({ length: 300 }, (_, i): [number, number] => [(i * 7919) % 13, i]);
+    // 63 merged runs of 64 and 63 single ones: more than one merge can read, so reading merges first.
+    const items = Array.from({ length: 63 * 64 + 63 }, (_, i): [number, number] => [(i * 7919) % 13, i]);
     for (const t of items) spool.add(t);
-    // 300 runs of one item would be 300 open files; merged every 64, at most 64 are ever on disk.
+    expect(readdirSync(join(parent, spoolDirsIn(parent)[0]))).toHaveLength(126);
+    const want = [...items].sort((a, b) => a[0] - b[0]);
+    expect([...spool]).toEqual(want);
     expect(readdirSync(join(parent, spoolDirsIn(parent)[0])).length).toBeLessThanOrEqual(64);
-    expect([...spool]).toEqual([...items].sort((a, b) => a[0] - b[0]));
+    expect([...spool]).toEqual(want);
     dir.close();
   });
 
@@ -116,6 +119,9 @@ describe('FindingCollector', () => {
   });
 });
 
+/** Large enough that nothing spills: the in-memory reference. */
+const IN_MEMORY = 1_000_000;
+
 /** Both documents with the same clock, so every byte of every report can be compared. */
 function sameClock(doc: FindingsView): FindingsView {
   return { ...doc, startedAt: '2026-11-25T10:00:00.000Z', finishedAt: '2026-11-25T10:00:05.000Z' };
@@ -128,7 +134,7 @@ interface Run {
   close(): void;
 }
 
-async function scanAndReport(req: Omit<ScanRequest, 'pack'>, memoryLimit: number | undefined, extra: { baseline?: string; suppressions?: string[] } = {}): Promise<Run> {
+async function scanAndReport(req: Omit<ScanRequest, 'pack'>, memoryLimit: number, extra: { baseline?: string; suppressions?: string[] } = {}): Promise<Run> {
   const scanned = await runScan({ pack, ...req, memoryLimit });
   const out = tmp('out');
   const r = await finishReports(sameClock(scanned), {
@@ -180,13 +186,13 @@ describe('a scan that spills to disk writes exactly what an in-memory scan write
       ].join('\n'),
     );
     // A baseline from part of the samples: some findings unchanged, others new, some fixed.
-    const before = await scanAndReport({ events: [join(SAMPLES, readdirSync(SAMPLES).sort()[0])] }, undefined);
+    const before = await scanAndReport({ events: [join(SAMPLES, readdirSync(SAMPLES).sort()[0])] }, IN_MEMORY);
     before.close();
     const baseline = join(dir, 'baseline.json');
     writeFileSync(baseline, before.reports.json);
 
     const extra = { baseline, suppressions: [waivers] };
-    const memory = await scanAndReport({ events: [SAMPLES] }, undefined, extra);
+    const memory = await scanAndReport({ events: [SAMPLES] }, IN_MEMORY, extra);
     const spilled = await scanAndReport({ events: [SAMPLES] }, 7, extra);
     try {
       expect(memory.doc.summary.findings).toBeGreaterThan(50);
@@ -201,7 +207,7 @@ describe('a scan that spills to disk writes exactly what an in-memory scan write
 
   test('generated logs (30,000 events), one thread and two workers', async () => {
     const trail = generateTrail(tmp('trail'), 30_000);
-    const memory = await scanAndReport({ events: [trail.dir], workers: 1 }, undefined);
+    const memory = await scanAndReport({ events: [trail.dir], workers: 1 }, IN_MEMORY);
     const spilled = await scanAndReport({ events: [trail.dir], workers: 1 }, 300);
     const workers = await scanAndReport({ events: [trail.dir], workers: 2 }, 1000);
     try {
