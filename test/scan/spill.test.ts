@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -233,6 +234,24 @@ describe('the spool directory', () => {
     doc.findings.close();
     expect(spoolDirsIn(parent)).toEqual([]);
     expect(existsSync(parent)).toBe(true);
+  });
+
+  test('is removed when the process is interrupted', () => {
+    const parent = tmp('signal');
+    const script = `
+      require('tsx/cjs');
+      const { SortedSpool, SpoolDir } = require(${JSON.stringify(join(REPO, 'src', 'scan', 'spool.ts'))});
+      const spool = new SortedSpool((n) => n, (a, b) => a - b, { dir: new SpoolDir(${JSON.stringify(parent)}), limit: 1 });
+      spool.add(1);
+      spool.add(2);
+      process.stdout.write(require('node:fs').readdirSync(${JSON.stringify(parent)}).join(','));
+      process.kill(process.pid, 'SIGTERM');
+      setTimeout(() => process.stdout.write(' survived'), 2000);
+    `;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: REPO });
+    expect(r.stdout).toMatch(/^trailproof-spool-\w+$/);
+    expect(r.signal).toBe('SIGTERM');
+    expect(spoolDirsIn(parent)).toEqual([]);
   });
 
   test('is removed when the scan fails', async () => {

@@ -36,6 +36,10 @@ Judging and reports:
   --max-record-bytes N  skip (and report) records larger than N bytes (default 4194304)
   --quiet               no summary on stdout
 
+Memory stays flat however large the input: findings beyond a small in-memory buffer are kept in
+sorted runs in a temporary directory ($TMPDIR, or the system's) until the reports are written,
+then removed. A large scan needs disk there of about the size of its findings.json.
+
 Exit codes: 0 nothing failing at or above --fail-on; 1 failing findings; 2 usage error, bad
 baseline or suppression file, rule errors under --strict, or no input readable.`;
 
