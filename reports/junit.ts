@@ -65,25 +65,31 @@ interface Tally {
   skipped: number;
 }
 
-function count(t: Tally, c: Pick<Case, 'failure' | 'skipped'>): void {
-  t.tests++;
-  if (c.failure) t.failures++;
-  if (c.skipped !== undefined) t.skipped++;
+type Outcome = 'failure' | 'skipped' | 'other';
+
+function outcomeOf(c: Case): Outcome {
+  return c.failure ? 'failure' : c.skipped !== undefined ? 'skipped' : 'other';
 }
 
-/** Whether a finding's case is a failure or skipped depends on its status only (see findingCase). */
-function caseKind(f: Finding): Pick<Case, 'failure' | 'skipped'> {
+/** A finding's case outcome depends on its status only (as findingCase decides it). */
+function findingOutcome(f: Finding): Outcome {
   switch (f.status) {
     case 'fail':
     case 'error':
-      return { failure: { message: '', type: '', body: '' } };
+      return 'failure';
     case 'muted':
     case 'manual':
     case 'not-applicable':
-      return { skipped: '' };
+      return 'skipped';
     default:
-      return {};
+      return 'other';
   }
+}
+
+function count(t: Tally, o: Outcome): void {
+  t.tests++;
+  if (o === 'failure') t.failures++;
+  if (o === 'skipped') t.skipped++;
 }
 
 function suiteHead(name: string, t: Tally, timestamp: string): string {
@@ -108,11 +114,11 @@ export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out
   const unmappedSlot = controls.length;
   const perSlot: Tally[] = Array.from({ length: controls.length + 1 }, () => ({ tests: 0, failures: 0, skipped: 0 }));
   for (const f of doc.findings) {
-    const kind = caseKind(f);
-    if (f.controls.length === 0) count(perSlot[unmappedSlot], kind);
+    const outcome = findingOutcome(f);
+    if (f.controls.length === 0) count(perSlot[unmappedSlot], outcome);
     for (const c of f.controls) {
       const slot = slotOf.get(c);
-      if (slot !== undefined) count(perSlot[slot], kind);
+      if (slot !== undefined) count(perSlot[slot], outcome);
     }
   }
 
@@ -130,7 +136,7 @@ export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out
       const slot = slotOf.get(c.ref)!;
       slots.push(slot);
       if (perSlot[slot].tests > 0) add(tally, perSlot[slot]);
-      else count(tally, controlCase(c.ref, c));
+      else count(tally, outcomeOf(controlCase(c.ref, c)));
     }
     suites.push({ name: `${fw.framework}@${fw.version}`, slots, tally });
   }
@@ -142,7 +148,7 @@ export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out
       : { classname: 'inputs', name: i.path, skipped: i.reason ?? 'skipped' },
   );
   const inputTally: Tally = { tests: 0, failures: 0, skipped: 0 };
-  for (const c of inputCases) count(inputTally, c);
+  for (const c of inputCases) count(inputTally, outcomeOf(c));
   for (const s of suites) add(total, s.tally);
   add(total, inputTally);
 
