@@ -5,27 +5,33 @@ import type { InputRecord } from '../model/input';
 import type { Rule } from '../model/rule';
 import { discoverInputs } from '../sources/discover';
 import type { FindingCollector } from './collector';
-import { countEvents, type EventScanOptions, type EventScanResult, scanEvents } from './scan-events';
+import { countEvents, EventJudge, type EventScanOptions, type EventScanResult, scanEvents } from './scan-events';
+import { scanFile } from './scan-file';
 import type { FileJob, FileResult, WorkerSetup } from './worker-protocol';
 
 type Slot = { input: InputRecord } | { result: FileResult } | undefined;
 
+/** Files handed to a worker ahead of the one it is on, so it never waits for the main thread. */
+const WORKER_QUEUE = 2;
+
 /**
- * The scan over worker threads, one file per job, handed out as workers free up. Results are
- * collected in discovery order, exactly as the one-thread scan collects them, so the output is
- * identical whatever the number of workers or the order in which files finish. A result waits
- * only until the files before it are in: files finish roughly in the order they were handed
- * out, so few results are held at a time.
+ * The scan over threads, one file per job: the main thread and `threads - 1` workers. The main
+ * thread scans files itself from the start, so no core sits idle while the workers start up (a
+ * worker needs a few hundred milliseconds to load its modules), and its own findings never cross
+ * a thread boundary. Results are collected in discovery order, exactly as the one-thread scan
+ * collects them, so the output is identical whatever the number of threads or the order in which
+ * files finish. A result waits only until the files before it are in: files finish roughly in
+ * the order they were handed out, so few results are held at a time.
  */
 export async function scanEventsParallel(
   paths: string[],
   rules: readonly Rule[],
-  workers: number,
+  threads: number,
   collector: FindingCollector,
   opts: EventScanOptions = {},
 ): Promise<EventScanResult> {
-  // stdin cannot be shared between threads, and one worker is the one-thread scan with overhead.
-  if (workers <= 1 || paths.includes('-') || opts.matcher) return scanEvents(paths, rules, collector, opts);
+  // stdin cannot be shared between threads, and a custom matcher cannot be sent to one.
+  if (threads <= 1 || paths.includes('-') || opts.matcher) return scanEvents(paths, rules, collector, opts);
 
   const slots: Slot[] = [];
   const jobs: FileJob[] = [];
@@ -39,8 +45,10 @@ export async function scanEventsParallel(
   const pathOf: string[] = [];
   for (const j of jobs) pathOf[j.slot] = j.path;
 
-  const setup: WorkerSetup = { rules: rules.filter((r) => r.target === 'event'), maxRecordBytes: opts.maxRecordBytes };
-  const pool = Array.from({ length: Math.min(workers, jobs.length) }, () => new Worker(join(__dirname, 'scan-worker.js'), { workerData: setup }));
+  const eventRules = rules.filter((r) => r.target === 'event');
+  const setup: WorkerSetup = { rules: eventRules, maxRecordBytes: opts.maxRecordBytes };
+  const pool = Array.from({ length: Math.min(threads - 1, jobs.length - 1) }, () => new Worker(join(__dirname, 'scan-worker.js'), { workerData: setup }));
+  const judge = new EventJudge(eventRules);
   let next = 0;
   let done = 0;
   let events = 0;
@@ -64,25 +72,42 @@ export async function scanEventsParallel(
       for (const f of r.findings as Finding[]) collector.add(f);
     }
   };
+  const settle = (r: FileResult) => {
+    slots[r.slot] = { result: r };
+    for (const i of r.inputs) events += i.records;
+    findingsSoFar += r.findings.length;
+    done++;
+    collectReady();
+    opts.onProgress?.({ inputs: done, events, findings: findingsSoFar, path: pathOf[r.slot] });
+  };
   try {
     await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const fail = (e: unknown) => {
+        failed = true;
+        reject(e);
+      };
       const feed = (w: Worker) => {
         if (next < jobs.length) w.postMessage(jobs[next++]);
       };
       for (const w of pool) {
         w.on('message', (r: FileResult) => {
-          slots[r.slot] = { result: r };
-          for (const i of r.inputs) events += i.records;
-          findingsSoFar += r.findings.length;
-          done++;
-          collectReady();
-          opts.onProgress?.({ inputs: done, events, findings: findingsSoFar, path: pathOf[r.slot] });
+          settle(r);
           if (done === jobs.length) resolve();
           else feed(w);
         });
-        w.on('error', reject);
-        feed(w);
+        w.on('error', fail);
+        for (let k = 0; k < WORKER_QUEUE; k++) feed(w);
       }
+      // The main thread's share: between files it yields to the event loop, where worker results
+      // are taken in and their queues topped up.
+      void (async () => {
+        while (next < jobs.length && !failed) {
+          settle(await scanFile(jobs[next++], judge, opts.maxRecordBytes));
+          if (done === jobs.length) resolve();
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      })().catch(fail);
     });
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));

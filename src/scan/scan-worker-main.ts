@@ -1,26 +1,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Finding } from '../model/finding';
-import type { InputRecord } from '../model/input';
-import { EventJudge, eventFindings } from './scan-events';
-import type { FileJob, FileResult, WorkerSetup } from './worker-protocol';
+import { EventJudge } from './scan-events';
+import { scanFile } from './scan-file';
+import type { FileJob, WorkerSetup } from './worker-protocol';
 
 const setup = workerData as WorkerSetup;
 // Compiled once per worker, reused for every file it is given.
 const judge = new EventJudge(setup.rules);
 
+// Jobs arrive ahead of time (the main thread keeps each worker's queue from running dry while it
+// scans files itself); they are done one at a time, in the order given.
+const queue: FileJob[] = [];
+let running = false;
+
 parentPort?.on('message', (job: FileJob) => {
-  void scanFile(job).then((r) => parentPort?.postMessage(r));
+  queue.push(job);
+  if (!running) void drain();
 });
 
-async function scanFile(job: FileJob): Promise<FileResult> {
-  const inputs: InputRecord[] = [];
-  const findings: Finding[] = [];
-  try {
-    for await (const f of eventFindings([job.path], judge, { maxRecordBytes: setup.maxRecordBytes, onInput: (i) => inputs.push(i) })) {
-      findings.push(f);
-    }
-    return { slot: job.slot, inputs, findings };
-  } catch (e) {
-    return { slot: job.slot, inputs, findings, error: e instanceof Error ? e.message : String(e) };
-  }
+async function drain(): Promise<void> {
+  running = true;
+  for (let job = queue.shift(); job; job = queue.shift()) parentPort?.postMessage(await scanFile(job, judge, setup.maxRecordBytes));
+  running = false;
 }
