@@ -15,7 +15,7 @@ export interface ReportContext {
   newOnly?: boolean;
   /** Paths in SARIF are made relative to this directory (default: the working directory). */
   baseDir?: string;
-  /** Findings a report holds in memory while sorting before it spills to disk (default 2,000). */
+  /** Findings a report holds in memory while sorting before it spills to disk (default: 2,000 and at most 1 MiB of their JSON). */
   memoryLimit?: number;
 }
 

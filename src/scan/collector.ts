@@ -1,8 +1,8 @@
 import type { Finding } from '../model/finding';
-import { DEFAULT_MEMORY_LIMIT, SortedSpool, SpoolDir } from './spool';
+import { SortedSpool, SpoolDir } from './spool';
 
 export interface CollectorOptions {
-  /** Findings held in memory before they spill to disk as sorted runs (default 2,000). */
+  /** Findings held in memory before they spill to disk as sorted runs (default: 2,000 and at most 1 MiB of their JSON). */
   memoryLimit?: number;
   /** Where runs go; the caller closes it when the findings have been read for the last time. */
   dir?: SpoolDir;
@@ -29,12 +29,12 @@ export interface CollectedFindings {
  */
 export class FindingCollector {
   readonly dir: SpoolDir;
-  private readonly limit: number;
+  private readonly limit: number | undefined;
   private readonly byId: SortedSpool<Finding, ArrivalKey>;
 
   constructor(opts: CollectorOptions = {}) {
     this.dir = opts.dir ?? new SpoolDir();
-    this.limit = opts.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+    this.limit = opts.memoryLimit;
     this.byId = new SortedSpool<Finding, ArrivalKey>((f) => [f.id, f.ruleId, eventTimeOf(f)], (a, b) => compareIds(a[0], b[0]), {
       dir: this.dir,
       limit: this.limit,

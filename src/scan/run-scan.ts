@@ -29,7 +29,7 @@ export interface ScanRequest {
   /** Threads scanning event files, this one included (1: this thread only). Output is the same for any number. */
   workers?: number;
   onProgress?: (p: ScanProgress) => void;
-  /** Findings held in memory before they spill to a temporary directory (default 2,000). */
+  /** Findings held in memory before they spill to a temporary directory (default: 2,000 and at most 1 MiB of their JSON). */
   memoryLimit?: number;
   /** Where the spill directory is made (default: the OS temporary directory). */
   tempDir?: string;
