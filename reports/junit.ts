@@ -1,6 +1,7 @@
 import type { ControlResult, FrameworkCoverage } from '../src/findings/coverage';
 import type { Finding, FindingsView } from '../src/model/finding';
 import { escapeXml as x } from './escape';
+import { GroupedTexts } from './grouped';
 import { collectText, type TextSink } from './sink';
 import { compareFindingKeys, findingKey, findingSpool, type FindingKey, locationLabel, type ReportContext, subjectFields, subjectLabel } from './view';
 
@@ -96,15 +97,12 @@ function suiteHead(name: string, t: Tally, timestamp: string): string {
   return `  <testsuite name="${x(name)}" tests="${t.tests}" failures="${t.failures}" errors="0" skipped="${t.skipped}" time="0" timestamp="${x(timestamp.replace(/Z$/, ''))}">\n`;
 }
 
-/** Where a finding goes: under which control (a finding appears once per control it maps to), in report order. */
-type CaseKey = [slot: number, order: FindingKey];
-
 /**
  * JUnit XML: a suite per framework version, a test case per control and subject (a failure for a
  * failing finding, skipped for muted, manual and not covered), and a case for every control that
  * has no subject, so CI shows passes too. Findings of rules that map to no control get a suite of
- * their own. Counts come from a first pass; the cases are then written from a spool sorted by
- * control and report order, so the file is never one string.
+ * their own. Counts come from a first pass; the findings are then put in report order through a
+ * spool and filed by control on disk, so neither the findings nor the file are ever in memory.
  */
 export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out: TextSink, ctx: Pick<ReportContext, 'memoryLimit'> = {}): void {
   // Every control of the coverage in order, then one slot for findings without a control.
@@ -152,26 +150,24 @@ export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out
   for (const s of suites) add(total, s.tally);
   add(total, inputTally);
 
-  const entries = findingSpool<CaseKey>(
-    () => {
-      throw new Error('junit: cases are added with the slot of their control');
+  // Report order once, then each finding's text once, filed under every control it maps to.
+  const sorted = findingSpool<[FindingKey, number[]]>(
+    (f) => {
+      const slots: number[] = f.controls.length === 0 ? [unmappedSlot] : [];
+      for (const c of f.controls) {
+        const slot = slotOf.get(c);
+        if (slot !== undefined) slots.push(slot);
+      }
+      return [findingKey(f), slots];
     },
-    (a, b) => a[0] - b[0] || compareFindingKeys(a[1], b[1]),
+    (a, b) => compareFindingKeys(a[0], b[0]),
     ctx,
   );
-  for (const f of doc.findings) {
-    // One JSON text per finding, shared by its copies under each control.
-    const json = JSON.stringify(f);
-    const order = findingKey(f);
-    if (f.controls.length === 0) entries.addEntry([unmappedSlot, order], json);
-    for (const c of f.controls) {
-      const slot = slotOf.get(c);
-      if (slot !== undefined) entries.addEntry([slot, order], json);
-    }
-  }
-  const it = entries.entries();
+  for (const f of doc.findings) sorted.add(f);
+  const bySlot = new GroupedTexts(controls.length + 1, ctx.memoryLimit);
   try {
-    let next = it.next();
+    for (const [[, slots], json] of sorted.entries()) bySlot.add(json, slots);
+    sorted.release();
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n');
     out.write(`<testsuites name="trailproof ${x(doc.tool.version)}" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}" time="0">\n`);
     for (const suite of suites) {
@@ -182,10 +178,9 @@ export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out
           continue;
         }
         const classname = slot === unmappedSlot ? undefined : controls[slot].ref;
-        while (!next.done && next.value[0][0] === slot) {
-          const f = JSON.parse(next.value[1]) as Finding;
+        for (const json of bySlot.read(slot)) {
+          const f = JSON.parse(json) as Finding;
           out.write(renderCase(findingCase(classname ?? f.ruleId, f)));
-          next = it.next();
         }
       }
       out.write('  </testsuite>\n');
@@ -197,8 +192,8 @@ export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out
     }
     out.write('</testsuites>\n');
   } finally {
-    it.return(undefined);
-    entries.release();
+    sorted.release();
+    bySlot.close();
   }
 }
 

@@ -44,12 +44,17 @@ export class SpoolDir {
   constructor(private readonly parent = tmpdir()) {}
 
   newFile(): string {
+    return this.file(`run-${this.files++}.jsonl`);
+  }
+
+  /** A file of the given name in the directory (made on first use). */
+  file(name: string): string {
     if (!this.path) {
       this.path = mkdtempSync(join(this.parent, 'trailproof-spool-'));
       open.add(this.path);
       watchSignals();
     }
-    return join(this.path, `run-${this.files++}.jsonl`);
+    return join(this.path, name);
   }
 
   get used(): boolean {
@@ -67,19 +72,22 @@ export class SpoolDir {
 
 /** An item waiting in a spool: its sort key, and the item as one line of JSON. */
 export type SpoolEntry<K> = [key: K, json: string];
+/** In memory an item may still be the object it was added as: it is turned into JSON only if it spills. */
+type Held<K, T> = [key: K, item: T | string];
 
 /**
- * Items kept in order with bounded memory (an external merge sort). Items are held as a small
- * sort key plus their JSON text, which is far smaller than the parsed object and is what a run
- * is made of anyway. Up to `limit` items wait in memory; a full buffer is sorted and written as
- * one run, a line per item (`key<TAB>json`, the key as JSON so it never holds a raw tab).
- * Reading merges the runs and can be done any number of times; items are parsed only then.
- * Items that compare equal come out in the order they were added: the sort is stable and the
- * merge prefers the earlier run. Items must survive JSON.stringify/JSON.parse unchanged (plain
- * data, as findings are).
+ * Items kept in order with bounded memory (an external merge sort). Up to `limit` items wait in
+ * memory, as added: objects added with add() stay objects (JSON.stringify costs several
+ * microseconds a finding, so a scan whose findings never spill never pays it), text added with
+ * addEntry() stays text. A full buffer is sorted and written as one run, a line per item
+ * (`key<TAB>json`, the key as JSON so it never holds a raw tab). Reading merges the runs and can be
+ * done any number of times; items on disk are parsed only then. Items that compare equal come out
+ * in the order they were added: the sort is stable and the merge prefers the earlier run. Items
+ * must survive JSON.stringify/JSON.parse unchanged (plain data, as findings are), and readers must
+ * not change the objects they are given (mapFindings makes new ones).
  */
 export class SortedSpool<T, K = unknown> implements Iterable<T> {
-  private buffer: SpoolEntry<K>[] = [];
+  private buffer: Held<K, T>[] = [];
   /** Sorted runs in arrival order; a run of level n holds FAN_IN^n buffers' worth. */
   private readonly runs: { file: string; level: number }[] = [];
   private sealed = false;
@@ -90,7 +98,7 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
   private readonly ownDir: boolean;
   private readonly limit: number;
   private readonly byteLimit: number;
-  private readonly compareEntries: (a: SpoolEntry<K>, b: SpoolEntry<K>) => number;
+  private readonly compareEntries: (a: Held<K, T> | SpoolEntry<K>, b: Held<K, T> | SpoolEntry<K>) => number;
 
   /**
    * Without a directory the spool makes its own, removed by release(). Without a limit it holds
@@ -110,7 +118,10 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
   }
 
   add(item: T): void {
-    this.addEntry(this.keyOf(item), JSON.stringify(item));
+    if (this.sealed) throw new Error('SortedSpool: add after reading');
+    this.buffer.push([this.keyOf(item), item]);
+    this.count++;
+    if (this.buffer.length >= this.limit) this.spill();
   }
 
   /** An item already in JSON (from another spool's entries): moved without being parsed. */
@@ -132,11 +143,16 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
   }
 
   *[Symbol.iterator](): Iterator<T> {
-    for (const [, json] of this.entries()) yield JSON.parse(json) as T;
+    for (const [, item] of this.held()) yield typeof item === 'string' ? (JSON.parse(item) as T) : item;
   }
 
   /** Keys and JSON text in order, without parsing the items. */
   *entries(): Generator<SpoolEntry<K>> {
+    for (const [key, item] of this.held()) yield [key, typeof item === 'string' ? item : JSON.stringify(item)];
+  }
+
+  /** Keys and items in order, each as it is held: an object from memory, text from disk. */
+  private *held(): Generator<Held<K, T>> {
     if (!this.sealed) {
       this.sealed = true;
       // Once anything is on disk, the rest goes there too: a store read many times over (every
@@ -197,13 +213,13 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
   }
 }
 
-function writeRun<K>(file: string, entries: Iterable<SpoolEntry<K>>): void {
+function writeRun<K, T>(file: string, entries: Iterable<Held<K, T>>): void {
   const fd = openSync(file, 'w');
   try {
     // 64 KiB per write: few system calls, and strings small enough to stay out of large-object space.
     let chunk = '';
-    for (const [key, json] of entries) {
-      chunk += `${JSON.stringify(key)}\t${json}\n`;
+    for (const [key, item] of entries) {
+      chunk += `${JSON.stringify(key)}\t${typeof item === 'string' ? item : JSON.stringify(item)}\n`;
       if (chunk.length > 1 << 16) {
         writeSync(fd, chunk);
         chunk = '';
