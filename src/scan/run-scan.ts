@@ -46,7 +46,7 @@ function isLiveEventSpec(spec: string): boolean {
  */
 export async function runScan(req: ScanRequest): Promise<FindingsView<FindingStore>> {
   const startedAt = new Date();
-  const collector = new FindingCollector({ memoryLimit: req.memoryLimit, dir: new SpoolDir(req.tempDir) });
+  const collector = new FindingCollector({ ruleOrder: ruleOrder(req.pack.rules), memoryLimit: req.memoryLimit, dir: new SpoolDir(req.tempDir) });
   try {
     const inputs: InputRecord[] = [];
     let events = 0;
@@ -76,7 +76,7 @@ export async function runScan(req: ScanRequest): Promise<FindingsView<FindingSto
       inputs.push(...liveInputs);
       events += countEvents(liveInputs);
     }
-    const eventFindings = collector.finish(ruleOrder(req.pack.rules));
+    const eventFindings = collector.finish();
     let posture: Finding[] = [];
     if ((req.terraform?.length ?? 0) > 0 || (req.config?.length ?? 0) > 0 || req.live) {
       const { scanPosture } = await import('../posture/scan-posture');

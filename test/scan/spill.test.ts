@@ -100,7 +100,7 @@ describe('FindingCollector', () => {
   const finding = (id: string, time: string, path = 'a.json'): Finding => eventFinding(rule, { record: record(id, time), location: { path, index: 0 } });
 
   test.each([1, 2, 3, 1000])('first arrival wins, even with another eventTime; each duplicated event counts once (memory limit %i)', (memoryLimit) => {
-    const c = new FindingCollector({ memoryLimit });
+    const c = new FindingCollector({ ruleOrder: new Map([[rule.id, 0]]), memoryLimit });
     c.add(finding('e-2', '2026-01-02T00:00:00Z', 'first.json'));
     c.add(finding('e-1', '2026-01-05T00:00:00Z', 'first.json'));
     c.add(finding('e-3', '2026-01-03T00:00:00Z', 'first.json'));
@@ -108,7 +108,7 @@ describe('FindingCollector', () => {
     c.add(finding('e-1', '2026-01-01T00:00:00Z', 'second.json'));
     c.add(finding('e-2', '2026-01-09T00:00:00Z', 'second.json'));
     c.add(finding('e-1', '2026-01-07T00:00:00Z', 'third.json'));
-    const r = c.finish(new Map([[rule.id, 0]]));
+    const r = c.finish();
     const got = [...r.findings].map((f) => (f.subject.kind === 'event' ? [f.subject.eventId, f.subject.eventTime, f.subject.source.path] : []));
     expect(got).toEqual([
       ['e-2', '2026-01-02T00:00:00Z', 'first.json'],
