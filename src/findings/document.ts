@@ -1,4 +1,4 @@
-import type { FindingList, FindingsView } from '../model/finding';
+import type { FindingList, FindingsDocument, FindingsView } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { RulePack } from '../model/rule';
 import { TOOL_NAME, TOOL_VERSION } from '../version';
@@ -12,6 +12,8 @@ export interface DocumentParts<L extends FindingList> {
   findings: L;
   events: number;
   duplicateEventsIgnored: number;
+  /** The findings' counts when the caller kept them as the findings went by (FindingTally); else counted here. */
+  summary?: FindingsDocument['summary'];
 }
 
 /** Assemble findings.json from the parts every scan produces (findings in an array or a store). */
@@ -28,6 +30,6 @@ export function buildDocument<L extends FindingList>(p: DocumentParts<L>): Findi
     finishedAt: p.finishedAt.toISOString(),
     inputs: p.inputs,
     findings: p.findings,
-    summary: summarize(p.findings, p.events, p.duplicateEventsIgnored),
+    summary: p.summary ?? summarize(p.findings, p.events, p.duplicateEventsIgnored),
   };
 }

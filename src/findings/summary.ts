@@ -1,17 +1,29 @@
 import type { Finding, FindingsDocument } from '../model/finding';
 
 /**
- * Counts a report headline needs; computed from the findings so they can never disagree. One pass
- * over any list of findings, in memory or spilled: nothing is kept but the counts.
+ * The counts a report headline needs, kept as findings go by, so they are computed from the
+ * findings themselves and can never disagree with them, without a second pass over a list that
+ * may live on disk.
  */
-export function summarize(findings: Iterable<Finding>, events: number, duplicateEventsIgnored: number): FindingsDocument['summary'] {
-  const byStatus: FindingsDocument['summary']['byStatus'] = {};
-  const bySeverity: FindingsDocument['summary']['bySeverity'] = {};
-  let n = 0;
-  for (const f of findings) {
-    n++;
-    byStatus[f.status] = (byStatus[f.status] ?? 0) + 1;
-    if (f.status === 'fail') bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+export class FindingTally {
+  private readonly byStatus: FindingsDocument['summary']['byStatus'] = {};
+  private readonly bySeverity: FindingsDocument['summary']['bySeverity'] = {};
+  private n = 0;
+
+  add(f: Finding): void {
+    this.n++;
+    this.byStatus[f.status] = (this.byStatus[f.status] ?? 0) + 1;
+    if (f.status === 'fail') this.bySeverity[f.severity] = (this.bySeverity[f.severity] ?? 0) + 1;
   }
-  return { events, findings: n, byStatus, bySeverity, duplicateEventsIgnored };
+
+  summary(events: number, duplicateEventsIgnored: number): FindingsDocument['summary'] {
+    return { events, findings: this.n, byStatus: { ...this.byStatus }, bySeverity: { ...this.bySeverity }, duplicateEventsIgnored };
+  }
+}
+
+/** One pass over any list of findings, in memory or spilled: nothing is kept but the counts. */
+export function summarize(findings: Iterable<Finding>, events: number, duplicateEventsIgnored: number): FindingsDocument['summary'] {
+  const t = new FindingTally();
+  for (const f of findings) t.add(f);
+  return t.summary(events, duplicateEventsIgnored);
 }

@@ -1,4 +1,5 @@
 import type { Finding } from '../model/finding';
+import { FindingTally } from '../findings/summary';
 import { IdSet } from './id-set';
 import { SortedSpool, SpoolDir } from './spool';
 
@@ -40,6 +41,8 @@ export class FindingCollector {
   private readonly duplicateEvents = new Set<string>();
   private readonly ordered: SortedSpool<Finding, OrderKey>;
   private added = 0;
+  /** Counts of the findings kept, for the document's summary without reading them back. */
+  readonly tally = new FindingTally();
 
   constructor(opts: CollectorOptions) {
     this.dir = opts.dir ?? new SpoolDir();
@@ -54,6 +57,7 @@ export class FindingCollector {
     this.added++;
     if (this.seen.add(f.id)) {
       this.ordered.add(f);
+      this.tally.add(f);
       return;
     }
     // Count each duplicated event once, however many rules it matched.

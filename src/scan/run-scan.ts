@@ -85,6 +85,9 @@ export async function runScan(req: ScanRequest): Promise<FindingsView<FindingSto
       posture = r.findings;
     }
     const findings = new FindingStore(concatFindings([eventFindings.findings, posture]), collector.dir);
+    // Counted as they were collected: reading spilled findings back just to count them costs a
+    // JSON.parse each.
+    for (const f of posture) collector.tally.add(f);
     return buildDocument({
       pack: req.pack,
       startedAt,
@@ -93,6 +96,7 @@ export async function runScan(req: ScanRequest): Promise<FindingsView<FindingSto
       findings,
       events,
       duplicateEventsIgnored: eventFindings.duplicates,
+      summary: collector.tally.summary(events, eventFindings.duplicates),
     });
   } catch (err) {
     collector.dir.close();
