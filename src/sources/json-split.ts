@@ -66,6 +66,13 @@ const enum S {
   ArrAfter,
 }
 
+/**
+ * A run of plain strings (no escapes), each followed by at most one `:` or `,`. They cannot change
+ * the nesting, so skipping them whole is exact; it stops before anything else (a brace, a number,
+ * whitespace), which the caller looks at itself. Measured: about twice as fast as a JavaScript
+ * loop with one indexOf per string (docs/performance.md).
+ */
+const STRING_RUN = /(?:"[^"\\]*"[:,]?)*/y;
 const ISO_PREFIX = /^(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)[ \t]+/;
 
 export class JsonSplitter {
@@ -243,8 +250,9 @@ export class JsonSplitter {
 
   /**
    * Scan to the end of the value begun by startValue: the index after it, or -1 if the text ran
-   * out. The hottest loop of a scan: state lives in locals and is written back only on the way out,
-   * and string bodies are jumped over with indexOf (a backslash is looked at only before a quote).
+   * out. The hottest loop of a scan: state lives in locals and is written back only on the way out;
+   * runs of plain strings go in one regex step (STRING_RUN), any other string body is jumped over
+   * with indexOf (a backslash is looked at only before a quote).
    */
   private skipValue(s: string, i: number, eof: boolean): number {
     const n = s.length;
@@ -299,11 +307,22 @@ export class JsonSplitter {
       }
       for (;;) {
         if (i >= n) break out;
-        const c = s.charCodeAt(i++);
+        const c = s.charCodeAt(i);
         if (c === 34) {
+          // Most of a record is strings joined by `:` and `,`: one native regex step takes a whole
+          // run of them. A string it cannot take (an escape inside, or cut off by the end of the
+          // text) is left to the careful way below.
+          STRING_RUN.lastIndex = i;
+          STRING_RUN.test(s);
+          if (STRING_RUN.lastIndex > i) {
+            i = STRING_RUN.lastIndex;
+            continue;
+          }
+          i++;
           inStr = true;
           break;
         }
+        i++;
         if (c === 123 || c === 91) depth++;
         else if (c === 125 || c === 93) {
           if (--depth === 0) {
