@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Subject } from '../model/finding';
+import { sha256Hex } from '../util/hash';
 
 /**
  * The part of a subject that names it across runs. Paths are left out on purpose: the same event
@@ -25,5 +25,5 @@ export function subjectKey(s: Subject): string {
 
 /** Stable finding id: the same rule on the same subject gives the same id in every run. */
 export function findingId(ruleId: string, subject: Subject): string {
-  return createHash('sha256').update(ruleId).update('\0').update(subjectKey(subject)).digest('hex').slice(0, 24);
+  return sha256Hex(`${ruleId}\0${subjectKey(subject)}`).slice(0, 24);
 }
