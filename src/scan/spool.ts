@@ -97,27 +97,31 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
   private readonly dir: SpoolDir;
   private readonly ownDir: boolean;
   private readonly limit: number;
-  private readonly byteLimit: number;
   private readonly compareEntries: (a: Held<K, T> | SpoolEntry<K>, b: Held<K, T> | SpoolEntry<K>) => number;
+  /** How an object becomes its line of JSON (default JSON.stringify; it must give the same text). */
+  private readonly serialize: (item: T) => string;
 
   /**
-   * Without a directory the spool makes its own, removed by release(). Without a limit it holds
-   * DEFAULT_MEMORY_LIMIT items and at most BUFFER_BYTES of text; an explicit limit counts items only.
+   * Without a directory the spool makes its own, removed by release(). It holds `limit` items
+   * (default DEFAULT_MEMORY_LIMIT), and at most BUFFER_BYTES of them once they are text.
    */
   constructor(
     private readonly keyOf: (item: T) => K,
     compare: (a: K, b: K) => number,
-    opts: { dir?: SpoolDir; limit?: number } = {},
+    opts: { dir?: SpoolDir; limit?: number; serialize?: (item: T) => string } = {},
   ) {
+    this.serialize = opts.serialize ?? ((item) => JSON.stringify(item));
     this.dir = opts.dir ?? new SpoolDir();
     this.ownDir = opts.dir === undefined;
     this.limit = Math.max(1, opts.limit ?? DEFAULT_MEMORY_LIMIT);
-    // A limit given explicitly (tests, tuning) is taken as it is.
-    this.byteLimit = opts.limit === undefined ? BUFFER_BYTES : Infinity;
     this.compareEntries = (a, b) => compare(a[0], b[0]);
   }
 
   add(item: T): void {
+    // A spool that has spilled once will spill again: its items are made text now, held at a
+    // fraction of the object's size and capped in bytes, so the buffer dies young (BUFFER_BYTES).
+    // Before that they stay objects: a spool that never spills never pays JSON.stringify.
+    if (this.runs.length > 0) return this.addEntry(this.keyOf(item), JSON.stringify(item));
     if (this.sealed) throw new Error('SortedSpool: add after reading');
     this.buffer.push([this.keyOf(item), item]);
     this.count++;
@@ -131,7 +135,7 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
     if (this.buffer.length === 0 || this.buffer[this.buffer.length - 1][1] !== json) this.bufferBytes += json.length;
     this.buffer.push([key, json]);
     this.count++;
-    if (this.buffer.length >= this.limit || this.bufferBytes >= this.byteLimit) this.spill();
+    if (this.buffer.length >= this.limit || this.bufferBytes >= BUFFER_BYTES) this.spill();
   }
 
   get length(): number {
@@ -148,7 +152,7 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
 
   /** Keys and JSON text in order, without parsing the items. */
   *entries(): Generator<SpoolEntry<K>> {
-    for (const [key, item] of this.held()) yield [key, typeof item === 'string' ? item : JSON.stringify(item)];
+    for (const [key, item] of this.held()) yield [key, typeof item === 'string' ? item : this.serialize(item)];
   }
 
   /** Keys and items in order, each as it is held: an object from memory, text from disk. */
@@ -186,7 +190,7 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
   private spill(): void {
     this.buffer.sort(this.compareEntries);
     const file = this.dir.newFile();
-    writeRun(file, this.buffer);
+    writeRun(file, this.buffer, this.serialize);
     this.runs.push({ file, level: 0 });
     this.buffer = [];
     this.bufferBytes = 0;
@@ -207,19 +211,19 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
   private merge(from: number, count: number): void {
     const group = this.runs.slice(from, from + count);
     const file = this.dir.newFile();
-    writeRun(file, mergeSorted(group.map((r) => readRun<K>(r.file)), this.compareEntries));
+    writeRun(file, mergeSorted(group.map((r) => readRun<K>(r.file)), this.compareEntries), this.serialize);
     for (const r of group) rmSync(r.file, { force: true });
     this.runs.splice(from, count, { file, level: Math.max(...group.map((r) => r.level)) + 1 });
   }
 }
 
-function writeRun<K, T>(file: string, entries: Iterable<Held<K, T>>): void {
+function writeRun<K, T>(file: string, entries: Iterable<Held<K, T>>, serialize: (item: T) => string): void {
   const fd = openSync(file, 'w');
   try {
     // 64 KiB per write: few system calls, and strings small enough to stay out of large-object space.
     let chunk = '';
     for (const [key, item] of entries) {
-      chunk += `${JSON.stringify(key)}\t${typeof item === 'string' ? item : JSON.stringify(item)}\n`;
+      chunk += `${JSON.stringify(key)}\t${typeof item === 'string' ? item : serialize(item)}\n`;
       if (chunk.length > 1 << 16) {
         writeSync(fd, chunk);
         chunk = '';
