@@ -121,7 +121,7 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
     // A spool that has spilled once will spill again: its items are made text now, held at a
     // fraction of the object's size and capped in bytes, so the buffer dies young (BUFFER_BYTES).
     // Before that they stay objects: a spool that never spills never pays JSON.stringify.
-    if (this.runs.length > 0) return this.addEntry(this.keyOf(item), JSON.stringify(item));
+    if (this.runs.length > 0) return this.addEntry(this.keyOf(item), this.serialize(item));
     if (this.sealed) throw new Error('SortedSpool: add after reading');
     this.buffer.push([this.keyOf(item), item]);
     this.count++;
