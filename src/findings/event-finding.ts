@@ -58,7 +58,8 @@ export function eventFinding(rule: Rule, located: LocatedRecord): Finding {
     title: rule.title,
     severity: rule.severity,
     status: 'fail',
-    controls: [...rule.controls],
+    // Shared with the rule, never changed: one list per rule, quoted once when findings are written out.
+    controls: rule.controls,
     subject,
     message: `${rule.title}: ${subject.eventName ?? 'event'} by ${who}${from}${when}`,
     evidence: eventEvidence(rule, located.record),
