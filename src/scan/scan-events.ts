@@ -60,14 +60,15 @@ export class EventJudge {
 }
 
 /**
- * Every finding of the given inputs in read order, duplicates included: the raw stream that
+ * Every finding of the given inputs in read order, duplicates included, a batch per batch of
+ * records read (an async step per finding would cost more than making it): the raw stream that
  * scanEvents (one thread) and the scan workers (many) both collect from.
  */
 export async function* eventFindings(
   paths: string[],
   judge: EventJudge,
   opts: Omit<EventScanOptions, 'matcher'> & { onInput: (i: InputRecord) => void },
-): AsyncGenerator<Finding> {
+): AsyncGenerator<Finding[]> {
   const { matcher } = judge;
   const stream = readCloudTrailBatches(paths, {
     maxRecordBytes: opts.maxRecordBytes,
@@ -76,10 +77,12 @@ export async function* eventFindings(
     screen: matcher.screen?.(),
   });
   for await (const batch of stream as AsyncIterable<LocatedRecord[]>) {
+    const out: Finding[] = [];
     for (const located of batch) {
       const r = judge.judge(located);
-      yield* Array.isArray(r) ? r : await r;
+      for (const f of Array.isArray(r) ? r : await r) out.push(f);
     }
+    if (out.length > 0) yield out;
   }
 }
 
@@ -106,7 +109,7 @@ export async function scanEvents(paths: string[], rules: readonly Rule[], collec
     events += i.records;
     opts.onProgress?.({ inputs: inputs.length, events, findings: collector.size, path: i.path });
   };
-  for await (const f of eventFindings(paths, new EventJudge(rules, opts.matcher), { ...opts, onInput })) collector.add(f);
+  for await (const batch of eventFindings(paths, new EventJudge(rules, opts.matcher), { ...opts, onInput })) for (const f of batch) collector.add(f);
   // Records the prefilter passed over are never yielded, but every input counts all of its records.
   return { inputs, events: countEvents(inputs) };
 }

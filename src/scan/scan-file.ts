@@ -8,7 +8,7 @@ export async function scanFile(job: FileJob, judge: EventJudge, maxRecordBytes?:
   const inputs: InputRecord[] = [];
   const findings: Finding[] = [];
   try {
-    for await (const f of eventFindings([job.path], judge, { maxRecordBytes, onInput: (i) => inputs.push(i) })) findings.push(f);
+    for await (const batch of eventFindings([job.path], judge, { maxRecordBytes, onInput: (i) => inputs.push(i) })) for (const f of batch) findings.push(f);
     return { slot: job.slot, inputs, findings };
   } catch (e) {
     return { slot: job.slot, inputs, findings, error: e instanceof Error ? e.message : String(e) };
