@@ -11,9 +11,13 @@ import type { Finding } from '../model/finding';
 const FINDING_KEYS = ['id', 'ruleId', 'title', 'severity', 'status', 'controls', 'subject', 'message', 'evidence', 'remediation'] as const;
 const SUBJECT_KEYS = ['kind', 'eventId', 'eventName', 'eventTime', 'eventSource', 'principal', 'sourceIp', 'account', 'region', 'source'] as const;
 
-// Quoted texts that recur (rule texts, file paths); capped, since a value of the event could recur too.
+// Texts that are the same for every finding of a rule (title, remediation, filter pattern), quoted
+// once; capped, in case findings come from somewhere that varies them.
 const quoted = new Map<string, string>();
 const listJson = new WeakMap<readonly unknown[], string>();
+// The file a run of findings came from: consecutive findings share it.
+let lastPath = '';
+let lastPathJson = '""';
 
 function keysAre(o: object, keys: readonly string[]): boolean {
   let i = 0;
@@ -21,14 +25,26 @@ function keysAre(o: object, keys: readonly string[]): boolean {
   return i === keys.length;
 }
 
-function q(s: string): string {
-  if (s.length < 40) return JSON.stringify(s);
+/** A rule text: looked up, not escaped again. */
+function constant(s: string): string {
   let j = quoted.get(s);
   if (j === undefined) {
     j = JSON.stringify(s);
     if (quoted.size < 4096) quoted.set(s, j);
   }
   return j;
+}
+
+function q(s: string): string {
+  return JSON.stringify(s);
+}
+
+function pathJson(p: string): string {
+  if (p !== lastPath) {
+    lastPath = p;
+    lastPathJson = JSON.stringify(p);
+  }
+  return lastPathJson;
 }
 
 /** A string or null as JSON; undefined when the value is neither (the caller falls back). */
@@ -59,7 +75,7 @@ export function findingJsonFast(f: Finding): string | undefined {
     const v = src[k];
     if (i === 0) {
       if (k !== 'path' || typeof v !== 'string') return undefined;
-      source += `"path":${q(v)}`;
+      source += `"path":${pathJson(v)}`;
     } else if ((k === 'index' || k === 'line') && (v === undefined || typeof v === 'number')) {
       if (v !== undefined) source += `,"${k}":${JSON.stringify(v)}`;
     } else {
@@ -80,13 +96,14 @@ export function findingJsonFast(f: Finding): string | undefined {
   for (const k in ev) {
     const v = ev[k];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') return undefined;
-    evidence += `${evidence.length > 1 ? ',' : ''}${q(k)}:${typeof v === 'string' ? q(v) : JSON.stringify(v)}`;
+    // The filter pattern is the rule's own text; the other values come from the event.
+    evidence += `${evidence.length > 1 ? ',' : ''}${q(k)}:${typeof v === 'string' ? (k === 'filterPattern' ? constant(v) : q(v)) : JSON.stringify(v)}`;
   }
   evidence += '}';
   return (
-    `{"id":${q(f.id)},"ruleId":${q(f.ruleId)},"title":${q(f.title)},"severity":${q(f.severity)},"status":${q(f.status)},"controls":${controls}` +
+    `{"id":${q(f.id)},"ruleId":${constant(f.ruleId)},"title":${constant(f.title)},"severity":${constant(f.severity)},"status":${constant(f.status)},"controls":${controls}` +
     `,"subject":{"kind":"event","eventId":${fields[0]},"eventName":${fields[1]},"eventTime":${fields[2]},"eventSource":${fields[3]},"principal":${fields[4]},"sourceIp":${fields[5]},"account":${fields[6]},"region":${fields[7]},"source":${source}}` +
-    `,"message":${q(f.message)},"evidence":${evidence},"remediation":${q(f.remediation)}}`
+    `,"message":${q(f.message)},"evidence":${evidence},"remediation":${constant(f.remediation)}}`
   );
 }
 
