@@ -26,7 +26,7 @@ export interface ScanRequest {
   maxRecordBytes?: number;
   matcher?: EventMatcher;
   stdin?: NodeJS.ReadableStream;
-  /** Threads scanning event files, this one included (1: this thread only). Output is the same for any number. */
+  /** Worker threads for event files (1: this thread only). Output is the same for any number. */
   workers?: number;
   onProgress?: (p: ScanProgress) => void;
   /** Findings held in memory before they spill to a temporary directory (default: 2,000 and at most 1 MiB of their JSON). */

@@ -32,7 +32,7 @@ Judging and reports:
   --baseline PATH       a previous findings.json: findings marked new or unchanged, fixed ones listed
   --new-only            apply --fail-on to new findings only (with --baseline): judge a change, not history
   --suppressions PATH   YAML or JSON suppression file (reason, owner and expiry required); repeatable
-  --workers N           threads scanning event files, this one included (default: the number of cores)
+  --workers N           worker threads for event files (default: the number of cores)
   --max-record-bytes N  skip (and report) records larger than N bytes (default 4194304)
   --quiet               no summary on stdout
 
