@@ -8,8 +8,8 @@ import type { Finding } from '../model/finding';
  * not shaped exactly as expected (other keys, another order, a value of another type) goes to
  * JSON.stringify, so the output never differs (test/findings/finding-json.test.ts).
  */
-const FINDING_KEYS = ['id', 'ruleId', 'title', 'severity', 'status', 'controls', 'subject', 'message', 'evidence', 'remediation'] as const;
-const SUBJECT_KEYS = ['kind', 'eventId', 'eventName', 'eventTime', 'eventSource', 'principal', 'sourceIp', 'account', 'region', 'source'] as const;
+export const FINDING_KEYS = ['id', 'ruleId', 'title', 'severity', 'status', 'controls', 'subject', 'message', 'evidence', 'remediation'] as const;
+export const SUBJECT_KEYS = ['kind', 'eventId', 'eventName', 'eventTime', 'eventSource', 'principal', 'sourceIp', 'account', 'region', 'source'] as const;
 
 // Texts that are the same for every finding of a rule (title, remediation, filter pattern), quoted
 // once; capped, in case findings come from somewhere that varies them.
@@ -19,7 +19,8 @@ const listJson = new WeakMap<readonly unknown[], string>();
 let lastPath = '';
 let lastPathJson = '""';
 
-function keysAre(o: object, keys: readonly string[]): boolean {
+/** Whether o's own keys are exactly these, in this order. */
+export function keysAre(o: object, keys: readonly string[]): boolean {
   let i = 0;
   for (const k in o) if (k !== keys[i++]) return false;
   return i === keys.length;
@@ -39,7 +40,7 @@ function constant(s: string): string {
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** An event value as JSON: most need no escape, and a regex test is cheaper than JSON.stringify's entry. */
-function q(s: string): string {
+export function q(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
@@ -52,7 +53,7 @@ function pathJson(p: string): string {
 }
 
 /** A string or null as JSON; undefined when the value is neither (the caller falls back). */
-function sn(v: unknown): string | undefined {
+export function sn(v: unknown): string | undefined {
   return typeof v === 'string' ? q(v) : v === null ? 'null' : undefined;
 }
 

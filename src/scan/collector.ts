@@ -1,5 +1,7 @@
 import type { Finding } from '../model/finding';
+import { findingCodec } from '../findings/finding-codec';
 import { findingJson } from '../findings/finding-json';
+import type { Rule } from '../model/rule';
 import { FindingTally } from '../findings/summary';
 import { IdSet } from './id-set';
 import { SortedSpool, SpoolDir } from './spool';
@@ -7,6 +9,8 @@ import { SortedSpool, SpoolDir } from './spool';
 export interface CollectorOptions {
   /** Each event rule's place in the pack: the first part of the findings' order. */
   ruleOrder: ReadonlyMap<string, number>;
+  /** The rules findings come from: their texts are left out of spilled findings and put back on reading. */
+  rules?: readonly Rule[];
   /** Findings held in memory before they spill to disk as sorted runs (default DEFAULT_COLLECTOR_LIMIT). */
   memoryLimit?: number;
   /** Where runs go; the caller closes it when the findings have been read for the last time. */
@@ -53,7 +57,7 @@ export class FindingCollector {
     this.ordered = new SortedSpool<Finding, OrderKey>((f) => [order.get(f.ruleId) ?? 0, eventTimeOf(f), f.id], compareOrder, {
       dir: this.dir,
       limit: opts.memoryLimit ?? DEFAULT_COLLECTOR_LIMIT,
-      serialize: findingJson,
+      codec: opts.rules ? findingCodec(opts.rules) : { encode: findingJson, decode: (t) => JSON.parse(t) as Finding },
     });
   }
 

@@ -46,7 +46,7 @@ function isLiveEventSpec(spec: string): boolean {
  */
 export async function runScan(req: ScanRequest): Promise<FindingsView<FindingStore>> {
   const startedAt = new Date();
-  const collector = new FindingCollector({ ruleOrder: ruleOrder(req.pack.rules), memoryLimit: req.memoryLimit, dir: new SpoolDir(req.tempDir) });
+  const collector = new FindingCollector({ ruleOrder: ruleOrder(req.pack.rules), rules: req.pack.rules, memoryLimit: req.memoryLimit, dir: new SpoolDir(req.tempDir) });
   try {
     const inputs: InputRecord[] = [];
     let events = 0;

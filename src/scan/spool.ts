@@ -70,6 +70,11 @@ export class SpoolDir {
   }
 }
 
+export interface SpoolCodec<T> {
+  encode(item: T): string;
+  decode(text: string): T;
+}
+
 /** An item waiting in a spool: its sort key, and the item as one line of JSON. */
 export type SpoolEntry<K> = [key: K, json: string];
 /** In memory an item may still be the object it was added as: it is turned into JSON only if it spills. */
@@ -98,8 +103,14 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
   private readonly ownDir: boolean;
   private readonly limit: number;
   private readonly compareEntries: (a: Held<K, T> | SpoolEntry<K>, b: Held<K, T> | SpoolEntry<K>) => number;
-  /** How an object becomes its line of JSON (default JSON.stringify; it must give the same text). */
+  /**
+   * How an item becomes its line on disk and back (default JSON). A codec's text need not be JSON
+   * (findings are written compactly, finding-codec.ts), but decode(encode(x)) must be x as JSON
+   * would give it back; its decode must also take plain JSON text, which addEntry may be given.
+   */
+  private readonly codec: SpoolCodec<T> | undefined;
   private readonly serialize: (item: T) => string;
+  private readonly deserialize: (text: string) => T;
 
   /**
    * Without a directory the spool makes its own, removed by release(). It holds `limit` items
@@ -108,9 +119,11 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
   constructor(
     private readonly keyOf: (item: T) => K,
     compare: (a: K, b: K) => number,
-    opts: { dir?: SpoolDir; limit?: number; serialize?: (item: T) => string } = {},
+    opts: { dir?: SpoolDir; limit?: number; codec?: SpoolCodec<T> } = {},
   ) {
-    this.serialize = opts.serialize ?? ((item) => JSON.stringify(item));
+    this.codec = opts.codec;
+    this.serialize = opts.codec ? opts.codec.encode : (item) => JSON.stringify(item);
+    this.deserialize = opts.codec ? opts.codec.decode : (text) => JSON.parse(text) as T;
     this.dir = opts.dir ?? new SpoolDir();
     this.ownDir = opts.dir === undefined;
     this.limit = Math.max(1, opts.limit ?? DEFAULT_MEMORY_LIMIT);
@@ -147,12 +160,15 @@ export class SortedSpool<T, K = unknown> implements Iterable<T> {
   }
 
   *[Symbol.iterator](): Iterator<T> {
-    for (const [, item] of this.held()) yield typeof item === 'string' ? (JSON.parse(item) as T) : item;
+    for (const [, item] of this.held()) yield typeof item === 'string' ? this.deserialize(item) : item;
   }
 
   /** Keys and JSON text in order, without parsing the items. */
   *entries(): Generator<SpoolEntry<K>> {
-    for (const [key, item] of this.held()) yield [key, typeof item === 'string' ? item : this.serialize(item)];
+    for (const [key, item] of this.held()) {
+      const json = typeof item === 'string' ? (this.codec ? JSON.stringify(this.deserialize(item)) : item) : JSON.stringify(item);
+      yield [key, json];
+    }
   }
 
   /** Keys and items in order, each as it is held: an object from memory, text from disk. */
