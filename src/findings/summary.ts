@@ -11,9 +11,14 @@ export class FindingTally {
   private n = 0;
 
   add(f: Finding): void {
+    this.count(f.status, f.severity);
+  }
+
+  /** A finding known only by its status and severity (sent by a scan worker). */
+  count(status: Finding['status'], severity: Finding['severity']): void {
     this.n++;
-    this.byStatus[f.status] = (this.byStatus[f.status] ?? 0) + 1;
-    if (f.status === 'fail') this.bySeverity[f.severity] = (this.bySeverity[f.severity] ?? 0) + 1;
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
+    if (status === 'fail') this.bySeverity[severity] = (this.bySeverity[severity] ?? 0) + 1;
   }
 
   summary(events: number, duplicateEventsIgnored: number): FindingsDocument['summary'] {

@@ -2,6 +2,7 @@ import type { Finding } from '../model/finding';
 import { findingCodec } from '../findings/finding-codec';
 import { findingJson } from '../findings/finding-json';
 import type { Rule } from '../model/rule';
+import type { SentFinding } from './worker-protocol';
 import { FindingTally } from '../findings/summary';
 import { IdSet } from './id-set';
 import { SortedSpool, SpoolDir } from './spool';
@@ -48,12 +49,13 @@ export class FindingCollector {
   private readonly duplicateEvents = new Set<string>();
   private readonly ordered: SortedSpool<Finding, OrderKey>;
   private added = 0;
+  private readonly order: ReadonlyMap<string, number>;
   /** Counts of the findings kept, for the document's summary without reading them back. */
   readonly tally = new FindingTally();
 
   constructor(opts: CollectorOptions) {
     this.dir = opts.dir ?? new SpoolDir();
-    const order = opts.ruleOrder;
+    const order = (this.order = opts.ruleOrder);
     this.ordered = new SortedSpool<Finding, OrderKey>((f) => [order.get(f.ruleId) ?? 0, eventTimeOf(f), f.id], compareOrder, {
       dir: this.dir,
       limit: opts.memoryLimit ?? DEFAULT_COLLECTOR_LIMIT,
@@ -70,6 +72,17 @@ export class FindingCollector {
     }
     // Count each duplicated event once, however many rules it matched.
     this.duplicateEvents.add(f.subject.kind === 'event' ? (f.subject.eventId ?? f.id) : f.id);
+  }
+
+  /** A finding a worker encoded (worker-protocol.ts): collected exactly as add() would collect it. */
+  addSent(f: SentFinding): void {
+    this.added++;
+    if (this.seen.add(f.id)) {
+      this.ordered.addEntry([this.order.get(f.ruleId) ?? 0, f.eventTime, f.id], f.text);
+      this.tally.count(f.status, f.severity);
+      return;
+    }
+    this.duplicateEvents.add(f.eventId ?? f.id);
   }
 
   /** Findings added so far, duplicates included. */

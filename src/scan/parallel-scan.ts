@@ -72,7 +72,10 @@ export async function scanEventsParallel(
         inputs.push({ path: pathOf[r.slot], kind: 'unknown', status: 'error', records: 0, sha256: null, reason: `scan failed: ${r.error}` });
       }
       inputs.push(...r.inputs);
-      for (const f of r.findings as Finding[]) collector.add(f);
+      for (const f of r.findings) {
+        if ('text' in f) collector.addSent(f);
+        else collector.add(f);
+      }
     }
   };
   const settle = (r: FileResult) => {
