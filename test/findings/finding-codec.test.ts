@@ -1,21 +1,13 @@
 import { findingCodec } from '../../src/findings/finding-codec';
-import { eventFinding } from '../../src/findings/event-finding';
 import type { EventSubject, Finding } from '../../src/model/finding';
-import { FastMatcher } from '../../src/engine/fast-matcher';
 import { loadRulePack } from '../../src/rules/load';
-import { sharedEvents } from '../support/shared-events';
+import { sharedFindings } from '../support/shared-findings';
 
 /** Spilled findings are written compactly and read back: what is read must be what was written. */
 describe('findingCodec', () => {
   const pack = loadRulePack();
-  const byId = new Map(pack.rules.map((r) => [r.id, r]));
-  const fast = new FastMatcher(pack.rules);
   const codec = findingCodec(pack.rules);
-  const data = sharedEvents();
-  const findings: Finding[] = [];
-  [...data.stratus, ...data.panther, ...data.invictus].forEach((record, index) => {
-    for (const id of fast.matches(record)) findings.push(eventFinding(byId.get(id)!, { record, location: { path: `data/${index % 7}.json`, index, line: index % 3 === 0 ? undefined : index } }));
-  });
+  const findings = sharedFindings(pack);
 
   test('every finding of the shared data comes back as the same JSON, and compactly', () => {
     expect(findings.length).toBeGreaterThan(100);

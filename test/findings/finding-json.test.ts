@@ -1,20 +1,12 @@
 import { findingJson, findingJsonFast } from '../../src/findings/finding-json';
-import { eventFinding } from '../../src/findings/event-finding';
 import type { Finding } from '../../src/model/finding';
-import { FastMatcher } from '../../src/engine/fast-matcher';
 import { loadRulePack } from '../../src/rules/load';
-import { sharedEvents } from '../support/shared-events';
+import { sharedFindings } from '../support/shared-findings';
 
 /** The spool writes findings with findingJson: it must be JSON.stringify, byte for byte. */
 describe('findingJson', () => {
   const pack = loadRulePack();
-  const byId = new Map(pack.rules.map((r) => [r.id, r]));
-  const fast = new FastMatcher(pack.rules);
-  const data = sharedEvents();
-  const findings: Finding[] = [];
-  [...data.stratus, ...data.panther, ...data.invictus].forEach((record, index) => {
-    for (const id of fast.matches(record)) findings.push(eventFinding(byId.get(id)!, { record, location: { path: `data/${index % 7}.json`, index, line: index % 3 === 0 ? undefined : index } }));
-  });
+  const findings = sharedFindings(pack);
 
   test('equals JSON.stringify on every finding of the shared data', () => {
     expect(findings.length).toBeGreaterThan(100);
