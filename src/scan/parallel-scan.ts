@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Finding } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { Rule } from '../model/rule';
 import { discoverInputs } from '../sources/discover';
