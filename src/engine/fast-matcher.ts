@@ -96,6 +96,7 @@ export class FastMatcher implements EventMatcher {
     return v;
   }
 
+  /** The screen's verdict on one record's text alone (tests and one-off checks; a reader uses screen()). */
   mayMatchText(text: string): boolean {
     const s = this.screen();
     s.reset(text);

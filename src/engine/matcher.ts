@@ -8,10 +8,9 @@ import type { RecordScreen } from '../model/record-screen';
 export interface EventMatcher {
   matches(record: CloudTrailRecord): string[] | Promise<string[]>;
   /**
-   * Optional pre-parse check on a record's raw JSON text: false means no rule can match it, so the
-   * caller may skip parsing. Must never be false for a record some rule matches.
+   * Optional pre-parse check for a reader that splits raw text (one screen per reader): a record
+   * it screens out is one no rule can match, so it need not be parsed. It must never screen out a
+   * record some rule matches.
    */
-  mayMatchText?(text: string): boolean;
-  /** Optional: the same check over ranges of a larger text, for a reader that splits it (one per reader). */
   screen?(): RecordScreen;
 }

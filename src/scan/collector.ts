@@ -12,20 +12,17 @@ export interface CollectorOptions {
   ruleOrder: ReadonlyMap<string, number>;
   /** The rules findings come from: their texts are left out of spilled findings and put back on reading. */
   rules?: readonly Rule[];
-  /** Findings held in memory before they spill to disk as sorted runs (default DEFAULT_COLLECTOR_LIMIT). */
+  /**
+   * Findings held in memory before they spill to disk as sorted runs (default: the spool's, 2,000).
+   * Small on purpose: findings that outlive a couple of young-generation collections are copied
+   * into old space and marked there again and again; at 200,000 events (18,000 findings) a
+   * 2,000-finding buffer that spills scanned faster than holding all of them as objects.
+   */
   memoryLimit?: number;
   /** Where runs go; the caller closes it when the findings have been read for the last time. */
   dir?: SpoolDir;
 }
 
-/**
- * Findings a scan keeps in memory, as objects, before they spill (written with findingJson).
- * Small on purpose: findings that outlive a couple of young-generation collections are copied into
- * old space and marked there again and again; measured at 200,000 events (18,000 findings), a
- * 2,000-finding buffer that spills scanned faster than holding all 18,000 as objects, and peak RSS
- * stays flat however many findings there are.
- */
-export const DEFAULT_COLLECTOR_LIMIT = 2_000;
 
 /** The document order: rule-pack order, then event time, then id. */
 type OrderKey = [rule: number, eventTime: string, id: string];
@@ -58,7 +55,7 @@ export class FindingCollector {
     const order = (this.order = opts.ruleOrder);
     this.ordered = new SortedSpool<Finding, OrderKey>((f) => [order.get(f.ruleId) ?? 0, eventTimeOf(f), f.id], compareOrder, {
       dir: this.dir,
-      limit: opts.memoryLimit ?? DEFAULT_COLLECTOR_LIMIT,
+      limit: opts.memoryLimit,
       codec: opts.rules ? findingCodec(opts.rules) : { encode: findingJson, decode: (t) => JSON.parse(t) as Finding },
     });
   }
