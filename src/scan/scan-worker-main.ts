@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { findingCodec } from '../findings/finding-codec';
 import type { Finding } from '../model/finding';
+import { eventTimeOf } from './collector';
 import { EventJudge } from './scan-events';
 import { scanFile } from './scan-file';
 import type { FileJob, FileResult, SentFinding, WorkerSetup } from './worker-protocol';
@@ -11,9 +12,8 @@ const judge = new EventJudge(setup.rules);
 const codec = findingCodec(setup.rules);
 
 function send(f: Finding): SentFinding {
-  const eventTime = f.subject.kind === 'event' ? (f.subject.eventTime ?? '') : '';
   const eventId = f.subject.kind === 'event' ? f.subject.eventId : null;
-  return { id: f.id, ruleId: f.ruleId, eventTime, eventId, status: f.status, severity: f.severity, text: codec.encode(f) };
+  return { id: f.id, ruleId: f.ruleId, eventTime: eventTimeOf(f), eventId, status: f.status, severity: f.severity, text: codec.encode(f) };
 }
 
 async function scanToSend(job: FileJob): Promise<FileResult> {
