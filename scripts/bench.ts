@@ -6,12 +6,15 @@
  *   baseline: gunzip + JSON.parse + visit every record (the floor any scanner pays to read logs)
  *   scan:     the full rule-pack scan exactly as `trailproof scan` runs it
  *   naive:    json-rules-engine `engine.run` per event with the same rules
- *   scan with --workers N (default 2) worker threads, for the speedup over one thread
+ *   the one-thread scan again pinned to one CPU, and the scan with --workers N (default 2)
+ *   worker threads pinned to N CPUs (with taskset, where there is one), for the speedup
  *   hash-baseline: read + gunzip + SHA-256 each log file (the floor for validate-logs)
  *   validate: validate-logs over the same files, listed by signed hourly digests
  *   (both over the first --hash-files files, fastest of --hash-passes passes)
  * and prints a JSON line last: {events, baselineEventsPerSec, scanEventsPerSec (one thread),
- * naiveEventsPerSec, ratio (scan/baseline), peakRssMB (one-thread scan), workers, twoCoreSpeedup,
+ * naiveEventsPerSec, ratio (scan/baseline), peakRssMB (one-thread scan), workers, pinned,
+ * twoCoreSpeedup (N workers pinned to N CPUs over one thread pinned to one CPU), twoThreadSpeedup
+ * (N workers over the one-thread scan left unpinned),
  * hashFiles, hashBaselineFilesPerSec, validateFilesPerSec, hashBaselineMBPerSec,
  * validateMBPerSec (uncompressed MB), hashRatio (validate/hash-baseline), hashCpuRatio}.
  * Ratios, not absolute times, are what to compare. Baseline, scan and worker scan run --repeat
@@ -98,10 +101,36 @@ async function phaseNaive(dir: string, limit: number): Promise<PhaseResult> {
   return { events, seconds, peakRssMB: peakRssMB(), findings: matches };
 }
 
+/** The CPUs this process may run on (Linux), from /proc; empty where that cannot be read. */
+function allowedCpus(): number[] {
+  try {
+    const line = readFileSync('/proc/self/status', 'utf8').match(/^Cpus_allowed_list:\s*(\S+)/m);
+    if (!line) return [];
+    return line[1].split(',').flatMap((part) => {
+      const [a, b] = part.split('-').map(Number);
+      return Array.from({ length: (b ?? a) - a + 1 }, (_, k) => a + k);
+    });
+  } catch {
+    return [];
+  }
+}
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function runPhase(phase: 'hash-baseline' | 'validate', dir: string, extra?: string[]): HashPhaseResult;
-function runPhase(phase: string, dir: string, extra?: string[]): PhaseResult;
-function runPhase(phase: string, dir: string, extra: string[] = []): PhaseResult | HashPhaseResult {
-  const out = execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'run-ts.js'), __filename, '--phase', phase, '--dir', dir, ...extra], {
+function runPhase(phase: string, dir: string, extra?: string[], cpus?: number[]): PhaseResult;
+function runPhase(phase: string, dir: string, extra: string[] = [], cpus?: number[]): PhaseResult | HashPhaseResult {
+  const node = [process.execPath, join(REPO_ROOT, 'bin', 'run-ts.js'), __filename, '--phase', phase, '--dir', dir, ...extra];
+  // The whole process on those CPUs only, V8's helper threads included.
+  const [cmd, ...args] = cpus ? ['taskset', '-c', cpus.join(','), ...node] : node;
+  const out = execFileSync(cmd, args, {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -165,12 +194,19 @@ async function main(): Promise<void> {
     process.stderr.write(`${trail.reused ? 'reusing' : 'generated'} ${trail.events} events in ${trail.files.length} files (${(trail.bytes / 1e6).toFixed(1)} MB gzipped) in ${Date.now() - t0} ms; ${cpus().length} cores\n`);
     const workers = Number(values.workers);
     const repeat = Math.max(1, Number(values.repeat));
-    const runs: { baseline: PhaseResult[]; scan: PhaseResult[]; parallel: PhaseResult[] } = { baseline: [], scan: [], parallel: [] };
+    // "N cores" is measured on N cores: a one-thread scan left free also keeps V8's collector
+    // busy on a second core (see docs/performance.md), and N workers on a larger machine would
+    // spread their collectors wider still. Where the CPUs cannot be pinned, the runs are not.
+    const allowed = hasTaskset() ? allowedCpus() : [];
+    const oneCore = allowed.length >= 1 ? allowed.slice(0, 1) : undefined;
+    const nCores = allowed.length >= workers ? allowed.slice(0, workers) : undefined;
+    const runs: { baseline: PhaseResult[]; scan: PhaseResult[]; oneCore: PhaseResult[]; parallel: PhaseResult[] } = { baseline: [], scan: [], oneCore: [], parallel: [] };
     for (let k = 0; k < repeat; k++) {
       runs.baseline.push(runPhase('baseline', dir));
       runs.scan.push(runPhase('scan', dir, ['--workers', '1']));
-      runs.parallel.push(runPhase('scan', dir, ['--workers', String(workers)]));
-      for (const r of [...runs.scan, ...runs.parallel]) {
+      runs.oneCore.push(runPhase('scan', dir, ['--workers', '1'], oneCore));
+      runs.parallel.push(runPhase('scan', dir, ['--workers', String(workers)], nCores));
+      for (const r of [...runs.scan, ...runs.oneCore, ...runs.parallel]) {
         if (r.findings !== runs.scan[0].findings || r.events !== runs.scan[0].events) {
           throw new Error(`scans disagree: ${r.findings} findings over ${r.events} events, first one-thread scan ${runs.scan[0].findings} over ${runs.scan[0].events}`);
         }
@@ -181,9 +217,12 @@ async function main(): Promise<void> {
     const baseline = fastest(runs.baseline);
     const scan = { ...fastest(runs.scan), peakRssMB: Math.max(...runs.scan.map((r) => r.peakRssMB)) };
     const parallel = fastest(runs.parallel);
+    const single = fastest(runs.oneCore);
+    const on = (cpus: number[] | undefined) => (cpus ? `on CPU ${cpus.join(',')}` : 'not pinned: no taskset or too few CPUs');
     process.stderr.write(`baseline: ${rate(baseline)} events/s (runs: ${rates(runs.baseline)})\n`);
     process.stderr.write(`scan (one thread): ${rate(scan)} events/s (runs: ${rates(runs.scan)}), ${scan.findings} findings, peak RSS ${scan.peakRssMB} MB\n`);
-    process.stderr.write(`scan (${workers} workers): ${rate(parallel)} events/s (runs: ${rates(runs.parallel)}), ${parallel.findings} findings\n`);
+    process.stderr.write(`scan (one thread, ${on(oneCore)}): ${rate(single)} events/s (runs: ${rates(runs.oneCore)})\n`);
+    process.stderr.write(`scan (${workers} workers, ${on(nCores)}): ${rate(parallel)} events/s (runs: ${rates(runs.parallel)}), ${parallel.findings} findings\n`);
     const naive = runPhase('naive', dir, ['--naive-events', String(Math.min(events, Number(values['naive-events'])))]);
     process.stderr.write(`naive json-rules-engine loop: ${rate(naive)} events/s over ${naive.events} events\n`);
     const t1 = Date.now();
@@ -208,7 +247,11 @@ async function main(): Promise<void> {
       ratio: Math.round((rate(scan) / rate(baseline)) * 1000) / 1000,
       peakRssMB: scan.peakRssMB,
       workers,
-      twoCoreSpeedup: Math.round((rate(parallel) / rate(scan)) * 100) / 100,
+      pinned: Boolean(oneCore && nCores),
+      // The workers on `workers` cores over the one-thread scan on one core.
+      twoCoreSpeedup: Math.round((rate(parallel) / rate(single)) * 100) / 100,
+      // The workers over the one-thread scan left free to use any core (its collector included).
+      twoThreadSpeedup: Math.round((rate(parallel) / rate(scan)) * 100) / 100,
       hashFiles: hashBase.files,
       hashBaselineFilesPerSec: perSec(hashBase),
       validateFilesPerSec: perSec(validate),
