@@ -39,6 +39,8 @@ interface PhaseResult {
   seconds: number;
   peakRssMB: number;
   findings?: number;
+  /** CPU seconds of the whole process (every thread) over the measured span. */
+  cpuSeconds?: number;
 }
 
 function listGz(dir: string): string[] {
@@ -75,10 +77,12 @@ async function phaseScan(dir: string, workers: number): Promise<PhaseResult> {
   const { loadRulePack } = await import('../src/rules/load');
   const { runScan } = await import('../src/scan/run-scan');
   const pack = loadRulePack();
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const doc = await runScan({ pack, events: [dir], workers });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { events: doc.summary.events, seconds, peakRssMB: peakRssMB(), findings: doc.findings.length };
+  const cpu = process.cpuUsage(cpu0);
+  return { events: doc.summary.events, seconds, peakRssMB: peakRssMB(), findings: doc.findings.length, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 async function phaseNaive(dir: string, limit: number): Promise<PhaseResult> {
@@ -219,10 +223,12 @@ async function main(): Promise<void> {
     const parallel = fastest(runs.parallel);
     const single = fastest(runs.oneCore);
     const on = (cpus: number[] | undefined) => (cpus ? `on CPU ${cpus.join(',')}` : 'not pinned: no taskset or too few CPUs');
+    // How many cores the fastest run kept busy: V8's collector threads count too.
+    const busy = (r: PhaseResult) => (r.cpuSeconds === undefined ? '' : `, ${(r.cpuSeconds / r.seconds).toFixed(2)} cores busy`);
     process.stderr.write(`baseline: ${rate(baseline)} events/s (runs: ${rates(runs.baseline)})\n`);
-    process.stderr.write(`scan (one thread): ${rate(scan)} events/s (runs: ${rates(runs.scan)}), ${scan.findings} findings, peak RSS ${scan.peakRssMB} MB\n`);
-    process.stderr.write(`scan (one thread, ${on(oneCore)}): ${rate(single)} events/s (runs: ${rates(runs.oneCore)})\n`);
-    process.stderr.write(`scan (${workers} workers, ${on(nCores)}): ${rate(parallel)} events/s (runs: ${rates(runs.parallel)}), ${parallel.findings} findings\n`);
+    process.stderr.write(`scan (one thread): ${rate(scan)} events/s (runs: ${rates(runs.scan)}), ${scan.findings} findings, peak RSS ${scan.peakRssMB} MB${busy(fastest(runs.scan))}\n`);
+    process.stderr.write(`scan (one thread, ${on(oneCore)}): ${rate(single)} events/s (runs: ${rates(runs.oneCore)})${busy(single)}\n`);
+    process.stderr.write(`scan (${workers} workers, ${on(nCores)}): ${rate(parallel)} events/s (runs: ${rates(runs.parallel)}), ${parallel.findings} findings${busy(parallel)}\n`);
     const naive = runPhase('naive', dir, ['--naive-events', String(Math.min(events, Number(values['naive-events'])))]);
     process.stderr.write(`naive json-rules-engine loop: ${rate(naive)} events/s over ${naive.events} events\n`);
     const t1 = Date.now();
