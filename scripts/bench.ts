@@ -7,14 +7,15 @@
  *   scan:     the full rule-pack scan exactly as `trailproof scan` runs it
  *   naive:    json-rules-engine `engine.run` per event with the same rules
  *   the one-thread scan again pinned to one CPU, and the scan with --workers N (default 2)
- *   worker threads pinned to N CPUs (with taskset, where there is one), for the speedup
+ *   threads (the main one and N-1 workers) pinned to N CPUs (with taskset, where there is
+ *   one), for the speedup
  *   hash-baseline: read + gunzip + SHA-256 each log file (the floor for validate-logs)
  *   validate: validate-logs over the same files, listed by signed hourly digests
  *   (both over the first --hash-files files, fastest of --hash-passes passes)
  * and prints a JSON line last: {events, baselineEventsPerSec, scanEventsPerSec (one thread),
  * naiveEventsPerSec, ratio (scan/baseline), peakRssMB (one-thread scan), workers, pinned,
- * twoCoreSpeedup (N workers pinned to N CPUs over one thread pinned to one CPU), twoThreadSpeedup
- * (N workers over the one-thread scan left unpinned),
+ * twoCoreSpeedup (N threads pinned to N CPUs over one thread pinned to one CPU), twoThreadSpeedup
+ * (N threads over the one-thread scan left unpinned),
  * hashFiles, hashBaselineFilesPerSec, validateFilesPerSec, hashBaselineMBPerSec,
  * validateMBPerSec (uncompressed MB), hashRatio (validate/hash-baseline), hashCpuRatio}.
  * Ratios, not absolute times, are what to compare. Baseline, scan and worker scan run --repeat
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
     const workers = Number(values.workers);
     const repeat = Math.max(1, Number(values.repeat));
     // "N cores" is measured on N cores: a one-thread scan left free also keeps V8's collector
-    // busy on a second core (see docs/performance.md), and N workers on a larger machine would
+    // busy on a second core (see docs/performance.md), and N threads on a larger machine would
     // spread their collectors wider still. Where the CPUs cannot be pinned, the runs are not.
     const allowed = hasTaskset() ? allowedCpus() : [];
     const oneCore = allowed.length >= 1 ? allowed.slice(0, 1) : undefined;
@@ -228,7 +229,7 @@ async function main(): Promise<void> {
     process.stderr.write(`baseline: ${rate(baseline)} events/s (runs: ${rates(runs.baseline)})\n`);
     process.stderr.write(`scan (one thread): ${rate(scan)} events/s (runs: ${rates(runs.scan)}), ${scan.findings} findings, peak RSS ${scan.peakRssMB} MB${busy(fastest(runs.scan))}\n`);
     process.stderr.write(`scan (one thread, ${on(oneCore)}): ${rate(single)} events/s (runs: ${rates(runs.oneCore)})${busy(single)}\n`);
-    process.stderr.write(`scan (${workers} workers, ${on(nCores)}): ${rate(parallel)} events/s (runs: ${rates(runs.parallel)}), ${parallel.findings} findings${busy(parallel)}\n`);
+    process.stderr.write(`scan (${workers} threads, ${on(nCores)}): ${rate(parallel)} events/s (runs: ${rates(runs.parallel)}), ${parallel.findings} findings${busy(parallel)}\n`);
     const naive = runPhase('naive', dir, ['--naive-events', String(Math.min(events, Number(values['naive-events'])))]);
     process.stderr.write(`naive json-rules-engine loop: ${rate(naive)} events/s over ${naive.events} events\n`);
     const t1 = Date.now();
@@ -254,9 +255,9 @@ async function main(): Promise<void> {
       peakRssMB: scan.peakRssMB,
       workers,
       pinned: Boolean(oneCore && nCores),
-      // The workers on `workers` cores over the one-thread scan on one core.
+      // `workers` threads on as many cores over the one-thread scan on one core.
       twoCoreSpeedup: Math.round((rate(parallel) / rate(single)) * 100) / 100,
-      // The workers over the one-thread scan left free to use any core (its collector included).
+      // The same over the one-thread scan left free to use any core (its collector included).
       twoThreadSpeedup: Math.round((rate(parallel) / rate(scan)) * 100) / 100,
       hashFiles: hashBase.files,
       hashBaselineFilesPerSec: perSec(hashBase),
