@@ -24,6 +24,15 @@ describe('IdSet: the finding ids a scan has seen', () => {
     expect(s.add(base)).toBe(false);
   });
 
+  test('the all-zero id, which spells an empty slot in the table, is kept exactly too', () => {
+    const s = new IdSet();
+    const zero = '0'.repeat(24);
+    expect(s.add(zero)).toBe(true);
+    expect(s.add('000000000000000000000001')).toBe(true);
+    expect(s.add(zero)).toBe(false);
+    expect(s.add('000000000000000000000001')).toBe(false);
+  });
+
   test('an id that is not 24 lowercase hex digits is kept exactly as well', () => {
     const s = new IdSet();
     for (const x of ['AAAAAAAABBBBBBBBCCCCCCCC', 'short', 'aaaaaaaabbbbbbbbcccccccc0', '']) {
