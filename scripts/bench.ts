@@ -18,9 +18,10 @@
  * (N threads over the one-thread scan left unpinned),
  * hashFiles, hashBaselineFilesPerSec, validateFilesPerSec, hashBaselineMBPerSec,
  * validateMBPerSec (uncompressed MB), hashRatio (validate/hash-baseline), hashCpuRatio}.
- * Ratios, not absolute times, are what to compare. Baseline, scan and worker scan run --repeat
- * times each, interleaved, and the fastest run of each counts (peak RSS: the largest of the
- * one-thread scans): on a shared machine a single run can be off by a fifth either way.
+ * Ratios, not absolute times, are what to compare. Baseline and the three scans run --repeat
+ * times each, interleaved; each events/s figure is the fastest run (peak RSS: the largest of the
+ * one-thread scans), and each ratio the median over the repeats of the ratio within a repeat: on
+ * a shared machine single runs can be off by a third either way.
  * --keep DIR keeps the generated trail there, and a later run with the same DIR and --events
  * reuses it instead of generating it again.
  */
@@ -146,6 +147,12 @@ function runPhase(phase: string, dir: string, extra: string[] = [], cpus?: numbe
 
 const rate = (r: PhaseResult) => Math.round(r.events / r.seconds);
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
 /** A trail kept from an earlier run with the same --events is read again instead of rebuilt. */
 function reuseOrGenerate(dir: string, events: number, kept: boolean): GeneratedTrail & { reused: boolean } {
   // Beside the trail, not in it: the scans would count it as an input.
@@ -223,6 +230,16 @@ async function main(): Promise<void> {
     const scan = { ...fastest(runs.scan), peakRssMB: Math.max(...runs.scan.map((r) => r.peakRssMB)) };
     const parallel = fastest(runs.parallel);
     const single = fastest(runs.oneCore);
+    // Each ratio is the median over the repeats of the ratio within one repeat. A repeat's runs
+    // follow each other within seconds and meet the machine in the same state; here single runs
+    // spread by up to 40 %, so a ratio of the fastest runs on each side was decided by whichever
+    // side had one lucky run (the fastest-over-fastest figures are printed too).
+    const paired = (num: PhaseResult[], den: PhaseResult[]) => median(num.map((r, k) => rate(r) / rate(den[k])));
+    const ratios = {
+      ratio: paired(runs.scan, runs.baseline),
+      twoCoreSpeedup: paired(runs.parallel, runs.oneCore),
+      twoThreadSpeedup: paired(runs.parallel, runs.scan),
+    };
     const on = (cpus: number[] | undefined) => (cpus ? `on CPU ${cpus.join(',')}` : 'not pinned: no taskset or too few CPUs');
     // How many cores the fastest run kept busy: V8's collector threads count too.
     const busy = (r: PhaseResult) => (r.cpuSeconds === undefined ? '' : `, ${(r.cpuSeconds / r.seconds).toFixed(2)} cores busy`);
@@ -230,6 +247,11 @@ async function main(): Promise<void> {
     process.stderr.write(`scan (one thread): ${rate(scan)} events/s (runs: ${rates(runs.scan)}), ${scan.findings} findings, peak RSS ${scan.peakRssMB} MB${busy(fastest(runs.scan))}\n`);
     process.stderr.write(`scan (one thread, ${on(oneCore)}): ${rate(single)} events/s (runs: ${rates(runs.oneCore)})${busy(single)}\n`);
     process.stderr.write(`scan (${workers} threads, ${on(nCores)}): ${rate(parallel)} events/s (runs: ${rates(runs.parallel)}), ${parallel.findings} findings${busy(parallel)}\n`);
+    const each = (num: PhaseResult[], den: PhaseResult[]) => num.map((r, k) => (rate(r) / rate(den[k])).toFixed(2)).join(', ');
+    process.stderr.write(
+      `per repeat: ratio ${each(runs.scan, runs.baseline)}; twoCoreSpeedup ${each(runs.parallel, runs.oneCore)}; twoThreadSpeedup ${each(runs.parallel, runs.scan)}\n` +
+        `fastest over fastest: ratio ${(rate(scan) / rate(baseline)).toFixed(2)}, twoCoreSpeedup ${(rate(parallel) / rate(single)).toFixed(2)}, twoThreadSpeedup ${(rate(parallel) / rate(scan)).toFixed(2)}\n`,
+    );
     const naive = runPhase('naive', dir, ['--naive-events', String(Math.min(events, Number(values['naive-events'])))]);
     process.stderr.write(`naive json-rules-engine loop: ${rate(naive)} events/s over ${naive.events} events\n`);
     const t1 = Date.now();
@@ -251,14 +273,14 @@ async function main(): Promise<void> {
       baselineEventsPerSec: rate(baseline),
       scanEventsPerSec: rate(scan),
       naiveEventsPerSec: rate(naive),
-      ratio: Math.round((rate(scan) / rate(baseline)) * 1000) / 1000,
+      ratio: Math.round(ratios.ratio * 1000) / 1000,
       peakRssMB: scan.peakRssMB,
       workers,
       pinned: Boolean(oneCore && nCores),
       // `workers` threads on as many cores over the one-thread scan on one core.
-      twoCoreSpeedup: Math.round((rate(parallel) / rate(single)) * 100) / 100,
+      twoCoreSpeedup: Math.round(ratios.twoCoreSpeedup * 100) / 100,
       // The same over the one-thread scan left free to use any core (its collector included).
-      twoThreadSpeedup: Math.round((rate(parallel) / rate(scan)) * 100) / 100,
+      twoThreadSpeedup: Math.round(ratios.twoThreadSpeedup * 100) / 100,
       hashFiles: hashBase.files,
       hashBaselineFilesPerSec: perSec(hashBase),
       validateFilesPerSec: perSec(validate),
