@@ -210,13 +210,14 @@ async function main(): Promise<void> {
     // busy on a second core (see docs/performance.md), and N threads on a larger machine would
     // spread their collectors wider still. Where the CPUs cannot be pinned, the runs are not.
     const allowed = hasTaskset() ? allowedCpus() : [];
-    const oneCore = allowed.length >= 1 ? allowed.slice(0, 1) : undefined;
+    // The one CPU changes from repeat to repeat, so that one busier CPU does not decide the figure.
+    const oneCoreAt = (k: number) => (allowed.length >= 1 ? [allowed[k % allowed.length]] : undefined);
     const nCores = allowed.length >= workers ? allowed.slice(0, workers) : undefined;
     const runs: { baseline: PhaseResult[]; scan: PhaseResult[]; oneCore: PhaseResult[]; parallel: PhaseResult[] } = { baseline: [], scan: [], oneCore: [], parallel: [] };
     for (let k = 0; k < repeat; k++) {
       runs.baseline.push(runPhase('baseline', dir));
       runs.scan.push(runPhase('scan', dir, ['--workers', '1']));
-      runs.oneCore.push(runPhase('scan', dir, ['--workers', '1'], oneCore));
+      runs.oneCore.push(runPhase('scan', dir, ['--workers', '1'], oneCoreAt(k)));
       runs.parallel.push(runPhase('scan', dir, ['--workers', String(workers)], nCores));
       for (const r of [...runs.scan, ...runs.oneCore, ...runs.parallel]) {
         if (r.findings !== runs.scan[0].findings || r.events !== runs.scan[0].events) {
@@ -245,7 +246,7 @@ async function main(): Promise<void> {
     const busy = (r: PhaseResult) => (r.cpuSeconds === undefined ? '' : `, ${(r.cpuSeconds / r.seconds).toFixed(2)} cores busy`);
     process.stderr.write(`baseline: ${rate(baseline)} events/s (runs: ${rates(runs.baseline)})\n`);
     process.stderr.write(`scan (one thread): ${rate(scan)} events/s (runs: ${rates(runs.scan)}), ${scan.findings} findings, peak RSS ${scan.peakRssMB} MB${busy(fastest(runs.scan))}\n`);
-    process.stderr.write(`scan (one thread, ${on(oneCore)}): ${rate(single)} events/s (runs: ${rates(runs.oneCore)})${busy(single)}\n`);
+    process.stderr.write(`scan (one thread, ${on(oneCoreAt(0))}${allowed.length > 1 ? ` then the next, by turns` : ''}): ${rate(single)} events/s (runs: ${rates(runs.oneCore)})${busy(single)}\n`);
     process.stderr.write(`scan (${workers} threads, ${on(nCores)}): ${rate(parallel)} events/s (runs: ${rates(runs.parallel)}), ${parallel.findings} findings${busy(parallel)}\n`);
     const each = (num: PhaseResult[], den: PhaseResult[]) => num.map((r, k) => (rate(r) / rate(den[k])).toFixed(2)).join(', ');
     process.stderr.write(
@@ -276,7 +277,7 @@ async function main(): Promise<void> {
       ratio: Math.round(ratios.ratio * 1000) / 1000,
       peakRssMB: scan.peakRssMB,
       workers,
-      pinned: Boolean(oneCore && nCores),
+      pinned: Boolean(oneCoreAt(0) && nCores),
       // `workers` threads on as many cores over the one-thread scan on one core.
       twoCoreSpeedup: Math.round(ratios.twoCoreSpeedup * 100) / 100,
       // The same over the one-thread scan left free to use any core (its collector included).
