@@ -30,15 +30,15 @@ const WORKER_QUEUE = 4;
 /**
  * The scan over `threads` threads, one file per job: this one and threads - 1 workers. The main
  * thread scans files too, from the start, and takes in the workers' results between its own
- * files; each worker holds WORKER_QUEUE files, more than the main thread's one file keeps it
- * away from topping them up. Every worker costs a start (0.1-0.2 s of module loading) and a JIT warm-up of its own
- * (its first files run at half speed), which the main thread does not pay twice, so N threads
- * need only N-1 of them: on two cores, one worker beside the scanning main thread finished
- * 200,000 events in 1.52-1.71 s against 1.75-1.99 s for two workers beside a collecting main
- * thread, and the two were even at 1M. Results are collected in discovery order, exactly as the
- * one-thread scan collects them, so the output is identical whatever the number of threads or
- * the order in which files finish. A result waits only until the files before it are in: files
- * finish roughly in the order they were handed out, so few results are held at a time.
+ * files (each worker holds WORKER_QUEUE files meanwhile). Every worker costs a start (0.1-0.2 s
+ * of module loading) and a JIT warm-up of its own (its first files run at about half speed),
+ * which the main thread does not pay twice, so N threads need only N-1 of them: on two cores,
+ * one worker beside the scanning main thread finished 200,000 events in 1.52-1.71 s against
+ * 1.75-1.99 s for two workers beside a collecting main thread, and the two were even at 1M.
+ * Results are collected in discovery order, exactly as the one-thread scan collects them, so the
+ * output is identical whatever the number of threads or the order in which files finish. A
+ * result waits only until the files before it are in: files finish roughly in the order they
+ * were handed out, so few results are held at a time.
  */
 export async function scanEventsParallel(
   paths: string[],
