@@ -7,7 +7,7 @@
  *   scan:     the full rule-pack scan exactly as `trailproof scan` runs it
  *   naive:    json-rules-engine `engine.run` per event with the same rules
  *   the one-thread scan again pinned to one CPU, and the scan with --workers N (default 2)
- *   threads (the main one and N-1 workers) pinned to N CPUs (with taskset, where there is
+ *   threads (src/scan/parallel-scan.ts) pinned to N CPUs (with taskset, where there is
  *   one), for the speedup
  *   hash-baseline: read + gunzip + SHA-256 each log file (the floor for validate-logs)
  *   validate: validate-logs over the same files, listed by signed hourly digests

@@ -10,9 +10,16 @@ import type { FileJob, FileResult, WorkerSetup } from './worker-protocol';
 
 type Slot = { input: InputRecord } | { result: FileResult } | undefined;
 
+/**
+ * What the main thread does beside the workers: `scans` all along, with threads - 1 workers;
+ * `starts`, scanning only until the first of `threads` workers delivers, then collects; or only
+ * `collects`, with `threads` workers from the start.
+ */
+export type MainThreadRole = 'scans' | 'starts' | 'collects';
+
 export interface ParallelOptions {
-  /** false: the main thread only collects and `threads` workers scan every file (default true). */
-  mainThreadScans?: boolean;
+  /** Default: `scans` below MAIN_SCANS_BELOW_FILES files, `starts` from there on. */
+  mainThread?: MainThreadRole;
 }
 
 export interface ParallelScanResult extends EventScanResult {
@@ -28,17 +35,23 @@ export interface ParallelScanResult extends EventScanResult {
 const WORKER_QUEUE = 4;
 
 /**
- * The scan over `threads` threads, one file per job: this one and threads - 1 workers. The main
- * thread scans files too, from the start, and takes in the workers' results between its own
- * files (each worker holds WORKER_QUEUE files meanwhile). Every worker costs a start (0.1-0.2 s
- * of module loading) and a JIT warm-up of its own (its first files run at about half speed),
- * which the main thread does not pay twice, so N threads need only N-1 of them: on two cores,
- * one worker beside the scanning main thread finished 200,000 events in 1.52-1.71 s against
- * 1.75-1.99 s for two workers beside a collecting main thread, and the two were even at 1M.
- * Results are collected in discovery order, exactly as the one-thread scan collects them, so the
- * output is identical whatever the number of threads or the order in which files finish. A
- * result waits only until the files before it are in: files finish roughly in the order they
- * were handed out, so few results are held at a time.
+ * Every worker costs a start (0.1-0.2 s of module loading) and a JIT warm-up of its own (its
+ * first files run at about half speed), which a scanning main thread saves once; over many files
+ * that is paid back by a main thread free to collect. Measured on two cores (interleaved pairs):
+ * at 100 files (200,000 events) the scanning main thread took 1.52-1.71 s against 1.75-1.99 s;
+ * at 500 the two were even; at 2,500 the collecting one took a median 24.6 s against 26.5 s
+ * (seven pairs). Three points, so the line is drawn where they were even.
+ */
+const MAIN_SCANS_BELOW_FILES = 500;
+
+/**
+ * The scan over `threads` threads, one file per job: this one and workers, the main thread's role
+ * chosen by the number of files (MainThreadRole, MAIN_SCANS_BELOW_FILES). A scanning main thread
+ * takes in the workers' results between its own files. Results are collected in discovery order,
+ * exactly as the one-thread scan collects them, so the output is identical whatever the number
+ * of threads, the main thread's role, or the order in which files finish. A result waits only
+ * until the files before it are in: files finish roughly in the order they were handed out, so
+ * few results are held at a time.
  */
 export async function scanEventsParallel(
   paths: string[],
@@ -65,8 +78,8 @@ export async function scanEventsParallel(
 
   const eventRules = rules.filter((r) => r.target === 'event');
   const setup: WorkerSetup = { rules: eventRules, maxRecordBytes: opts.maxRecordBytes };
-  const mainScans = how.mainThreadScans ?? true;
-  const size = mainScans ? Math.min(threads - 1, jobs.length - 1) : Math.min(threads, jobs.length);
+  const role = how.mainThread ?? (jobs.length < MAIN_SCANS_BELOW_FILES ? 'scans' : 'starts');
+  const size = role === 'scans' ? Math.min(threads - 1, jobs.length - 1) : Math.min(threads, jobs.length);
   const pool = Array.from({ length: size }, () => new Worker(join(__dirname, 'scan-worker.js'), { workerData: setup }));
   let workerFiles = 0;
   const judge = new EventJudge(eventRules);
@@ -126,8 +139,9 @@ export async function scanEventsParallel(
       }
       // The main thread's share: between files it yields to the event loop, where worker results
       // are taken in and their queues topped up.
+      const mainScans = () => role === 'scans' || (role === 'starts' && workerFiles === 0);
       void (async () => {
-        while (mainScans && next < jobs.length && !failed) {
+        while (mainScans() && next < jobs.length && !failed) {
           settle(await scanFile(jobs[next++], judge, opts.maxRecordBytes));
           if (done === jobs.length) resolve();
           await new Promise<void>((r) => setImmediate(r));

@@ -6,7 +6,7 @@ import type { Finding } from '../../src/model/finding';
 import type { InputRecord } from '../../src/model/input';
 import { loadRulePack } from '../../src/rules/load';
 import { FindingCollector } from '../../src/scan/collector';
-import { scanEventsParallel } from '../../src/scan/parallel-scan';
+import { type MainThreadRole, scanEventsParallel } from '../../src/scan/parallel-scan';
 import { ruleOrder } from '../../src/scan/scan-events';
 import { REPO, SHARED_DATA } from '../support/paths';
 
@@ -18,10 +18,10 @@ function collector(): FindingCollector {
   return new FindingCollector({ ruleOrder: ruleOrder(pack.rules), rules: pack.rules, memoryLimit: 50 });
 }
 
-async function scan(paths: string[], threads: number, mainThreadScans?: boolean): Promise<{ findings: Finding[]; duplicates: number; inputs: InputRecord[]; workerFiles: number }> {
+async function scan(paths: string[], threads: number, mainThread?: MainThreadRole): Promise<{ findings: Finding[]; duplicates: number; inputs: InputRecord[]; workerFiles: number }> {
   const c = collector();
   try {
-    const r = await scanEventsParallel(paths, pack.rules, threads, c, {}, { mainThreadScans });
+    const r = await scanEventsParallel(paths, pack.rules, threads, c, {}, { mainThread });
     const done = c.finish();
     return { findings: [...done.findings], duplicates: done.duplicates, inputs: r.inputs, workerFiles: r.workerFiles };
   } finally {
@@ -35,7 +35,7 @@ describe('parallel scan', () => {
   test('findings made on worker threads equal the one-thread scan, duplicates and inputs included', async () => {
     const paths = [SAMPLES, STRATUS];
     const one = await scan(paths, 1);
-    const workers = await scan(paths, 2, false);
+    const workers = await scan(paths, 2, 'collects');
     const files = one.inputs.filter((i) => i.status === 'processed').length;
     expect(files).toBeGreaterThan(2);
     expect(workers.workerFiles).toBe(files);
@@ -52,11 +52,12 @@ describe('parallel scan', () => {
       const trail = generateTrail(dir, 24_000);
       const one = await scan([dir], 1);
       const shared = await scan([dir], 2);
-      const three = await scan([dir], 3, false);
+      const starting = await scan([dir], 2, 'starts');
+      const three = await scan([dir], 3, 'collects');
       expect(trail.files.length).toBe(12);
       expect(one.workerFiles).toBe(0);
       expect(three.workerFiles).toBe(12);
-      for (const other of [shared, three]) {
+      for (const other of [shared, starting, three]) {
         expect(other.findings).toEqual(one.findings);
         expect(other.inputs).toEqual(one.inputs);
       }

@@ -32,8 +32,8 @@ Judging and reports:
   --baseline PATH       a previous findings.json: findings marked new or unchanged, fixed ones listed
   --new-only            apply --fail-on to new findings only (with --baseline): judge a change, not history
   --suppressions PATH   YAML or JSON suppression file (reason, owner and expiry required); repeatable
-  --workers N           threads scanning event files, the main one and N-1 workers
-                        (default: the number of cores)
+  --workers N           threads scanning event files: N workers, or the main thread and
+                        N-1 workers for fewer than 500 files (default: the number of cores)
   --max-record-bytes N  skip (and report) records larger than N bytes (default 4194304)
   --quiet               no summary on stdout
 
