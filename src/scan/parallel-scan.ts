@@ -6,7 +6,9 @@ import { discoverInputs } from '../sources/discover';
 import type { FindingCollector } from './collector';
 import { countEvents, EventJudge, type EventScanOptions, type EventScanResult, scanEvents } from './scan-events';
 import { scanFile } from './scan-file';
+import { cachedBundle } from './worker-bundle';
 import type { FileJob, FileResult, WorkerSetup } from './worker-protocol';
+import { REPO_ROOT } from '../version';
 
 type Slot = { input: InputRecord } | { result: FileResult } | undefined;
 
@@ -20,6 +22,20 @@ export type MainThreadRole = 'scans' | 'starts' | 'collects';
 export interface ParallelOptions {
   /** Default: `scans` below MAIN_SCANS_BELOW_FILES files, `starts` from there on. */
   mainThread?: MainThreadRole;
+  /**
+   * What workers run: `bundled` (default), the worker code as one cached JavaScript file
+   * (worker-bundle.ts), or `sources`, the TypeScript through tsx, which is also the fallback when
+   * no bundle can be had.
+   */
+  workerCode?: 'bundled' | 'sources';
+}
+
+const WORKER_SOURCES = join(__dirname, 'scan-worker.js');
+
+function workerScript(code: ParallelOptions['workerCode']): string {
+  if (code === 'sources') return WORKER_SOURCES;
+  const bundle = cachedBundle({ entry: join(__dirname, 'scan-worker-main.ts'), cacheDir: join(REPO_ROOT, 'node_modules', '.cache', 'trailproof'), name: 'scan-worker' });
+  return bundle ?? WORKER_SOURCES;
 }
 
 export interface ParallelScanResult extends EventScanResult {
@@ -80,7 +96,8 @@ export async function scanEventsParallel(
   const setup: WorkerSetup = { rules: eventRules, maxRecordBytes: opts.maxRecordBytes };
   const role = how.mainThread ?? (jobs.length < MAIN_SCANS_BELOW_FILES ? 'scans' : 'starts');
   const size = role === 'scans' ? Math.min(threads - 1, jobs.length - 1) : Math.min(threads, jobs.length);
-  const pool = Array.from({ length: size }, () => new Worker(join(__dirname, 'scan-worker.js'), { workerData: setup }));
+  const script = workerScript(how.workerCode);
+  const pool = Array.from({ length: size }, () => new Worker(script, { workerData: setup }));
   let workerFiles = 0;
   const judge = new EventJudge(eventRules);
   let next = 0;

@@ -6,7 +6,7 @@ import type { Finding } from '../../src/model/finding';
 import type { InputRecord } from '../../src/model/input';
 import { loadRulePack } from '../../src/rules/load';
 import { FindingCollector } from '../../src/scan/collector';
-import { type MainThreadRole, scanEventsParallel } from '../../src/scan/parallel-scan';
+import { type ParallelOptions, scanEventsParallel } from '../../src/scan/parallel-scan';
 import { ruleOrder } from '../../src/scan/scan-events';
 import { REPO, SHARED_DATA } from '../support/paths';
 
@@ -18,10 +18,10 @@ function collector(): FindingCollector {
   return new FindingCollector({ ruleOrder: ruleOrder(pack.rules), rules: pack.rules, memoryLimit: 50 });
 }
 
-async function scan(paths: string[], threads: number, mainThread?: MainThreadRole): Promise<{ findings: Finding[]; duplicates: number; inputs: InputRecord[]; workerFiles: number }> {
+async function scan(paths: string[], threads: number, how: ParallelOptions = {}): Promise<{ findings: Finding[]; duplicates: number; inputs: InputRecord[]; workerFiles: number }> {
   const c = collector();
   try {
-    const r = await scanEventsParallel(paths, pack.rules, threads, c, {}, { mainThread });
+    const r = await scanEventsParallel(paths, pack.rules, threads, c, {}, how);
     const done = c.finish();
     return { findings: [...done.findings], duplicates: done.duplicates, inputs: r.inputs, workerFiles: r.workerFiles };
   } finally {
@@ -35,15 +35,18 @@ describe('parallel scan', () => {
   test('findings made on worker threads equal the one-thread scan, duplicates and inputs included', async () => {
     const paths = [SAMPLES, STRATUS];
     const one = await scan(paths, 1);
-    const workers = await scan(paths, 2, 'collects');
     const files = one.inputs.filter((i) => i.status === 'processed').length;
     expect(files).toBeGreaterThan(2);
-    expect(workers.workerFiles).toBe(files);
     expect(one.findings.length).toBeGreaterThan(10);
-    expect(workers.findings).toEqual(one.findings);
-    expect(workers.inputs).toEqual(one.inputs);
-    expect(workers.duplicates).toBe(one.duplicates);
     expect(one.duplicates).toBeGreaterThan(0); // Stratus is in the samples too
+    // Workers run the cached bundle by default; the TypeScript through tsx is its fallback.
+    for (const workerCode of ['bundled', 'sources'] as const) {
+      const workers = await scan(paths, 2, { mainThread: 'collects', workerCode });
+      expect(workers.workerFiles).toBe(files);
+      expect(workers.findings).toEqual(one.findings);
+      expect(workers.inputs).toEqual(one.inputs);
+      expect(workers.duplicates).toBe(one.duplicates);
+    }
   });
 
   test('the main thread and a worker share generated files; the output does not depend on who took which', async () => {
@@ -52,8 +55,8 @@ describe('parallel scan', () => {
       const trail = generateTrail(dir, 24_000);
       const one = await scan([dir], 1);
       const shared = await scan([dir], 2);
-      const starting = await scan([dir], 2, 'starts');
-      const three = await scan([dir], 3, 'collects');
+      const starting = await scan([dir], 2, { mainThread: 'starts' });
+      const three = await scan([dir], 3, { mainThread: 'collects' });
       expect(trail.files.length).toBe(12);
       expect(one.workerFiles).toBe(0);
       expect(three.workerFiles).toBe(12);
