@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /**
@@ -85,6 +85,9 @@ function current(req: BundleRequest): string | undefined {
 }
 
 function build(req: BundleRequest): string | undefined {
+  // A cache that cannot be written would have every scan pay for a build it cannot keep.
+  mkdirSync(req.cacheDir, { recursive: true });
+  accessSync(req.cacheDir, constants.W_OK);
   // Loaded only when a build is due: most scans find a current bundle.
   const esbuild = require('esbuild') as typeof import('esbuild');
   const started = Date.now();
@@ -109,7 +112,6 @@ function build(req: BundleRequest): string | undefined {
     const abs = resolve(workDir, p);
     return [abs, ...stamp(abs)];
   });
-  mkdirSync(req.cacheDir, { recursive: true });
   const name = `${req.name}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.js`;
   const bundle = join(req.cacheDir, name);
   // Written aside and renamed: a scan reading the cache at the same moment sees all or nothing.
