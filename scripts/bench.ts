@@ -76,6 +76,8 @@ async function phaseBaseline(dir: string): Promise<PhaseResult> {
 }
 
 async function phaseScan(dir: string, workers: number): Promise<PhaseResult> {
+  // As bin/trailproof.js starts: the scan measured is the scan the command runs.
+  (require('../bin/v8-flags.js') as { applyV8Flags(): void }).applyV8Flags();
   const { loadRulePack } = await import('../src/rules/load');
   const { runScan } = await import('../src/scan/run-scan');
   const pack = loadRulePack();
