@@ -65,7 +65,7 @@ function current(req: BundleRequest): string | undefined {
     return undefined;
   }
   if (m.version !== 1 || !Array.isArray(m.inputs) || typeof m.bundle !== 'string') return undefined;
-  // The entry itself first: a manifest written for another entry never matches.
+  // A manifest written for another entry never matches.
   if (!m.inputs.some(([p]) => p === resolve(req.entry))) return undefined;
   for (const [path, size, mtimeMs] of m.inputs) {
     try {
