@@ -51,12 +51,14 @@ export interface ParallelScanResult extends EventScanResult {
 const WORKER_QUEUE = 4;
 
 /**
- * Every worker costs a start (0.1-0.2 s of module loading) and a JIT warm-up of its own (its
- * first files run at about half speed), which a scanning main thread saves once; over many files
- * that is paid back by a main thread free to collect. Measured on two cores (interleaved pairs):
- * at 100 files (200,000 events) the scanning main thread took 1.52-1.71 s against 1.75-1.99 s;
- * at 500 the two were even; at 2,500 the collecting one took a median 24.6 s against 26.5 s
- * (seven pairs). Three points, so the line is drawn where they were even.
+ * Every worker costs a start and a JIT warm-up of its own (its first files run at about half
+ * speed), which a scanning main thread saves once; over many files that is paid back by a main
+ * thread free to collect. Measured on two cores (interleaved pairs), with workers started through
+ * tsx (0.1-0.2 s each): at 100 files (200,000 events) the scanning main thread took 1.52-1.71 s
+ * against 1.75-1.99 s; at 500 the two were even; at 2,500 the collecting one took a median 24.6 s
+ * against 26.5 s (seven pairs). Three points, so the line is drawn where they were even. With
+ * workers started from the bundle (50-65 ms), four pairs at 100 files were even; the line was
+ * left where it was.
  */
 const MAIN_SCANS_BELOW_FILES = 500;
 

@@ -72,7 +72,7 @@ describe('worker bundle cache', () => {
     expect(await runWorker(second)).toBe('goodbye 1');
   });
 
-  test('a source changed a moment ago is built but not trusted: the next call builds again', () => {
+  test('a source changed a moment ago is built but not written into the manifest', () => {
     source('greeting.ts', "export const greeting = (n: number): string => `hi ${n}`;\n", 0);
     const b = cachedBundle({ entry: join(src, 'entry.ts'), cacheDir: cache, name: 'w' });
     expect(b).toBeDefined();
