@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { command as patternCommand } from '../../src/cli/commands/pattern';
 import { command as rulesCommand } from '../../src/cli/commands/rules';
 import type { Command } from '../../src/cli/command';
-import { SHARED_DATA } from '../support/paths';
+import { DATASETS } from '../support/paths';
 import { FIXTURE_RULES } from './support';
 
 async function run(cmd: Command, argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -21,7 +21,7 @@ async function run(cmd: Command, argv: string[]): Promise<{ code: number; out: s
   }
 }
 
-const STRATUS = join(SHARED_DATA, 'stratus-red-team', 'detonation-logs');
+const STRATUS = join(DATASETS, 'stratus-red-team', 'detonation-logs');
 const STOP_FILE = join(STRATUS, 'aws.defense-evasion.cloudtrail-stop.json');
 
 describe('trailproof pattern test', () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRulePack } from '../../src/rules/load';
 import type { Rule } from '../../src/model/rule';
-import { SHARED_DATA, REPO } from '../support/paths';
+import { DATASETS, REPO } from '../support/paths';
 
 export const FIXTURE_RULES = join(__dirname, 'fixtures', 'rules');
 
@@ -14,18 +14,18 @@ export interface LabelledEvent {
 /** Every CloudTrail record in the shared data: Stratus arrays, Panther test events, Invictus lines. */
 export function sharedEvents(): LabelledEvent[] {
   const out: LabelledEvent[] = [];
-  const stratus = join(SHARED_DATA, 'stratus-red-team', 'detonation-logs');
+  const stratus = join(DATASETS, 'stratus-red-team', 'detonation-logs');
   for (const f of readdirSync(stratus).sort()) {
     if (!f.endsWith('.json')) continue;
     const arr = JSON.parse(readFileSync(join(stratus, f), 'utf8')) as Record<string, unknown>[];
     arr.forEach((record, i) => out.push({ label: `stratus/${f}[${i}]`, record }));
   }
   const lines = (p: string) => readFileSync(p, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  lines(join(SHARED_DATA, 'panther-analysis', 'cloudtrail_rule_tests.jsonl')).forEach((l, i) => {
+  lines(join(DATASETS, 'panther-analysis', 'cloudtrail_rule_tests.jsonl')).forEach((l, i) => {
     const o = JSON.parse(l) as { event?: Record<string, unknown> };
     if (o.event && typeof o.event === 'object') out.push({ label: `panther line ${i + 1}`, record: o.event });
   });
-  lines(join(SHARED_DATA, 'invictus-aws_dataset', 'notable_events.jsonl')).forEach((l, i) => {
+  lines(join(DATASETS, 'invictus-aws_dataset', 'notable_events.jsonl')).forEach((l, i) => {
     out.push({ label: `invictus line ${i + 1}`, record: JSON.parse(l) as Record<string, unknown> });
   });
   return out;

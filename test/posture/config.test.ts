@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { Finding } from '../../src/model/finding';
 import { readConfigFiles } from '../../src/sources/config-files';
 import { scanPosture } from '../../src/posture/scan-posture';
-import { FIXTURES, SHARED_DATA } from '../support/paths';
+import { FIXTURES, DATASETS } from '../support/paths';
 import { bundledRules, tmpDir } from './support/stack';
 
 const RDK = join(FIXTURES, 'posture', 'aws-config-rdk', 'example_ci');
@@ -16,7 +16,7 @@ function forRule(findings: Finding[], ruleId: string): Finding[] {
 describe('AWS Config items from aws-config-rdk', () => {
   test('the fixture copy is the shared data, byte for byte', () => {
     for (const f of readdirSync(RDK)) {
-      expect(readFileSync(join(RDK, f))).toEqual(readFileSync(join(SHARED_DATA, 'aws-config-rdk', 'example_ci', f)));
+      expect(readFileSync(join(RDK, f))).toEqual(readFileSync(join(DATASETS, 'aws-config-rdk', 'example_ci', f)));
     }
   });
 

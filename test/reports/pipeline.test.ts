@@ -10,7 +10,7 @@ import { runScan } from '../../src/scan/run-scan';
 import { findingsSchemaProblems } from '../../reports/json';
 import { MARKDOWN_LIMIT } from '../../reports/markdown';
 import { REPORT_FORMATS, writeReports } from '../../reports/write';
-import { REPO, SHARED_DATA } from '../support/paths';
+import { REPO, DATASETS } from '../support/paths';
 import { STRATUS } from './support';
 
 /**
@@ -21,7 +21,7 @@ describe('reports from the real scan pipeline', () => {
   test('every format is written; findings.json and report.sarif validate; coverage uses the real catalogues', async () => {
     const pack = loadRulePack();
     const catalogues = loadCatalogues();
-    const doc = await runScan({ pack, events: [STRATUS, join(SHARED_DATA, 'invictus-aws_dataset', 'notable_events.jsonl')] });
+    const doc = await runScan({ pack, events: [STRATUS, join(DATASETS, 'invictus-aws_dataset', 'notable_events.jsonl')] });
     expect(doc.findings.length).toBeGreaterThan(50);
     expect(findingsSchemaProblems(doc)).toEqual([]);
 

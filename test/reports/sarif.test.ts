@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { applyBaseline } from '../../src/findings/baseline';
 import { applySuppressions } from '../../src/findings/suppress';
 import { renderSarif, SARIF_SCHEMA_URI } from '../../reports/sarif';
-import { REPO, SHARED_DATA } from '../support/paths';
+import { REPO, DATASETS } from '../support/paths';
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, resourceFinding, stratusDocument } from './support';
 
 // The OASIS SARIF 2.1.0 schema shipped in the repo (a third-party schema: ajv's strict mode is for our own).
@@ -20,7 +20,7 @@ function valid(log: unknown): void {
 
 type Log = { runs: { tool: { driver: { rules: Record<string, any>[] } }; results: Record<string, any>[]; artifacts: Record<string, any>[]; invocations: Record<string, any>[] }[] };
 
-const ctx = { rules: RULES, catalogues: CATALOGUES, baseDir: SHARED_DATA };
+const ctx = { rules: RULES, catalogues: CATALOGUES, baseDir: DATASETS };
 
 describe('report.sarif', () => {
   test('the shipped schema rejects what SARIF forbids (the test would catch a broken report)', () => {
@@ -43,7 +43,7 @@ describe('report.sarif', () => {
   });
 
   test('event results point at the log file; IaC results at cdk.tf.json, the resource line and the construct path', () => {
-    const doc = stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'], extra: [resourceFinding({ line: 57, path: join(SHARED_DATA, 'cdktf.out/stacks/audit-stack/cdk.tf.json') })] });
+    const doc = stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'], extra: [resourceFinding({ line: 57, path: join(DATASETS, 'cdktf.out/stacks/audit-stack/cdk.tf.json') })] });
     const log = renderSarif(doc, ctx) as unknown as Log;
     valid(log);
     const results = log.runs[0].results;

@@ -10,9 +10,9 @@ import type { Finding, FindingsDocument, ResourceSubject } from '../../src/model
 import type { InputRecord } from '../../src/model/input';
 import type { Rule, RulePack } from '../../src/model/rule';
 import type { Severity } from '../../src/model/severity';
-import { SHARED_DATA } from '../support/paths';
+import { DATASETS } from '../support/paths';
 
-export const STRATUS = join(SHARED_DATA, 'stratus-red-team', 'detonation-logs');
+export const STRATUS = join(DATASETS, 'stratus-red-team', 'detonation-logs');
 
 /** Strings an attacker can put in an event field (userAgent, session name, request parameters). */
 export const HOSTILE = {

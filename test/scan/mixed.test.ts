@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesize } from '../../stacks/synth';
 import type { FindingsDocument } from '../../src/model/finding';
-import { REPO, SHARED_DATA } from '../support/paths';
+import { REPO, DATASETS } from '../support/paths';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'trailproof-mixed-'));
 
@@ -38,8 +38,8 @@ describe('trailproof scan: one run, every input kind', () => {
     const out = tmp();
     const r = cli([
       'scan',
-      '--events', join(SHARED_DATA, 'stratus-red-team', 'detonation-logs', 'aws.defense-evasion.cloudtrail-stop.json'),
-      '--config', join(SHARED_DATA, 'aws-config-rdk', 'example_ci'),
+      '--events', join(DATASETS, 'stratus-red-team', 'detonation-logs', 'aws.defense-evasion.cloudtrail-stop.json'),
+      '--config', join(DATASETS, 'aws-config-rdk', 'example_ci'),
       '--iac', synthDir,
       '--out', out,
       '--format', 'json,md',

@@ -8,10 +8,10 @@ import { loadRulePack } from '../../src/rules/load';
 import { FindingCollector } from '../../src/scan/collector';
 import { type ParallelOptions, scanEventsParallel } from '../../src/scan/parallel-scan';
 import { ruleOrder } from '../../src/scan/scan-events';
-import { REPO, SHARED_DATA } from '../support/paths';
+import { REPO, DATASETS } from '../support/paths';
 
 const pack = loadRulePack();
-const STRATUS = join(SHARED_DATA, 'stratus-red-team', 'detonation-logs');
+const STRATUS = join(DATASETS, 'stratus-red-team', 'detonation-logs');
 const SAMPLES = join(REPO, 'samples', 'cloudtrail');
 
 function collector(): FindingCollector {

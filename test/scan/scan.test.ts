@@ -7,9 +7,9 @@ import { loadRulePack } from '../../src/rules/load';
 import { runScan } from '../../src/scan/run-scan';
 import { EventEvaluator } from '../../src/engine/evaluate';
 import type { FindingsDocument } from '../../src/model/finding';
-import { REPO, SHARED_DATA } from '../support/paths';
+import { REPO, DATASETS } from '../support/paths';
 
-const STRATUS = join(SHARED_DATA, 'stratus-red-team', 'detonation-logs');
+const STRATUS = join(DATASETS, 'stratus-red-team', 'detonation-logs');
 const pack = loadRulePack();
 
 function tmp(): string {
@@ -38,7 +38,7 @@ describe('scan', () => {
     const want = new Map<string, number>();
     const sources = [
       ...require('node:fs').readdirSync(STRATUS).map((f: string) => JSON.parse(readFileSync(join(STRATUS, f), 'utf8'))).flat(),
-      ...readFileSync(join(SHARED_DATA, 'invictus-aws_dataset', 'notable_events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)),
+      ...readFileSync(join(DATASETS, 'invictus-aws_dataset', 'notable_events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)),
     ];
     const seen = new Set<string>();
     for (const r of sources) {

@@ -1,13 +1,13 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { SHARED_DATA } from '../support/paths';
+import { DATASETS } from '../support/paths';
 import type { CloudTrailRecord } from '../../src/model/event';
 import type { InputRecord } from '../../src/model/input';
 import { type ReadOptions, readCloudTrail } from '../../src/sources/cloudtrail-files';
 
-export const STRATUS_DIR = join(SHARED_DATA, 'stratus-red-team', 'detonation-logs');
-export const INVICTUS = join(SHARED_DATA, 'invictus-aws_dataset', 'notable_events.jsonl');
+export const STRATUS_DIR = join(DATASETS, 'stratus-red-team', 'detonation-logs');
+export const INVICTUS = join(DATASETS, 'invictus-aws_dataset', 'notable_events.jsonl');
 
 /** Real records from one Stratus detonation log (a bare JSON array). */
 export function stratus(technique: string): CloudTrailRecord[] {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
 export const REPO = join(__dirname, '..', '..');
-/** ../shared/data beside the checkout (CI puts shared/ there). */
-export const SHARED_DATA = join(REPO, '..', 'shared', 'data');
+/** Real-world datasets copied into the repository, each folder with its upstream LICENSE, so a
+ *  fresh clone with nothing beside it runs every test. */
+export const DATASETS = join(REPO, 'test', 'fixtures', 'datasets');
 export const FIXTURES = join(REPO, 'test', 'fixtures');

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudTrailRecord } from '../../../src/model/event';
 import type { Rule } from '../../../src/model/rule';
-import { SHARED_DATA } from '../../support/paths';
+import { DATASETS } from '../../support/paths';
 
 /** Test-only readers for the shared datasets: small files, read whole. */
 function jsonLines(path: string): unknown[] {
@@ -12,9 +12,9 @@ function jsonLines(path: string): unknown[] {
     .map((l) => JSON.parse(l));
 }
 
-export const INVICTUS = join(SHARED_DATA, 'invictus-aws_dataset', 'notable_events.jsonl');
-export const PANTHER = join(SHARED_DATA, 'panther-analysis', 'cloudtrail_rule_tests.jsonl');
-export const STRATUS_LOGS = join(SHARED_DATA, 'stratus-red-team', 'detonation-logs');
+export const INVICTUS = join(DATASETS, 'invictus-aws_dataset', 'notable_events.jsonl');
+export const PANTHER = join(DATASETS, 'panther-analysis', 'cloudtrail_rule_tests.jsonl');
+export const STRATUS_LOGS = join(DATASETS, 'stratus-red-team', 'detonation-logs');
 
 export function invictusEvents(): CloudTrailRecord[] {
   return jsonLines(INVICTUS) as CloudTrailRecord[];
