@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
@@ -6,11 +6,10 @@ import { applyBaseline } from '../../src/findings/baseline';
 import { computeCoverage } from '../../src/findings/coverage';
 import { applySuppressions } from '../../src/findings/suppress';
 import { renderChart, renderHtml } from '../../reports/html';
+import { describeWithBrowser } from '../support/browser';
 import { REPO } from '../support/paths';
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, resourceFinding, stratusDocument } from './support';
 
-/** Debian's chromium; .ci/run installs it. */
-const CHROMIUM = process.env.TRAILPROOF_CHROMIUM ?? '/usr/bin/chromium';
 const OUT = join(REPO, 'test-out', 'reports');
 
 const doc = applyBaseline(
@@ -42,10 +41,9 @@ describe('report.html as text', () => {
   });
 });
 
-describe('report.html in headless Chromium', () => {
+describeWithBrowser('report.html in headless Chromium', (CHROMIUM) => {
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set TRAILPROOF_CHROMIUM`);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });

@@ -4,7 +4,7 @@ import { DATASETS } from './paths';
 
 export type Rec = Record<string, unknown>;
 
-/** Every real CloudTrail record in ../shared/data, by dataset (labels and wrappers removed). */
+/** Every real CloudTrail record in test/fixtures/datasets, by dataset (labels and wrappers removed). */
 export function sharedEvents(): { stratus: Rec[]; panther: Rec[]; invictus: Rec[] } {
   const sdir = join(DATASETS, 'stratus-red-team', 'detonation-logs');
   const stratus = readdirSync(sdir)
