@@ -1,4 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { prettyJson } from './pretty-json';
 
 /** Where a report's text goes, piece by piece: a report of a large scan never exists as one string. */
 export interface TextSink {
@@ -59,8 +60,7 @@ export function writeJsonFilling(shell: unknown, key: string, depth: number, ite
   const inner = `${indent}  `;
   let first = true;
   for (const item of items) {
-    // Strings in JSON text never hold a raw newline, so every newline is indentation.
-    out.write(`${first ? '' : ','}\n${inner}${JSON.stringify(item, null, 2).replace(/\n/g, `\n${inner}`)}`);
+    out.write(`${first ? '' : ','}\n${inner}${prettyJson(item, inner) ?? 'null'}`);
     first = false;
   }
   out.write(first ? ']' : `\n${indent}]`);
