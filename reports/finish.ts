@@ -1,5 +1,5 @@
 import { applyBaseline, loadBaseline } from '../src/findings/baseline';
-import { computeCoverage } from '../src/findings/coverage';
+import { computeCoverage, type FrameworkCoverage } from '../src/findings/coverage';
 import {
   applySuppressions,
   constructSuppressionsFromInputs,
@@ -9,7 +9,8 @@ import {
 } from '../src/findings/suppress';
 import type { FindingsView } from '../src/model/finding';
 import { renderTerminalSummary } from './terminal';
-import { type Verdict, verdictOf } from './view';
+import { ReportTally } from './tally';
+import { newOnlyApplies, type Verdict, verdictOf } from './view';
 import { type ReportContext, type ReportFormat, writeReports } from './write';
 
 export interface FinishOptions extends ReportContext {
@@ -69,13 +70,19 @@ export async function finishReports(scanned: FindingsView, opts: FinishOptions):
     baseDir: opts.baseDir,
     memoryLimit: opts.memoryLimit,
   };
-  const coverage = computeCoverage(doc, opts.rules, opts.catalogues);
-  const files = await writeReports(doc, opts.formats, opts.outDir, ctx, coverage);
+  // One pass over the findings (findings.json's) tallies what the other reports, the verdict and
+  // the summary count; each pass over a spilled scan reads and decodes every finding again.
+  const tally = new ReportTally(ctx.failOn ?? 'low', newOnlyApplies(doc, ctx));
+  let coverage: FrameworkCoverage[] | undefined;
+  const coverageOf = () => (coverage ??= computeCoverage(doc, opts.rules, opts.catalogues, tally.fill(doc.findings).coverage));
+  const files = await writeReports(doc, opts.formats, opts.outDir, ctx, coverageOf, tally);
+  tally.fill(doc.findings);
+  const verdict = verdictOf(doc, ctx, tally.blocking);
   return {
     doc,
     files,
-    verdict: verdictOf(doc, ctx),
-    summary: renderTerminalSummary(doc, ctx, coverage, files, { color: opts.color }),
+    verdict,
+    summary: renderTerminalSummary(doc, ctx, coverageOf(), files, { color: opts.color, counts: tally.counts, verdict }),
     warnings,
   };
 }

@@ -1,13 +1,18 @@
 import type { FrameworkCoverage } from '../src/findings/coverage';
 import type { FindingsView } from '../src/model/finding';
 import { sanitizeForTerminal as t } from '../src/util/terminal';
-import { type ReportContext, SEVERITIES, countBy, verdictOf } from './view';
+import { countFinding, emptyCounts, type FindingCounts } from './tally';
+import { type ReportContext, SEVERITIES, type Verdict, countBy, verdictOf } from './view';
 
 export interface TerminalOptions {
   /** ANSI colour; only when the caller knows stdout is a TTY that wants it. */
   color?: boolean;
   /** Rules listed by failing count (default 10). */
   topRules?: number;
+  /** The findings already counted (ReportTally); else they are counted here. */
+  counts?: FindingCounts;
+  /** The verdict already reached; else it is reached here. */
+  verdict?: Verdict;
 }
 
 const COLORS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
@@ -32,19 +37,12 @@ export function renderTerminalSummary(
   );
   for (const i of doc.inputs) if (i.status !== 'processed') out.push(paint('yellow', `  ${i.status}: ${t(i.path)}: ${t(i.reason ?? '')}`));
   // Counts only: the findings themselves may be far too many to hold.
-  let failing = 0;
-  let muted = 0;
-  let undecided = 0;
-  const bySeverity = new Map<string, number>();
-  const byRule = new Map<string, number>();
-  for (const f of doc.findings) {
-    if (f.status === 'fail') {
-      failing++;
-      bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
-      byRule.set(f.ruleId, (byRule.get(f.ruleId) ?? 0) + 1);
-    } else if (f.status === 'muted') muted++;
-    else if (f.status === 'manual' || f.status === 'error') undecided++;
+  let counts = opts.counts;
+  if (!counts) {
+    counts = emptyCounts();
+    for (const f of doc.findings) countFinding(counts, f);
   }
+  const { failing, muted, undecided, bySeverity, byRule } = counts;
   const sev = SEVERITIES.map((s) => [s, bySeverity.get(s) ?? 0] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${s} ${n}`)
@@ -61,7 +59,7 @@ export function renderTerminalSummary(
       `controls ${t(`${c.framework}@${c.version}`)}: ${c.counts.fail} fail, ${c.counts.pass} pass, ${c.counts.manual} manual, ${c.counts['not-covered']} not covered`,
     );
   }
-  const v = verdictOf(doc, ctx);
+  const v = opts.verdict ?? verdictOf(doc, ctx);
   out.push(paint('bold', paint(v.failed ? 'red' : 'green', `verdict: ${v.text}`)));
   for (const f of files) out.push(`wrote ${t(f)}`);
   return `${out.join('\n')}\n`;

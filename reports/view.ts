@@ -17,6 +17,8 @@ export interface ReportContext {
   baseDir?: string;
   /** Findings a report holds in memory while sorting before it spills to disk (default: 2,000 and at most 1 MiB of their JSON). */
   memoryLimit?: number;
+  /** The blocking findings of this document under failOn/newOnly, when a pass already counted them (ReportTally). */
+  countedBlocking?: number;
 }
 
 export { SEVERITIES };
@@ -83,11 +85,18 @@ export interface Verdict {
   text: string;
 }
 
-export function verdictOf(doc: Pick<FindingsView, 'findings' | 'baseline'>, ctx: ReportContext): Verdict {
+/** Whether --new-only applies: only with a baseline to tell new findings from known ones. */
+export function newOnlyApplies(doc: Pick<FindingsView, 'baseline'>, ctx: ReportContext): boolean {
+  return Boolean(ctx.newOnly && doc.baseline);
+}
+
+/** `counted`: the blocking findings already counted (ReportTally, the same failOn and newOnly); else they are counted here. */
+export function verdictOf(doc: Pick<FindingsView, 'findings' | 'baseline'>, ctx: ReportContext, counted = ctx.countedBlocking): Verdict {
   const failOn = ctx.failOn ?? 'low';
-  const newOnly = Boolean(ctx.newOnly && doc.baseline);
+  const newOnly = newOnlyApplies(doc, ctx);
   let blocking = 0;
-  if (failOn !== 'none') for (const f of doc.findings) if (isBlocking(f, failOn, newOnly)) blocking++;
+  if (counted !== undefined) blocking = failOn === 'none' ? 0 : counted;
+  else if (failOn !== 'none') for (const f of doc.findings) if (isBlocking(f, failOn, newOnly)) blocking++;
   const scope = newOnly ? 'new failing finding(s)' : 'failing finding(s)';
   const text =
     failOn === 'none'

@@ -4,11 +4,12 @@ import { computeCoverage, type FrameworkCoverage } from '../src/findings/coverag
 import type { FindingsView } from '../src/model/finding';
 import { renderCsv } from './csv';
 import { writeHtml } from './html';
-import { FindingsContractError, findingsSchemaProblems, writeJson } from './json';
+import { FindingsContractError, sampledSchemaProblems, writeJson } from './json';
 import { writeJunit } from './junit';
 import { renderMarkdown } from './markdown';
 import { writeSarif } from './sarif';
 import { collectText, FileSink, type TextSink } from './sink';
+import type { ReportTally } from './tally';
 import type { ReportContext } from './view';
 
 export type { ReportContext } from './view';
@@ -70,22 +71,31 @@ export function renderReport(format: ReportFormat, doc: FindingsView, ctx: Repor
 
 /**
  * Write the requested reports into outDir and return the files written. findings.json is
- * validated against its published schema as it is written (first, or on its own when not
- * requested); each report goes to a `.partial` file renamed only when every report is complete,
- * so a document that breaks the contract, or any failure, leaves nothing behind.
+ * checked against its published schema as it is written (first, or the check runs on its own
+ * when it is not requested: the shell and the first finding of each kind, json.ts); each report
+ * goes to a `.partial` file renamed only when every report is complete, so a document that breaks
+ * the contract, or any failure, leaves nothing behind.
+ *
+ * With a `tally` the first pass over the findings (findings.json, or the schema check) fills it,
+ * and coverage may then be a function of it, called once that pass is done: the other reports
+ * and the verdict need no pass of their own for counts (finish.ts).
  */
 export async function writeReports(
   doc: FindingsView,
   formats: ReportFormat[],
   outDir: string,
   ctx: ReportContext,
-  coverage: FrameworkCoverage[] = computeCoverage(doc, ctx.rules, ctx.catalogues),
+  coverage?: FrameworkCoverage[] | (() => FrameworkCoverage[]),
+  tally?: ReportTally,
 ): Promise<string[]> {
   const ordered = [...formats].sort((a, b) => (a === 'json' ? -1 : b === 'json' ? 1 : 0));
+  const first: FindingsView = tally ? { ...doc, findings: tally.tap(doc.findings) } : doc;
   if (!ordered.includes('json')) {
-    const problems = findingsSchemaProblems(doc);
+    const problems = sampledSchemaProblems(first);
     if (problems.length > 0) throw new FindingsContractError(problems);
   }
+  let known: FrameworkCoverage[] | undefined = Array.isArray(coverage) ? coverage : undefined;
+  const coverageNow = () => (known ??= typeof coverage === 'function' ? coverage() : computeCoverage(doc, ctx.rules, ctx.catalogues, tally?.fill(doc.findings).coverage));
   const created = mkdirSync(outDir, { recursive: true });
   const done: [partial: string, file: string][] = [];
   try {
@@ -94,7 +104,8 @@ export async function writeReports(
       const sink = new FileSink(`${file}.partial`);
       done.push([sink.path, file]);
       try {
-        writeReport(format, doc, ctx, coverage, sink);
+        if (format === 'json') writeJson(first, sink);
+        else writeReport(format, doc, tally ? { ...ctx, countedBlocking: tally.fill(doc.findings).blocking } : ctx, coverageNow(), sink);
       } finally {
         sink.close();
       }

@@ -1,6 +1,6 @@
 import type { ControlCatalogue, ControlEntry } from '../model/control';
 import { parseControlRef } from '../model/control';
-import type { FindingsView } from '../model/finding';
+import type { Finding, FindingsView } from '../model/finding';
 import type { Rule } from '../model/rule';
 
 export type ControlStatus = 'pass' | 'fail' | 'manual' | 'not-covered';
@@ -75,30 +75,24 @@ function emptyTally(): ControlTally {
 }
 
 /**
- * Control coverage per framework version: for every control of every loaded catalogue (and every
- * control a rule or finding names whose framework version has no catalogue), the status the
- * findings support and why.
+ * What coverage needs of the findings, taken one finding at a time, so the pass that writes
+ * findings.json can fill it on the way (a scan's findings may live on disk: every extra pass
+ * reads and decodes them all again).
  */
-export function computeCoverage(doc: Pick<FindingsView, 'findings' | 'summary'>, rules: readonly RuleInfo[], catalogues: readonly ControlCatalogue[]): FrameworkCoverage[] {
-  const rulesByControl = new Map<string, Set<string>>();
-  const ruleById = new Map<string, RuleInfo>();
-  const add = (ref: string, ruleId: string) => {
-    let s = rulesByControl.get(ref);
-    if (!s) rulesByControl.set(ref, (s = new Set()));
-    s.add(ruleId);
-  };
-  for (const r of rules) {
-    ruleById.set(r.id, r);
-    for (const c of r.controls) add(c, r.id);
-  }
-  const tallies = new Map<string, ControlTally>();
-  const rulesWithFindings = new Set<string>();
-  for (const f of doc.findings) {
-    rulesWithFindings.add(f.ruleId);
+export class CoverageTally {
+  readonly tallies = new Map<string, ControlTally>();
+  readonly rulesWithFindings = new Set<string>();
+  /** Control refs named by findings, with the rules naming them, in the order first read. */
+  readonly controlRules = new Map<string, Set<string>>();
+
+  add(f: Pick<Finding, 'ruleId' | 'controls' | 'status' | 'suppression'>): void {
+    this.rulesWithFindings.add(f.ruleId);
     for (const c of f.controls) {
-      add(c, f.ruleId);
-      let t = tallies.get(c);
-      if (!t) tallies.set(c, (t = emptyTally()));
+      let rs = this.controlRules.get(c);
+      if (!rs) this.controlRules.set(c, (rs = new Set()));
+      rs.add(f.ruleId);
+      let t = this.tallies.get(c);
+      if (!t) this.tallies.set(c, (t = emptyTally()));
       switch (f.status) {
         case 'fail':
           t.failing++;
@@ -122,6 +116,37 @@ export function computeCoverage(doc: Pick<FindingsView, 'findings' | 'summary'>,
       }
     }
   }
+}
+
+/**
+ * Control coverage per framework version: for every control of every loaded catalogue (and every
+ * control a rule or finding names whose framework version has no catalogue), the status the
+ * findings support and why. `tally` is the findings already tallied (CoverageTally); without it
+ * they are read here.
+ */
+export function computeCoverage(
+  doc: Pick<FindingsView, 'findings' | 'summary'>,
+  rules: readonly RuleInfo[],
+  catalogues: readonly ControlCatalogue[],
+  tally?: CoverageTally,
+): FrameworkCoverage[] {
+  const rulesByControl = new Map<string, Set<string>>();
+  const ruleById = new Map<string, RuleInfo>();
+  const add = (ref: string, ruleId: string) => {
+    let s = rulesByControl.get(ref);
+    if (!s) rulesByControl.set(ref, (s = new Set()));
+    s.add(ruleId);
+  };
+  for (const r of rules) {
+    ruleById.set(r.id, r);
+    for (const c of r.controls) add(c, r.id);
+  }
+  if (!tally) {
+    tally = new CoverageTally();
+    for (const f of doc.findings) tally.add(f);
+  }
+  for (const [c, ruleIds] of tally.controlRules) for (const id of ruleIds) add(c, id);
+  const { tallies, rulesWithFindings } = tally;
   const events = doc.summary.events;
   // An event rule judged every scanned event; a resource or account rule judged something only if
   // it left a finding (pass or otherwise): the posture checks report passes explicitly.
