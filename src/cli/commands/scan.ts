@@ -109,6 +109,7 @@ export const command: Command = {
     const maxRecordBytes = positiveInt('--max-record-bytes', values['max-record-bytes']);
     const workers = positiveInt('--workers', values.workers) ?? availableParallelism();
 
+    const { markPhase } = await import('../timings');
     const { loadRulePack } = await import('../../rules/load');
     const { loadCatalogues } = await import('../../controls/catalogue');
     const { runScan, nothingReadable } = await import('../../scan/run-scan');
@@ -117,12 +118,14 @@ export const command: Command = {
     const { printRuleErrors } = await import('../output');
     const { sanitizeForTerminal } = await import('../../util/terminal');
 
+    markPhase('rules');
     const pack = loadRulePack(values.rules ? { dir: resolve(values.rules) } : {});
     if (pack.errors.length > 0) {
       printRuleErrors(pack.errors);
       if (values.strict) return EXIT.USAGE;
     }
     const bar = new ProgressBar(process.stdout);
+    markPhase('scan');
     const doc = await runScan({
       pack,
       events,
@@ -136,6 +139,7 @@ export const command: Command = {
       onProgress: values.quiet ? undefined : (p) => bar.update({ events: p.events, findings: p.findings, path: p.path, done: p.inputs }),
     });
     bar.done();
+    markPhase('reports');
     try {
       let result;
       try {
@@ -159,6 +163,7 @@ export const command: Command = {
         }
         throw e;
       }
+      markPhase('exit');
       for (const w of result.warnings) process.stderr.write(`trailproof scan: ${sanitizeForTerminal(w)}\n`);
       if (!values.quiet) process.stdout.write(result.summary);
       if (nothingReadable(result.doc)) {
