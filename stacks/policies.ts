@@ -75,6 +75,16 @@ export function trailKeyPolicy(c: PolicyContext, trailArns: string[]): PolicyDoc
       Condition: { StringEquals: { 'aws:SourceArn': trailArns } },
     },
     {
+      // The audit bucket uses SSE-KMS with an S3 Bucket Key; AWS's CloudTrail KMS page requires
+      // kms:Decrypt for CloudTrail then, or creating the trail fails. Scoped to our trails.
+      Sid: 'CloudTrailDecryptsForBucketKey',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:SourceArn': trailArns } },
+    },
+    {
       Sid: 'AccountDecryptsLogFiles',
       Effect: 'Allow',
       Principal: { AWS: rootArn(c) },
@@ -103,21 +113,29 @@ export function logsKeyPolicy(c: PolicyContext, logGroupName: string): PolicyDoc
  * silently drop every alarm notification, so the topic policy is where publishing is scoped.
  */
 export function topicKeyPolicy(c: PolicyContext, eventBridge: boolean): PolicyDocument {
-  const services = eventBridge ? ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] : 'cloudwatch.amazonaws.com';
-  return doc(accountAdministers(c), {
-    Sid: 'AlarmServicesUseKeyForTopic',
+  const uses = (sid: string, service: string): Statement => ({
+    Sid: sid,
     Effect: 'Allow',
-    Principal: { Service: services },
+    Principal: { Service: service },
     Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
     Resource: '*',
   });
+  const statements = [accountAdministers(c), uses('AlarmServicesUseKeyForTopic', 'cloudwatch.amazonaws.com')];
+  if (eventBridge) statements.push(uses('EventBridgeUsesKeyForTopic', 'events.amazonaws.com'));
+  return doc(...statements);
 }
 
-/** CloudTrail writes only for the named trail; `prefixes` are the AWSLogs/<id> folders it may use. */
+/** CloudTrail writes only for the named trail(s), only into its AWSLogs/<id> folders. */
 function cloudTrailDelivery(c: PolicyContext, arn: string, trail: string | string[]): Statement[] {
-  const folders = [`${arn}/AWSLogs/${c.account}/*`];
-  if (c.organizationId) folders.push(`${arn}/AWSLogs/${c.organizationId}/*`);
-  return [
+  const writes = (sid: string, folder: string): Statement => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: 'cloudtrail.amazonaws.com' },
+    Action: 's3:PutObject',
+    Resource: `${arn}/AWSLogs/${folder}/*`,
+    Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trail } },
+  });
+  const statements: Statement[] = [
     {
       Sid: 'CloudTrailChecksBucketAcl',
       Effect: 'Allow',
@@ -126,15 +144,11 @@ function cloudTrailDelivery(c: PolicyContext, arn: string, trail: string | strin
       Resource: arn,
       Condition: { StringEquals: { 'aws:SourceArn': trail } },
     },
-    {
-      Sid: 'CloudTrailWritesLogFiles',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudtrail.amazonaws.com' },
-      Action: 's3:PutObject',
-      Resource: folders,
-      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trail } },
-    },
+    writes('CloudTrailWritesLogFiles', c.account),
   ];
+  // An organization trail writes member accounts' files under AWSLogs/<org id>/<account>/.
+  if (c.organizationId) statements.push(writes('CloudTrailWritesOrganizationLogFiles', c.organizationId));
+  return statements;
 }
 
 /** AWS Config snapshots and history land under config/ in the audit bucket. */
@@ -175,13 +189,19 @@ export function accessLogBucketPolicy(c: PolicyContext, arn: string, prefix: str
   });
 }
 
-export function assumedBy(service: string, c: PolicyContext): PolicyDocument {
+/**
+ * A service role's trust policy. `aws:SourceAccount` only where the service documents it (AWS
+ * Config does); CloudTrail's CloudWatch Logs role must not carry it: AWS's page for that role says
+ * it supports neither aws:SourceArn nor aws:SourceAccount, and a trust policy with either makes
+ * CloudTrail fail with InvalidCloudWatchLogsRoleArnException.
+ */
+export function assumedBy(service: string, c: PolicyContext, o: { sourceAccount: boolean }): PolicyDocument {
   return doc({
-    Sid: 'ServiceAssumesRoleForThisAccount',
+    Sid: o.sourceAccount ? 'ServiceAssumesRoleForThisAccount' : 'ServiceAssumesRole',
     Effect: 'Allow',
     Principal: { Service: service },
     Action: 'sts:AssumeRole',
-    Condition: { StringEquals: { 'aws:SourceAccount': c.account } },
+    ...(o.sourceAccount ? { Condition: { StringEquals: { 'aws:SourceAccount': c.account } } } : {}),
   });
 }
 
@@ -200,18 +220,24 @@ export function cloudTrailToLogsPolicy(c: PolicyContext, logGroupName: string): 
   );
 }
 
-/** What the Config recorder's role needs beyond the AWS managed AWS_ConfigRole: write snapshots, encrypt them. */
+/**
+ * What the Config recorder's role needs beyond the AWS managed AWS_ConfigRole, in the form AWS
+ * Config's page on the role's permissions gives: write under the prefix's AWSLogs/<account>/ with
+ * the bucket owner in control, read the bucket ACL, use the key. ListBucket is for the HeadBucket
+ * existence check Config makes (its bucket-policy page names it).
+ */
 export function configDeliveryRolePolicy(c: PolicyContext, arn: string, prefix: string, keyArn: string): PolicyDocument {
   return doc(
-    { Sid: 'CheckAuditBucket', Effect: 'Allow', Action: ['s3:GetBucketAcl', 's3:ListBucket'], Resource: arn },
     {
       Sid: 'WriteConfigSnapshots',
       Effect: 'Allow',
-      Action: 's3:PutObject',
-      Resource: `${arn}/${prefix}/AWSLogs/${c.account}/Config/*`,
-      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      Action: ['s3:PutObject', 's3:PutObjectAcl'],
+      Resource: `${arn}/${prefix}/AWSLogs/${c.account}/*`,
+      Condition: { StringLike: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
     },
-    { Sid: 'EncryptConfigSnapshots', Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: keyArn },
+    { Sid: 'CheckAuditBucketAcl', Effect: 'Allow', Action: 's3:GetBucketAcl', Resource: arn },
+    { Sid: 'CheckAuditBucketExists', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn },
+    { Sid: 'EncryptConfigSnapshots', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: keyArn },
   );
 }
 
@@ -236,7 +262,6 @@ export function topicPolicy(c: PolicyContext, topic: string, eventBridge: boolea
       Resource: topic,
       Condition: {
         ArnLike: { 'aws:SourceArn': `arn:${c.partition}:cloudwatch:${c.region}:${c.account}:alarm:*` },
-        StringEquals: { 'aws:SourceAccount': c.account },
       },
     },
   ];
@@ -249,7 +274,6 @@ export function topicPolicy(c: PolicyContext, topic: string, eventBridge: boolea
       Resource: topic,
       Condition: {
         ArnLike: { 'aws:SourceArn': `arn:${c.partition}:events:${c.region}:${c.account}:rule/*` },
-        StringEquals: { 'aws:SourceAccount': c.account },
       },
     });
   }

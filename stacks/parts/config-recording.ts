@@ -33,7 +33,7 @@ export function configRecording(ctx: BuildContext, o: { bucket: S3Bucket; key: K
   const role = new IamRole(stack, 'config_role', {
     name: `${config.namePrefix}-config-recorder`,
     description: 'AWS Config records resources and delivers snapshots to the audit bucket',
-    assumeRolePolicy: json(assumedBy('config.amazonaws.com', policy)),
+    assumeRolePolicy: json(assumedBy('config.amazonaws.com', policy, { sourceAccount: true })),
   });
   new IamRolePolicyAttachment(stack, 'config_role_managed_policy', {
     role: role.name,

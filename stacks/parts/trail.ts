@@ -68,7 +68,7 @@ export function auditTrail(ctx: BuildContext, o: { bucketName: string; key: KmsK
   const role = new IamRole(stack, 'trail_logs_role', {
     name: `${config.namePrefix}-cloudtrail-to-logs`,
     description: `CloudTrail ${config.trail.name} delivers events to ${config.logs.logGroupName}`,
-    assumeRolePolicy: json(assumedBy('cloudtrail.amazonaws.com', policy)),
+    assumeRolePolicy: json(assumedBy('cloudtrail.amazonaws.com', policy, { sourceAccount: false })),
   });
   const rolePolicy = new IamRolePolicy(stack, 'trail_logs_role_policy', {
     name: 'deliver-to-trail-log-group',
