@@ -69,13 +69,16 @@ export async function finishReports(scanned: FindingsView, opts: FinishOptions):
     newOnly: opts.newOnly,
     baseDir: opts.baseDir,
     memoryLimit: opts.memoryLimit,
+    requested: opts.requested,
   };
   // One pass over the findings (findings.json's) tallies what the other reports, the verdict and
   // the summary count; each pass over a spilled scan reads and decodes every finding again.
   const tally = new ReportTally(ctx.failOn ?? 'low', newOnlyApplies(doc, ctx));
   let coverage: FrameworkCoverage[] | undefined;
   const coverageOf = () => (coverage ??= computeCoverage(doc, opts.rules, opts.catalogues, tally.fill(doc.findings).coverage));
-  const files = await writeReports(doc, opts.formats, opts.outDir, ctx, coverageOf, tally);
+  // findings.json always: the next run's --baseline reads it, whatever was asked for.
+  const formats: ReportFormat[] = opts.formats.includes('json') ? opts.formats : ['json', ...opts.formats];
+  const files = await writeReports(doc, formats, opts.outDir, ctx, coverageOf, tally);
   tally.fill(doc.findings);
   const verdict = verdictOf(doc, ctx, tally.blocking);
   return {

@@ -18,7 +18,7 @@ h1{font-size:24px;margin:0 0 4px}
 h2{font-size:19px;margin:32px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 h3{font-size:16px;margin:20px 0 6px}
 .verdict{font-size:18px;font-weight:600;padding:10px 14px;border-radius:6px;display:inline-block;margin:8px 0}
-.verdict.fail{background:#fdecea;color:#8b1a1a}.verdict.pass{background:#e8f5e9;color:#1b5e20}
+.verdict.fail{background:#fdecea;color:#8b1a1a}.verdict.pass{background:#e8f5e9;color:#1b5e20}.verdict.noinput{background:#fff8e1;color:#6d4c00}
 .cards{display:flex;flex-wrap:wrap;gap:12px;margin:12px 0}
 .card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 14px;min-width:120px}
 .card b{display:block;font-size:22px}
@@ -211,7 +211,7 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
 <body>
 `);
   let body = `<header><h1>trailproof compliance report</h1>`;
-  body += `<div class="verdict ${v.failed ? 'fail' : 'pass'}" id="verdict">${h(v.text)}</div>`;
+  body += `<div class="verdict ${v.noInput ? 'noinput' : v.failed ? 'fail' : 'pass'}" id="verdict">${h(v.text)}</div>`;
   body += `<p>Scan ${h(doc.startedAt)} to ${h(doc.finishedAt)} · trailproof ${h(doc.tool.version)} · rule pack <code>${h(doc.rulePack.sha256)}</code> (${doc.rulePack.rules} rules)</p></header><main>`;
 
   body += '<h2 id="summary">Summary</h2><div class="cards">';
@@ -220,7 +220,7 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
     const n = failingBySeverity.get(s) ?? 0;
     if (n > 0) body += card(s, n);
   }
-  if (doc.baseline) body += card('new', doc.baseline.new) + card('unchanged', doc.baseline.unchanged) + card('fixed', doc.baseline.fixed);
+  if (doc.baseline) body += card('new', doc.baseline.new) + card('unchanged', doc.baseline.unchanged) + card('fixed', doc.baseline.fixed) + (doc.baseline.notRejudged ? card('not re-judged', doc.baseline.notRejudged) : '');
   body += '</div>';
 
   body += `<h2 id="chart">Failing findings by control and severity</h2>${renderCharts(doc.findings, coverage)}`;
@@ -248,6 +248,11 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
   if (doc.fixed && doc.fixed.length > 0) {
     body += `<h2 id="fixed">Fixed since the baseline (${doc.fixed.length})</h2><table><thead><tr><th>Rule</th><th>Subject</th><th>Finding id</th></tr></thead><tbody>`;
     body += doc.fixed.map((x) => `<tr><td><code>${h(x.ruleId)}</code></td><td class="mono">${h(subjectLabel(x.subject))}</td><td class="mono">${h(x.id)}</td></tr>`).join('');
+    body += '</tbody></table>';
+  }
+  if (doc.notRejudged && doc.notRejudged.length > 0) {
+    body += `<h2 id="not-rejudged">Not re-judged since the baseline (${doc.notRejudged.length})</h2><p>Open in the baseline, but their input was not scanned this time: neither fixed nor failing.</p><table><thead><tr><th>Rule</th><th>Subject</th><th>Finding id</th></tr></thead><tbody>`;
+    body += doc.notRejudged.map((x) => `<tr><td><code>${h(x.ruleId)}</code></td><td class="mono">${h(subjectLabel(x.subject))}</td><td class="mono">${h(x.id)}</td></tr>`).join('');
     body += '</tbody></table>';
   }
   if (doc.suppressions) {

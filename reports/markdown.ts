@@ -194,12 +194,13 @@ export function renderMarkdown(doc: FindingsView, ctx: ReportContext, coverage: 
     else if (f.status === 'manual' || f.status === 'error') undecided++;
   }
 
-  let head = `${COMMENT_MARKER}\n## trailproof: ${v.failed ? '❌' : '✅'} ${v.text}\n\n`;
+  let head = `${COMMENT_MARKER}\n## trailproof: ${v.noInput ? '⚠️' : v.failed ? '❌' : '✅'} ${v.text}\n\n`;
   const bySev = SEVERITIES.map((s) => [s, failingBySeverity.get(s) ?? 0] as const).filter(([, n]) => n > 0);
   head += `**${failing}** failing finding(s)${bySev.length ? ` (${bySev.map(([s, n]) => `${s} ${n}`).join(', ')})` : ''}, ${muted.count} muted${undecided ? `, ${undecided} need manual review` : ''}, over ${doc.summary.events} event(s) from ${doc.inputs.length} input(s).`;
   head += ` trailproof ${mdText(doc.tool.version)}, rule pack ${mdCode(doc.rulePack.sha256.slice(0, 12))} (${doc.rulePack.rules} rules).\n\n`;
   if (doc.baseline) {
-    head += `**Against the baseline:** ${doc.baseline.new} new, ${doc.baseline.unchanged} unchanged, ${doc.baseline.fixed} fixed.\n\n`;
+    const stale = doc.baseline.notRejudged ?? 0;
+    head += `**Against the baseline:** ${doc.baseline.new} new, ${doc.baseline.unchanged} unchanged, ${doc.baseline.fixed} fixed${stale ? `, ${stale} not re-judged (their input was not scanned this time: neither fixed nor failing)` : ''}.\n\n`;
   }
   const problems = doc.inputs.filter((i) => i.status !== 'processed');
   if (problems.length > 0) head += `⚠️ ${problems.length} input(s) were not fully read (listed below).\n\n`;

@@ -176,7 +176,7 @@ function sarifShell(doc: FindingsView, ctx: ReportContext): { log: Record<string
         properties: {
           rulePackSha256: doc.rulePack.sha256,
           events: doc.summary.events,
-          ...(doc.baseline ? { baseline: doc.baseline, fixed: (doc.fixed ?? []).map((x) => ({ id: x.id, ruleId: x.ruleId })) } : {}),
+          ...(doc.baseline ? { baseline: doc.baseline, fixed: (doc.fixed ?? []).map((x) => ({ id: x.id, ruleId: x.ruleId })), notRejudged: (doc.notRejudged ?? []).length } : {}),
         },
       },
     ],

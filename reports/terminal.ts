@@ -52,7 +52,10 @@ export function renderTerminalSummary(
   const top = opts.topRules ?? 10;
   for (const [rule, n] of perRule.slice(0, top)) out.push(`  ${String(n).padStart(5)}  ${t(rule)}`);
   if (perRule.length > top) out.push(paint('dim', `  ... ${perRule.length - top} more rule(s)`));
-  if (doc.baseline) out.push(`baseline: ${doc.baseline.new} new, ${doc.baseline.unchanged} unchanged, ${doc.baseline.fixed} fixed`);
+  if (doc.baseline) {
+    const stale = doc.baseline.notRejudged ?? 0;
+    out.push(`baseline: ${doc.baseline.new} new, ${doc.baseline.unchanged} unchanged, ${doc.baseline.fixed} fixed${stale ? `, ${stale} not re-judged (input not scanned this time)` : ''}`);
+  }
   if (doc.suppressions?.expired.length) out.push(paint('yellow', `suppressions: ${doc.suppressions.expired.length} expired (no longer applied)`));
   for (const c of coverage) {
     out.push(
@@ -60,7 +63,7 @@ export function renderTerminalSummary(
     );
   }
   const v = opts.verdict ?? verdictOf(doc, ctx);
-  out.push(paint('bold', paint(v.failed ? 'red' : 'green', `verdict: ${v.text}`)));
+  out.push(paint('bold', paint(v.noInput ? 'yellow' : v.failed ? 'red' : 'green', `verdict: ${v.text}`)));
   for (const f of files) out.push(`wrote ${t(f)}`);
   return `${out.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@ import type { Finding, FindingsView, SourceRef, Subject } from '../src/model/fin
 import type { Rule } from '../src/model/rule';
 import { SEVERITIES, type Severity, severityRank } from '../src/model/severity';
 import { SortedSpool } from '../src/scan/spool';
+import { describeUnread, type InputGroup, type UnreadInput, unreadInputs } from '../src/scan/input-read';
 import { type FailOn, isBlocking } from '../src/scan/verdict';
 
 /** What every report needs besides the findings document. */
@@ -19,6 +20,8 @@ export interface ReportContext {
   memoryLimit?: number;
   /** The blocking findings of this document under failOn/newOnly, when a pass already counted them (ReportTally). */
   countedBlocking?: number;
+  /** The kinds of input the command was asked to read; one that gave nothing makes the verdict NO INPUT. */
+  requested?: InputGroup[];
 }
 
 export { SEVERITIES };
@@ -76,12 +79,16 @@ export function findingSpool<K>(keyOf: (f: Finding) => K, compare: (a: K, b: K) 
 }
 
 export interface Verdict {
+  /** True when failing findings block; a NO INPUT verdict may block too (see `noInput`). */
   failed: boolean;
+  /** Some requested input gave nothing to judge: the run proves nothing there (exit 2), whatever the findings. */
+  noInput: boolean;
+  unread: UnreadInput[];
   /** How many findings block (counted, not kept: a large scan can have a great many). */
   blocking: number;
   failOn: FailOn;
   newOnly: boolean;
-  /** Plain text, e.g. "FAIL: 3 new failing findings at or above high". */
+  /** Plain text, e.g. "FAIL: 3 new failing findings at or above high"; a NO INPUT verdict never says PASS. */
   text: string;
 }
 
@@ -91,20 +98,27 @@ export function newOnlyApplies(doc: Pick<FindingsView, 'baseline'>, ctx: ReportC
 }
 
 /** `counted`: the blocking findings already counted (ReportTally, the same failOn and newOnly); else they are counted here. */
-export function verdictOf(doc: Pick<FindingsView, 'findings' | 'baseline'>, ctx: ReportContext, counted = ctx.countedBlocking): Verdict {
+export function verdictOf(doc: Pick<FindingsView, 'findings' | 'baseline' | 'inputs' | 'summary'>, ctx: ReportContext, counted = ctx.countedBlocking): Verdict {
   const failOn = ctx.failOn ?? 'low';
   const newOnly = newOnlyApplies(doc, ctx);
   let blocking = 0;
   if (counted !== undefined) blocking = failOn === 'none' ? 0 : counted;
   else if (failOn !== 'none') for (const f of doc.findings) if (isBlocking(f, failOn, newOnly)) blocking++;
   const scope = newOnly ? 'new failing finding(s)' : 'failing finding(s)';
-  const text =
+  const unread = unreadInputs(doc, ctx.requested);
+  const judged =
     failOn === 'none'
       ? 'PASS: --fail-on none, nothing blocks'
       : blocking > 0
         ? `FAIL: ${blocking} ${scope} at or above ${failOn}`
         : `PASS: no ${scope} at or above ${failOn}`;
-  return { failed: blocking > 0, blocking, failOn, newOnly, text };
+  let text = judged;
+  if (unread.length > 0) {
+    // What was read may still have failed; that is said after, never a PASS before it.
+    const rest = blocking > 0 && failOn !== 'none' ? `; ${blocking} ${scope} at or above ${failOn} in what was read` : '';
+    text = `NO INPUT: no input could be read from ${describeUnread(unread)}; nothing there was judged${rest}`;
+  }
+  return { failed: blocking > 0, noInput: unread.length > 0, unread, blocking, failOn, newOnly, text };
 }
 
 export function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, number> {

@@ -42,11 +42,23 @@ export function loadBaseline(path: string): FindingsDocument {
 }
 
 /**
+ * Whether this run judged a subject again although it left no finding for it: an event or a file
+ * whose input was read again (the rule looked at it and no longer matched), or a resource gone
+ * from a file that was read again. A subject of an input kind not scanned this time, or from a
+ * file not read again, was not judged: calling it fixed would be a claim nobody checked.
+ */
+function judgedAgain(f: Pick<Finding, 'subject'>, processedPaths: ReadonlySet<string>): boolean {
+  return processedPaths.has(f.subject.source.path);
+}
+
+/**
  * Mark each finding against a previous run. Ids are stable for the same rule and subject, so:
  * a finding is `unchanged` when the baseline has the same id on the same side (open or closed),
  * `new` otherwise (a subject that passed before and fails now is a new failure). Baseline
- * findings that were open and are no longer open are listed as `fixed`. The scan's findings are
- * marked as they are read (one pass here for the counts); only the baseline is held in memory.
+ * findings that were open and are no longer open are `fixed` only when this run judged them
+ * again (the same id now passes, or its input was read again and no longer gives it); the rest
+ * are listed as `notRejudged`. The scan's findings are marked as they are read (one pass here for
+ * the counts); only the baseline is held in memory.
  */
 export function applyBaseline(doc: FindingsView, baseline: FindingsDocument, source = 'baseline'): FindingsView {
   const before = new Map<string, Finding>();
@@ -56,23 +68,34 @@ export function applyBaseline(doc: FindingsView, baseline: FindingsDocument, sou
     return { ...f, baseline: prev && isOpen(prev) === isOpen(f) ? 'unchanged' : 'new' };
   };
   const findings = mapFindings(doc.findings, mark);
-  // Baseline ids still open now: bounded by the baseline, not by this scan.
+  // Baseline ids seen now, open or closed: bounded by the baseline, not by this scan.
   const stillOpen = new Set<string>();
+  const nowClosed = new Set<string>();
   let fresh = 0;
   let unchanged = 0;
   for (const f of findings) {
-    if (!isOpen(f)) continue;
+    if (!isOpen(f)) {
+      if (before.has(f.id)) nowClosed.add(f.id);
+      continue;
+    }
     if (before.has(f.id)) stillOpen.add(f.id);
     if (f.baseline === 'new') fresh++;
     else unchanged++;
   }
-  const fixed = baseline.findings
-    .filter((f) => isOpen(f) && !stillOpen.has(f.id))
-    .map((f) => ({ id: f.id, ruleId: f.ruleId, title: f.title, subject: f.subject }));
+  const processed = new Set(doc.inputs.filter((i) => i.status === 'processed').map((i) => i.path));
+  const fixed: NonNullable<FindingsView['fixed']> = [];
+  const notRejudged: NonNullable<FindingsView['notRejudged']> = [];
+  for (const f of baseline.findings) {
+    if (!isOpen(f) || stillOpen.has(f.id)) continue;
+    const entry = { id: f.id, ruleId: f.ruleId, title: f.title, subject: f.subject };
+    if (nowClosed.has(f.id) || judgedAgain(f, processed)) fixed.push(entry);
+    else notRejudged.push(entry);
+  }
   return {
     ...doc,
     findings,
     fixed,
-    baseline: { source, new: fresh, unchanged, fixed: fixed.length },
+    notRejudged,
+    baseline: { source, new: fresh, unchanged, fixed: fixed.length, notRejudged: notRejudged.length },
   };
 }

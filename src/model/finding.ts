@@ -107,7 +107,7 @@ export interface FindingsDocument {
     duplicateEventsIgnored: number;
   };
   /** Set when a baseline was given: where it came from and the counts the reports headline. */
-  baseline?: { source: string; new: number; unchanged: number; fixed: number };
+  baseline?: { source: string; new: number; unchanged: number; fixed: number; notRejudged?: number };
   /** Set when suppressions were applied: entries that expired or matched nothing are listed, not hidden. */
   suppressions?: {
     sources: string[];
@@ -116,8 +116,13 @@ export interface FindingsDocument {
     expired: { source: string; reason: string; owner: string; expires: string; matched: number }[];
     unused: { source: string; reason: string; owner: string }[];
   };
-  /** Findings from the baseline that no longer occur (see --baseline). */
+  /** Findings from the baseline that were judged again and no longer fail (see --baseline). */
   fixed?: { id: string; ruleId: string; title: string; subject: Subject }[];
+  /**
+   * Open findings from the baseline this run did not judge again (their input kind or file was not
+   * scanned): not fixed, not failing, unknown.
+   */
+  notRejudged?: { id: string; ruleId: string; title: string; subject: Subject }[];
 }
 
 /**

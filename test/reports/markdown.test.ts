@@ -79,10 +79,19 @@ describe('report.md (pull-request comment)', () => {
   });
 
   test('baseline: new findings first, fixed ones listed, unchanged apart; --fail-on judges new only', () => {
-    const before = stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json', 'aws.persistence.iam-create-admin-user.json'] });
-    const after = applyBaseline(stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json', 'aws.defense-evasion.cloudtrail-delete.json'] }), before);
+    const admin = 'aws.persistence.iam-create-admin-user.json';
+    const before = stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json', admin, 'aws.initial-access.console-login-without-mfa.json'] });
+    const after = applyBaseline(
+      stratusDocument({
+        files: ['aws.defense-evasion.cloudtrail-stop.json', 'aws.defense-evasion.cloudtrail-delete.json', admin],
+        // Read again, and the IAM calls no longer match: judged again, fixed.
+        mutate: (r, file) => (file === admin ? { ...r, eventName: `${r.eventName}Renamed` } : r),
+      }),
+      before,
+    );
     const md = render(after, { failOn: 'high', newOnly: true });
-    expect(md).toMatch(/\*\*Against the baseline:\*\* \d+ new, \d+ unchanged, \d+ fixed\./);
+    // The console-login file was not read this time: not fixed, said as such.
+    expect(md).toMatch(/\*\*Against the baseline:\*\* \d+ new, \d+ unchanged, \d+ fixed, [1-9]\d* not re-judged \(their input was not scanned this time/);
     expect(md.split('\n')[1]).toMatch(/FAIL: \d+ new failing finding\(s\) at or above high/);
     const iNew = md.indexOf('### New since the baseline');
     const iFixed = md.indexOf('Fixed since the baseline');
@@ -93,6 +102,7 @@ describe('report.md (pull-request comment)', () => {
     expect(md.slice(iNew, iFixed)).toContain('`DeleteTrail`');
     expect(md.slice(iNew, iFixed)).not.toContain('`StopLogging`');
     expect(md.slice(iFixed, iUnchanged)).toContain('`test-iam-changes`');
+    expect(md.slice(iFixed, iUnchanged)).not.toContain('`test-console-login-no-mfa`');
     assertTablesWellFormed(md);
     assertDetailsBalanced(md);
   });

@@ -42,7 +42,9 @@ sorted runs in a temporary directory ($TMPDIR, or the system's) until the report
 then removed. A large scan needs disk there of about the size of its findings.json.
 
 Exit codes: 0 nothing failing at or above --fail-on; 1 failing findings; 2 usage error, bad
-baseline or suppression file, rule errors under --strict, or no input readable.`;
+baseline or suppression file, rule errors under --strict, or a requested input that gave nothing
+to judge (no events, no Terraform resources, no configuration items, no live call answered):
+the verdict then says NO INPUT, never PASS, and the reports are still written.`;
 
 function isoDate(name: string, v: string | undefined): Date | undefined {
   if (v === undefined) return undefined;
@@ -112,7 +114,7 @@ export const command: Command = {
     const { markPhase } = await import('../timings');
     const { loadRulePack } = await import('../../rules/load');
     const { loadCatalogues } = await import('../../controls/catalogue');
-    const { runScan, nothingReadable } = await import('../../scan/run-scan');
+    const { runScan } = await import('../../scan/run-scan');
     const { finishReports } = await import('../../../reports/finish');
     const { ProgressBar } = await import('../../../reports/terminal');
     const { printRuleErrors } = await import('../output');
@@ -153,6 +155,12 @@ export const command: Command = {
           baseline: values.baseline ? resolve(values.baseline) : undefined,
           suppressions: (values.suppressions ?? []).map((p) => resolve(p)),
           baseDir: process.cwd(),
+          requested: [
+            ...(events.length > 0 ? (['events'] as const) : []),
+            ...(terraform.length > 0 ? (['iac'] as const) : []),
+            ...(config.length > 0 ? (['config'] as const) : []),
+            ...(values.live ? (['live'] as const) : []),
+          ],
           color: process.stdout.isTTY === true && !process.env.NO_COLOR,
         });
       } catch (e) {
@@ -166,8 +174,9 @@ export const command: Command = {
       markPhase('exit');
       for (const w of result.warnings) process.stderr.write(`trailproof scan: ${sanitizeForTerminal(w)}\n`);
       if (!values.quiet) process.stdout.write(result.summary);
-      if (nothingReadable(result.doc)) {
-        process.stderr.write('trailproof scan: no input could be read\n');
+      if (result.verdict.noInput) {
+        const { describeUnread } = await import('../../scan/input-read');
+        process.stderr.write(`trailproof scan: no input could be read from ${describeUnread(result.verdict.unread)}; exit 2\n`);
         return EXIT.USAGE;
       }
       return result.verdict.failed ? EXIT.FINDINGS : EXIT.OK;

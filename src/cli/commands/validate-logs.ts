@@ -47,7 +47,7 @@ Output:
   --quiet                 no per-file lines and no summary
 
 Exit codes: 0 everything valid; 1 anything invalid, missing, uncovered, or a gap in the chain;
-2 usage error, or the bucket could not be listed.`;
+2 usage error, the bucket could not be listed, or no digest or log file was found in the range.`;
 
 /** ISO 8601 or a date; no zone means UTC, as aws-cli reads it. */
 export function parseTime(s: string, flag: string): Date {
@@ -206,6 +206,11 @@ export const command: Command = {
     const outDir = resolve(values.out);
     const files = await writeOutputs(doc, formats, outDir);
     if (!values.quiet) process.stdout.write(renderText(result, values.verbose, files));
+    if (result.digests.length === 0 && result.logs.length === 0) {
+      // Nothing to validate is not "everything valid": a wrong prefix, bucket or mirror would pass.
+      process.stderr.write(`trailproof validate-logs: no digest or log files found in ${t(where)} between ${iso(start)} and ${iso(end)}; nothing was validated\n`);
+      return EXIT.USAGE;
+    }
     const failing = findings.some((f) => f.status === 'fail') || result.errors.some((e) => !e.skipped);
     return failing ? EXIT.FINDINGS : EXIT.OK;
   },
@@ -218,7 +223,8 @@ async function formatList(list: string): Promise<{ formats: string[]; unknown: s
 
 async function writeOutputs(doc: FindingsDocument, formats: string[], outDir: string): Promise<string[]> {
   const { writeReports } = await import('../../../reports/write');
-  if (formats.length === 0) formats = ['json'];
+  // findings.json always, whatever --format says: it is the record of the run.
+  if (!formats.includes('json')) formats = ['json', ...formats];
   try {
     return await writeReports(doc, formats as Parameters<typeof writeReports>[1], outDir, { rules: [], catalogues: [] });
   } catch (e) {
