@@ -80,10 +80,12 @@ test('a tampered mirror: exit 1, the invalid file named on stdout, reports in ev
   expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('integrity.log-file');
 });
 
-test('filters: a region with no digests gives "No digests found" and exit 0; trail-arn picks the trail', async () => {
+test('filters: a region with no digests gives "No digests found" and exit 2 (nothing was validated); trail-arn picks the trail', async () => {
   const none = await cli([...common(), '--region', 'eu-north-1', '--out', join(base, 'o1')]);
-  expect(none.code).toBe(0);
+  expect(none.code).toBe(2);
   expect(none.out).toContain('No digests found');
+  expect(none.err).toMatch(/no digest or log files found .* nothing was validated/);
+  expect(existsSync(join(base, 'o1', 'findings.json'))).toBe(true);
   const arn = await cli([...common(), '--trail-arn', 'arn:aws:cloudtrail:us-west-2:210987654321:trail/main_trail', '--out', join(base, 'o2')]);
   expect(arn.code).toBe(0);
   expect(arn.out).toContain('4/4 digest files valid');
