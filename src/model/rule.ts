@@ -14,6 +14,12 @@ export interface CloudWatchSpec {
   /** Defaults to the stack's namespace when absent. */
   metricNamespace?: string;
   metricValue?: string;
+  /**
+   * Where a framework version prescribes another pattern than `filterPattern` (CIS 4.10 before
+   * v5.0 lists six event names, not seven), that version's pattern by control ref: the chain
+   * check judges each version by what it prescribes. The stacks deploy `filterPattern`.
+   */
+  controlPatterns?: Record<string, string>;
   alarm: {
     statistic: 'Sum' | 'SampleCount' | 'Maximum';
     period: number;

@@ -65,6 +65,8 @@ export interface PatternComparison {
    * expand) and the result rests on comparing normal forms as text; "equivalent" is still exact.
    */
   approximate: boolean;
+  /** How many clauses each side has once expanded (absent when no clause-by-clause proof ran). */
+  clauses?: { actual: number; expected: number };
   /** A CloudTrail-like record that one side matches and the other does not, when one was built. */
   witness?: { record: Record<string, unknown>; actualMatches: boolean; expectedMatches: boolean };
 }
@@ -134,6 +136,7 @@ export function compareParsed(
     missing: missing.map((m) => m.diff),
     extra: extra.map((m) => m.diff),
     approximate: false,
+    clauses: { actual: da.length, expected: de.length },
   };
   const witness = findWitness(actual, expected, missing, extra);
   if (witness) result.witness = witness;

@@ -115,10 +115,23 @@ function compare(actual: unknown, expected: string): { comparison?: PatternCompa
   return r;
 }
 
+const MAX_NAMED = 12;
+
+/**
+ * The control pattern's clauses the filter does not count, each as the events it leaves out (as
+ * `pattern compare` prints them); where the filter's nearest clause shares conditions with it,
+ * also what that clause requires beyond it, the reason the events fall through.
+ */
 function missingText(c: PatternComparison): string {
-  return c.missing
-    .map((m) => (m.unmet && m.unmet.length > 0 ? `${m.clause} (closest clause lacks: ${m.unmet.join(', ')})` : m.clause))
-    .join('; ');
+  const named = c.missing.slice(0, MAX_NAMED).map((m) => {
+    const closestAtoms = m.closest ? m.closest.split(' && ').length : 0;
+    const partial = m.unmet !== undefined && m.unmet.length > 0 && m.unmet.length < closestAtoms;
+    return partial ? `${m.clause} (the filter's closest clause also requires ${m.unmet!.join(' && ')})` : m.clause;
+  });
+  const more = c.missing.length > MAX_NAMED ? `; and ${c.missing.length - MAX_NAMED} more (evidence.missingClauses)` : '';
+  const n = c.missing.length;
+  const count = c.clauses ? `${n} of the control pattern's ${c.clauses.expected} clauses` : `${n} clause${n === 1 ? '' : 's'} of the control pattern`;
+  return `${count}, so it does not count: ${named.join('; ')}${more}`;
 }
 
 function gapFor(fb: FactBuilder, ctx: Context, region: string | null, type: string): string | undefined {
@@ -127,12 +140,20 @@ function gapFor(fb: FactBuilder, ctx: Context, region: string | null, type: stri
 }
 
 /**
- * A filter shares something with the control's pattern when, for some clause it misses, the
- * closest clause of the filter is not wholly foreign; otherwise it is another control's filter and
- * naming it as "the filter that misses a clause" would mislead.
+ * A filter shares something with the control's pattern when it counts some of the control's
+ * events (it covers one of the pattern's clauses) or, for some clause it misses, its closest
+ * clause is not wholly foreign; otherwise it is another control's filter and naming it as "the
+ * filter that misses a clause" would mislead.
  */
 function related(c: PatternComparison): boolean {
-  return c.missing.some((m) => m.closest !== undefined && (m.unmet ?? []).length < m.closest.split(' && ').length);
+  if (c.clauses && c.missing.length < c.clauses.expected) return true;
+  // Shared exclusions (`$.eventName != "HeadBucket"`) hold for nearly every event: only a shared
+  // positive condition makes two clauses about the same events.
+  return c.missing.some((m) => {
+    if (m.closest === undefined) return false;
+    const unmet = new Set(m.unmet ?? []);
+    return m.closest.split(' && ').some((atom) => !unmet.has(atom) && !/ != |NOT EXISTS$/.test(atom));
+  });
 }
 
 function filtersElsewhere(fb: FactBuilder, ctx: Context, expected: string, groupName: string): string[] {
@@ -346,7 +367,40 @@ function chainFor(fb: FactBuilder, ctx: Context, rule: Rule, settings: ChainSett
 
 const STATUS: Record<Attempt['outcome'], FindingStatus> = { complete: 'pass', broken: 'fail', unknown: 'manual', error: 'error' };
 
-/** One result per (event rule with a CIS monitoring control, deployment context). */
+interface JudgedPattern {
+  /** The event rule, its filterPattern replaced by the pattern these controls prescribe. */
+  rule: Rule;
+  controls: string[];
+  /** '' for the rule's own pattern; otherwise `@` and the controls, so each finding id is stable. */
+  suffix: string;
+  /** The framework versions judged by a pattern of their own, for the title ('' for the rule's). */
+  versions: string;
+}
+
+/**
+ * An event rule's chain controls, grouped by the pattern each framework version prescribes
+ * (`cloudwatch.controlPatterns`, else the rule's filterPattern): a version is judged against its
+ * own text, so a filter written to CIS v3.0 4.10 passes v3.0 and fails v5.0, and says why.
+ */
+function byPrescribedPattern(er: Rule, controlRe: RegExp): JudgedPattern[] {
+  const cw = er.cloudwatch!;
+  const groups = new Map<string, string[]>();
+  for (const c of er.controls.filter((x) => controlRe.test(x))) {
+    const p = cw.controlPatterns?.[c] ?? cw.filterPattern;
+    groups.set(p, [...(groups.get(p) ?? []), c]);
+  }
+  return [...groups].map(([pattern, controls]) => {
+    if (pattern === cw.filterPattern) return { rule: er, controls, suffix: '', versions: '' };
+    return {
+      rule: { ...er, cloudwatch: { ...cw, filterPattern: pattern } },
+      controls,
+      suffix: `@${controls.join('+')}`,
+      versions: `as ${controls.join(', ')} prescribes`,
+    };
+  });
+}
+
+/** One result per (event rule with a CIS monitoring control, pattern prescribed, deployment context). */
 export async function evaluateMonitoringChains(fb: FactBuilder, chainRule: Rule, rules: readonly Rule[]): Promise<Finding[]> {
   const settings = (chainRule.check ?? {}) as ChainSettings;
   const controlRe = new RegExp(settings.eventRuleControl ?? '^cis-aws@');
@@ -356,8 +410,9 @@ export async function evaluateMonitoringChains(fb: FactBuilder, chainRule: Rule,
   const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: (v: unknown, p: string) => resolveSelector(v, p) });
   engine.addRule({ name: chainRule.id, conditions: chainRule.conditions as TopLevelCondition, event: { type: 'holds' } });
   const out: Finding[] = [];
+  const judged = eventRules.flatMap((er) => byPrescribedPattern(er, controlRe));
   for (const ctx of fb.model.contexts) {
-    for (const er of eventRules) {
+    for (const { rule: er, controls: versionControls, suffix, versions } of judged) {
       const attempt = chainFor(fb, ctx, er, settings);
       let status = STATUS[attempt.outcome];
       const fact = { complete: attempt.outcome === 'complete', stage: attempt.stage, ...attempt.evidence };
@@ -366,12 +421,12 @@ export async function evaluateMonitoringChains(fb: FactBuilder, chainRule: Rule,
         if (res.results.length === 0) status = 'fail';
       }
       const subject = accountSubject(ctx, null);
-      const ruleId = `${chainRule.id}/${er.id}`;
-      const controls = [...new Set([...er.controls.filter((c) => controlRe.test(c)), ...chainRule.controls])];
+      const ruleId = `${chainRule.id}/${er.id}${suffix}`;
+      const controls = [...new Set([...versionControls, ...chainRule.controls])];
       out.push({
         id: findingId(ruleId, subject),
         ruleId,
-        title: `${er.title}: metric filter, alarm and notification`,
+        title: `${er.title}${versions ? ` (${versions})` : ''}: metric filter, alarm and notification`,
         severity: chainRule.severity,
         status,
         controls,

@@ -4,6 +4,7 @@ import { join, relative, sep } from 'node:path';
 import type { Rule, RuleDocument, RuleLoadError, RulePack } from '../model/rule';
 import { walkLeaves } from '../engine/conditions';
 import { parseSelector, SelectorError } from '../engine/selector';
+import { parseFilterPattern } from '../pattern/parse';
 import { describeJsonError } from '../util/json-position';
 import { explainErrors, schemaValidator } from '../util/schema';
 import { REPO_ROOT } from '../version';
@@ -47,6 +48,15 @@ function semanticProblems(doc: RuleDocument): { pointer: string; message: string
     }
   });
   if (n === 0) problems.push({ pointer: '/conditions', message: 'no conditions' });
+  for (const [ref, pattern] of Object.entries(doc.cloudwatch?.controlPatterns ?? {})) {
+    const pointer = `/cloudwatch/controlPatterns/${ref.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (!doc.controls.includes(ref)) problems.push({ pointer, message: `${ref} is not one of the rule's controls` });
+    try {
+      parseFilterPattern(pattern);
+    } catch (e) {
+      problems.push({ pointer, message: `pattern does not parse: ${(e as Error).message}` });
+    }
+  }
   return problems;
 }
 
