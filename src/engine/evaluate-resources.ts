@@ -85,7 +85,11 @@ function unknownsOf(cond: TopLevelCondition, fact: Fact): { topLevel: string[]; 
     const list = resolveKnown(fact.value, l.path).value;
     if (!Array.isArray(list)) continue;
     list.forEach((item, i) => {
-      for (const u of judgeItem(item, l.predicate).unknown) inItems.push(`${l.path}[${i}]${u.slice(1)}`);
+      // An item a known value already rules out (a single-region trail) decides nothing more,
+      // whatever else about it is unknown: its unknowns must not turn a fail into manual.
+      const judged = judgeItem(item, l.predicate);
+      if (judged.result !== 'unknown') return;
+      for (const u of judged.unknown) inItems.push(`${l.path}[${i}]${u.slice(1)}`);
     });
   }
   const errors: string[] = [];
@@ -246,6 +250,14 @@ function accountLabel(ctx: Context, region: string | null): string {
   return region ? `${who} in ${region}` : who;
 }
 
+/** A manual result names the expressions its source left unresolved (Terraform variables, calls): that is why. */
+function withUnresolved(j: Judged, resources: readonly Resource[]): Judged {
+  if (j.status !== 'manual') return j;
+  const unresolved = resources.flatMap((r) => (r.unresolved ?? []).map((u) => (resources.length > 1 ? `${r.origin.address ?? r.id}: ${u}` : u)));
+  if (unresolved.length === 0) return j;
+  return { ...j, message: `${j.message}; left to plan time in the input: ${unresolved.join('; ')}`, evidence: { ...j.evidence, unresolved } };
+}
+
 /** Judge every resource and account rule against the model; event rules with CIS controls feed the chain. */
 export async function evaluatePosture(model: ResourceModel, rules: readonly Rule[]): Promise<Finding[]> {
   const fb = new FactBuilder(model);
@@ -255,7 +267,7 @@ export async function evaluatePosture(model: ResourceModel, rules: readonly Rule
     if (rule.target === 'resource') {
       for (const r of model.resources) {
         if (r.type !== rule.resourceType || INTERNAL.has(r.type)) continue;
-        const j = await judge(rule, 'resource', fb.resourceFact(r), resourceLabel(r), engines);
+        const j = withUnresolved(await judge(rule, 'resource', fb.resourceFact(r), resourceLabel(r), engines), [r]);
         findings.push(finding(rule, resourceSubject(r), j.status, j.message, j.evidence));
       }
     } else if (rule.target === 'account') {
@@ -267,7 +279,8 @@ export async function evaluatePosture(model: ResourceModel, rules: readonly Rule
       for (const ctx of model.contexts) {
         const regions: (string | null)[] = check.scope === 'region' ? (ctx.regions.length > 0 ? ctx.regions : [null]) : [null];
         for (const region of regions) {
-          const j = await judge(rule, 'account', fb.accountFact(ctx, region), accountLabel(ctx, region), engines);
+          const listed = [RT.Trail, RT.Recorder, RT.RecorderStatus, RT.SecurityHub].flatMap((t) => fb.inContext(ctx.key, t, region));
+          const j = withUnresolved(await judge(rule, 'account', fb.accountFact(ctx, region), accountLabel(ctx, region), engines), listed);
           findings.push(finding(rule, accountSubject(ctx, region), j.status, j.message, j.evidence));
         }
       }

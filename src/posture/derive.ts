@@ -107,7 +107,22 @@ function statements(policy: unknown): Obj[] {
   return asArray(p.Statement).filter(isObj);
 }
 
-/** A bucket policy that denies every request not made over TLS (aws:SecureTransport = false). */
+/**
+ * Whether a Deny statement's Resource reaches the bucket's objects: `*`, or `<bucket>/*` (any
+ * bucket ARN or reference followed by `/*`, but not a narrower key prefix such as `<bucket>/logs/*`).
+ * A deny on the bucket ARN alone leaves GetObject/PutObject over plain HTTP allowed.
+ */
+function coversObjects(resource: unknown): boolean {
+  return strings(resource).some((r) => {
+    if (r === '*') return true;
+    if (!r.endsWith('/*')) return false;
+    const bucket = r.slice(0, -2);
+    // a reference (${aws_s3_bucket.x.arn}) or an ARN arn:<partition>:s3:::<name> with no key part
+    return /^\$\{[^}]+\}$/.test(bucket) || /^arn:[a-z-]+:s3:::[^/]+$/.test(bucket);
+  });
+}
+
+/** A bucket policy that denies every request not made over TLS (aws:SecureTransport = false), objects included. */
 export function denyInsecureTransport(policy: unknown): Tri {
   if (policy === undefined) return undefined;
   if (policy === null) return false;
@@ -122,7 +137,7 @@ export function denyInsecureTransport(policy: unknown): Tri {
     const cond = isObj(s.Condition) ? s.Condition : {};
     const bool = isObj(cond.Bool) ? cond.Bool : {};
     const secure = strings(bool['aws:SecureTransport']).concat(typeof bool['aws:SecureTransport'] === 'boolean' ? [String(bool['aws:SecureTransport'])] : []);
-    return anyone && all && secure.some((v) => v.toLowerCase() === 'false');
+    return anyone && all && secure.some((v) => v.toLowerCase() === 'false') && coversObjects(s.Resource);
   });
 }
 
@@ -147,6 +162,8 @@ export function deriveProperties(resources: Resource[]): void {
       if (!bucket) continue;
       const { part: _kind, ...props } = part.properties;
       Object.assign(bucket.properties, props);
+      // The bucket's result is decided by its parts: their unresolved expressions explain it.
+      if (part.unresolved) bucket.unresolved = [...(bucket.unresolved ?? []), ...part.unresolved.map((u) => `${part.origin.address ?? part.id}: ${u}`)];
       if (part.relations.loggingTarget) bucket.relations.loggingTarget = part.relations.loggingTarget;
     }
   }

@@ -79,6 +79,11 @@ export interface Resource {
   origin: ResourceOrigin;
   /** Property -> why it is unknown, when a source could have told but did not (access denied...). */
   errors?: Record<string, string>;
+  /**
+   * Expressions the source leaves to a later stage (Terraform variables, function calls), as
+   * `attribute = expression`: why a property read from them is unknown (the result is manual).
+   */
+  unresolved?: string[];
 }
 
 /**

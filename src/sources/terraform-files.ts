@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { InputRecord } from '../model/input';
 import { type Context, type ModelPart, type Resource, emptyPart, resourceKey } from '../posture/model';
 import { jsonPointerLines, pointerEscape } from '../posture/json-lines';
-import { type Obj, asArray, isObj, str } from '../posture/values';
+import { type Obj, asArray, isExpression, isObj, str } from '../posture/values';
 import { describeJsonError } from '../util/json-position';
+import { evaluateJsonencode } from './hcl-literal';
 import { mapTerraformResource, renderPolicyDocument } from './terraform-resources';
 import { sha256Hex as sha256 } from '../util/hash';
 
@@ -14,8 +15,17 @@ interface TfResource {
   address: string;
   values: Obj;
   pointer: string;
+  /** The file that defines it: a module's resources come from every *.tf.json of its folder. */
+  file: string;
   constructPath?: string;
   providerKey?: string;
+}
+
+/** A block the reader could not take as a resource: reported on the file's input record. */
+interface Unreadable {
+  file: string;
+  pointer: string;
+  reason: string;
 }
 
 interface TfDocument {
@@ -27,6 +37,9 @@ interface TfDocument {
   /** provider alias key (`aws`, `aws.west`) -> region */
   regions: Map<string, string>;
   account: string | null;
+  unreadable: Unreadable[];
+  /** The stack name came from cdktf (its metadata, or the cdk.tf.json layout), not from a file name. */
+  cdktfNamed?: boolean;
 }
 
 /** Attributes a reference to `.id` stands for, where Terraform documents the id as that attribute. */
@@ -89,35 +102,79 @@ function providerRegions(providers: unknown): Map<string, string> {
   return regions;
 }
 
+/**
+ * The objects of one HCL JSON block level. The JSON syntax lets each level (block type, each label,
+ * the body) be an object or an array of objects; cdktf writes objects, hcl2json and other
+ * generators write arrays. null when the value is neither.
+ */
+function levelObjects(v: unknown): Obj[] | null {
+  if (isObj(v)) return [v];
+  if (Array.isArray(v) && v.every(isObj)) return v;
+  return null;
+}
+
+/** Visit every labelled block `<kind>.<type>.<name>` with its body and JSON pointer. */
+function labelledBlocks(
+  doc: Obj,
+  kind: 'resource' | 'data',
+  file: string,
+  unreadable: Unreadable[],
+  visit: (tfType: string, name: string, body: Obj, pointer: string) => void,
+): void {
+  if (doc[kind] === undefined) return;
+  const bad = (pointer: string, reason: string) => unreadable.push({ file, pointer, reason });
+  const tops = levelObjects(doc[kind]);
+  if (!tops) {
+    bad(`/${kind}`, `"${kind}" is neither an object nor an array of objects`);
+    return;
+  }
+  tops.forEach((top, ti) => {
+    const topPtr = Array.isArray(doc[kind]) ? `/${kind}/${ti}` : `/${kind}`;
+    for (const [tfType, byName] of Object.entries(top)) {
+      const typePtr = `${topPtr}/${pointerEscape(tfType)}`;
+      const groups = levelObjects(byName);
+      if (!groups) {
+        bad(typePtr, `${kind} type ${tfType}: neither an object nor an array of objects`);
+        continue;
+      }
+      groups.forEach((g, gi) => {
+        const groupPtr = Array.isArray(byName) ? `${typePtr}/${gi}` : typePtr;
+        for (const [name, body] of Object.entries(g)) {
+          const namePtr = `${groupPtr}/${pointerEscape(name)}`;
+          if (isObj(body)) visit(tfType, name, body, namePtr);
+          else if (Array.isArray(body) && body.length === 1 && isObj(body[0])) visit(tfType, name, body[0], `${namePtr}/0`);
+          else if (Array.isArray(body) && body.length > 1 && body.every(isObj)) bad(namePtr, `${tfType}.${name}: ${body.length} bodies for one block (Terraform rejects the duplicate)`);
+          else bad(namePtr, `${tfType}.${name}: the body is not an object`);
+        }
+      });
+    }
+  });
+}
+
 function parseCdktf(doc: Obj, file: string): TfDocument {
   const resources: TfResource[] = [];
   const data = new Map<string, { tfType: string; values: Obj }>();
-  const res = isObj(doc.resource) ? doc.resource : {};
-  for (const [tfType, byName] of Object.entries(res)) {
-    if (!isObj(byName)) continue;
-    for (const [name, values] of Object.entries(byName)) {
-      if (!isObj(values)) continue;
-      const meta = isObj(values['//']) && isObj(values['//'].metadata) ? values['//'].metadata : undefined;
-      resources.push({
-        tfType,
-        address: `${tfType}.${name}`,
-        values,
-        pointer: `/resource/${pointerEscape(tfType)}/${pointerEscape(name)}`,
-        constructPath: meta ? (str(meta.path) ?? undefined) : undefined,
-        providerKey: str(values.provider) ?? undefined,
-      });
-    }
-  }
-  const dataBlock = isObj(doc.data) ? doc.data : {};
-  for (const [tfType, byName] of Object.entries(dataBlock)) {
-    if (!isObj(byName)) continue;
-    for (const [name, values] of Object.entries(byName)) if (isObj(values)) data.set(`data.${tfType}.${name}`, { tfType, values });
-  }
-  const providers = providerRegions(doc.provider);
+  const unreadable: Unreadable[] = [];
+  labelledBlocks(doc, 'resource', file, unreadable, (tfType, name, values, pointer) => {
+    const meta = isObj(values['//']) && isObj(values['//'].metadata) ? values['//'].metadata : undefined;
+    resources.push({
+      tfType,
+      address: `${tfType}.${name}`,
+      values,
+      pointer,
+      file,
+      constructPath: meta ? (str(meta.path) ?? undefined) : undefined,
+      providerKey: str(values.provider) ?? undefined,
+    });
+  });
+  labelledBlocks(doc, 'data', file, unreadable, (tfType, name, values) => data.set(`data.${tfType}.${name}`, { tfType, values }));
+  const providerBlocks = levelObjects(doc.provider) ?? [];
+  const aws = providerBlocks.flatMap((p) => asArray(p.aws));
+  const providers = providerRegions({ aws });
   let account: string | null = null;
-  const aws = isObj(doc.provider) ? asArray(doc.provider.aws) : [];
   for (const p of aws) if (isObj(p) && Array.isArray(p.allowed_account_ids)) account = str(p.allowed_account_ids[0]) ?? account;
-  return { stack: cdktfStackName(doc, file), kind: 'terraform-json', resources, data, regions: providers, account };
+  const cdktfNamed = (isObj(doc['//']) && isObj(doc['//'].metadata) && str(doc['//'].metadata.stackName) !== null) || basename(file) === 'cdk.tf.json';
+  return { stack: cdktfStackName(doc, file), kind: 'terraform-json', resources, data, regions: providers, account, unreadable, cdktfNamed };
 }
 
 interface PlanModule {
@@ -187,7 +244,7 @@ function parsePlan(doc: Obj, file: string): TfDocument {
         data.set(plainAddress.startsWith('data.') ? plainAddress : `data.${r.type}.${r.name}`, { tfType: r.type, values: filled });
         return;
       }
-      resources.push({ tfType: r.type, address: r.address, values: filled, pointer: `${pointer}/resources/${i}` });
+      resources.push({ tfType: r.type, address: r.address, values: filled, pointer: `${pointer}/resources/${i}`, file });
     });
     asArray(mod.child_modules).forEach((c, i) => visit(c as PlanModule, `${pointer}/child_modules/${i}`));
   };
@@ -198,7 +255,7 @@ function parsePlan(doc: Obj, file: string): TfDocument {
     const region = isObj(p) && isObj(p.expressions) && isObj(p.expressions.region) ? str(p.expressions.region.constant_value) : null;
     if (region) regions.set(key, region);
   }
-  return { stack: basename(file).replace(/\.json$/, ''), kind: 'terraform-plan', resources, data, regions, account: null };
+  return { stack: basename(file).replace(/\.json$/, ''), kind: 'terraform-plan', resources, data, regions, account: null, unreadable: [] };
 }
 
 const SIMPLE_REF = /^\$\{([A-Za-z0-9_.\-[\]]+)\}$/;
@@ -218,8 +275,11 @@ function lookupPath(values: unknown, path: string[]): unknown {
 
 /**
  * Replace `${type.name.attr}` with the literal it names when the configuration states it (a log
- * group's name, a filter's metric name), so a rule sees a value, not an expression. References to
- * attributes known only after apply (ARNs, ids) stay expressions and are resolved as relations.
+ * group's name, a filter's metric name), so a rule sees a value, not an expression. Only a literal
+ * replaces a reference: when the attribute is itself an expression (`bucket = "${var.name}"`) the
+ * reference stays, and relations follow it to the resource by address. References to attributes
+ * known only after apply (ARNs, ids) stay expressions and are resolved as relations.
+ * `${jsonencode(<literal>)}` is evaluated to the JSON Terraform would render.
  */
 function resolveLiterals(doc: TfDocument): void {
   const byAddress = new Map<string, { tfType: string; values: Obj }>();
@@ -229,6 +289,8 @@ function resolveLiterals(doc: TfDocument): void {
     byAddress.set(addr, d);
   }
   const resolveString = (s: string): unknown => {
+    const encoded = evaluateJsonencode(s);
+    if (encoded && 'value' in encoded) return encoded.value;
     const m = SIMPLE_REF.exec(s);
     if (!m) return s;
     const parts = m[1].replace(/\[(\d+)\]/g, '.$1').split('.');
@@ -239,7 +301,10 @@ function resolveLiterals(doc: TfDocument): void {
     let path = parts.slice(addrLen);
     if (path.length === 1 && path[0] === 'id' && ID_ATTRIBUTE[target.tfType]) path = [ID_ATTRIBUTE[target.tfType]];
     const v = lookupPath(target.values, path);
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+    // A rendered policy document keeps its inner references; any other expression stays the
+    // reference, so relations still find the resource by address.
+    if (typeof v === 'string') return !isExpression(v) || /^\s*[[{]/.test(v) ? v : s;
+    if (typeof v === 'number' || typeof v === 'boolean') return v;
     return s;
   };
   const walk = (v: unknown): unknown => {
@@ -258,21 +323,64 @@ function resolveLiterals(doc: TfDocument): void {
   }
 }
 
-function toModel(doc: TfDocument, file: string, text: string): { resources: Resource[]; context: Context; skipped: Map<string, number> } {
+/** `${aws_x.y.attr}`, `${data.t.n.attr}`, `${module.m.out}`: a reference relations can follow. */
+const REFERENCE = /^(data\.|module\.)?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_*-]+|\[[^\]]*\])*$/;
+
+/**
+ * Expressions in a resource that Terraform resolves only at plan or apply (variables, locals,
+ * function calls, jsonencode of non-literals), as `attribute = expression`: the reason a property
+ * read from them is unknown.
+ */
+function unresolvedExpressions(values: Obj): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown, path: string) => {
+    if (out.length >= 5) return;
+    if (typeof v === 'string') {
+      if (!v.includes('${')) return;
+      const encoded = evaluateJsonencode(v);
+      if (encoded && 'unresolved' in encoded) {
+        out.push(`${path}: ${encoded.unresolved}`);
+        return;
+      }
+      for (const m of v.matchAll(/\$\{([^}]*)\}/g)) {
+        const inner = m[1].trim();
+        if (!REFERENCE.test(inner) || /^(var|local|each|count|path|terraform)\./.test(inner)) {
+          out.push(`${path} = ${v.length > 120 ? `${v.slice(0, 117)}...` : v}`);
+          return;
+        }
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${path}[${i}]`));
+    else if (isObj(v)) for (const [k, x] of Object.entries(v)) if (k !== '//') visit(x, path ? `${path}.${k}` : k);
+  };
+  visit(values, '');
+  return out;
+}
+
+interface ParsedFile {
+  file: string;
+  text: string;
+  doc: TfDocument;
+}
+
+/** The resources of one Terraform module (one folder's *.tf.json, or one plan) as model resources. */
+function toModel(doc: TfDocument, files: ParsedFile[]): { resources: Resource[]; context: Context; perFile: Map<string, { records: number; skipped: Map<string, number> }> } {
   resolveLiterals(doc);
   const context = `tf:${doc.stack}`;
-  const lines = jsonPointerLines(text, doc.kind === 'terraform-json' ? 3 : 8);
+  const lines = new Map(files.map((f) => [f.file, jsonPointerLines(f.text, doc.kind === 'terraform-json' ? 6 : 8)]));
+  const perFile = new Map(files.map((f) => [f.file, { records: 0, skipped: new Map<string, number>() }]));
   const defaultRegion = doc.regions.get('aws') ?? [...doc.regions.values()][0] ?? null;
   const resources: Resource[] = [];
-  const skipped = new Map<string, number>();
   for (const r of doc.resources) {
+    const tally = perFile.get(r.file) as { records: number; skipped: Map<string, number> };
     const mapped = mapTerraformResource(r.tfType, r.values);
     if (!mapped) {
-      skipped.set(r.tfType, (skipped.get(r.tfType) ?? 0) + 1);
+      tally.skipped.set(r.tfType, (tally.skipped.get(r.tfType) ?? 0) + 1);
       continue;
     }
+    tally.records++;
     const region = (r.providerKey && doc.regions.get(r.providerKey.replace(/^\$\{|\}$/g, ''))) || defaultRegion;
-    const line = lines.get(r.pointer);
+    const line = lines.get(r.file)?.get(r.pointer);
+    const unresolved = unresolvedExpressions(r.values);
     resources.push({
       key: resourceKey(context, mapped.type, r.address),
       type: mapped.type,
@@ -288,21 +396,26 @@ function toModel(doc: TfDocument, file: string, text: string): { resources: Reso
       relations: {},
       origin: {
         kind: 'terraform',
-        source: line === undefined ? { path: file, pointer: r.pointer } : { path: file, pointer: r.pointer, line },
+        source: line === undefined ? { path: r.file, pointer: r.pointer } : { path: r.file, pointer: r.pointer, line },
         address: r.address,
         ...(r.constructPath ? { constructPath: r.constructPath } : {}),
       },
+      ...(unresolved.length > 0 ? { unresolved } : {}),
     });
   }
   const regions = [...new Set([...doc.regions.values()])].sort();
   return {
     resources,
-    context: { key: context, kind: 'terraform', stack: doc.stack, account: doc.account, regions, source: { path: file, pointer: '' } },
-    skipped,
+    context: { key: context, kind: 'terraform', stack: doc.stack, account: doc.account, regions, source: { path: files[0].file, pointer: '' } },
+    perFile,
   };
 }
 
-/** Read Terraform JSON (cdk.tf.json, a cdktf.out directory, `terraform show -json` output). */
+/**
+ * Read Terraform JSON (cdk.tf.json, a cdktf.out directory, a folder of *.tf.json,
+ * `terraform show -json` output). A folder is one Terraform module, as Terraform reads it: all its
+ * *.tf.json files make one stack; files of the same name in different folders stay apart.
+ */
 export function readTerraform(paths: readonly string[]): ModelPart {
   const part = emptyPart();
   for (const given of paths) {
@@ -316,17 +429,23 @@ export function readTerraform(paths: readonly string[]): ModelPart {
     if (files.length === 0) {
       part.inputs.push({ path: given, kind: 'terraform-json', status: 'skipped', records: 0, sha256: null, reason: 'no *.tf.json or cdktf manifest found' });
     }
-    for (const file of files) part.inputs.push(readOne(file, part));
+    const byFolder = new Map<string, string[]>();
+    for (const f of files) byFolder.set(dirname(f), [...(byFolder.get(dirname(f)) ?? []), f]);
+    const fromFolder = statSync(given).isDirectory();
+    const root = fromFolder ? given : dirname(given);
+    for (const [folder, inFolder] of byFolder) readModule(folder, relative(root, folder) || basename(resolve(folder)), fromFolder, inFolder, part);
   }
   return part;
 }
 
-function readOne(file: string, part: ModelPart): InputRecord {
+type Parsed = { ok: ParsedFile; base: Pick<InputRecord, 'path' | 'sha256' | 'bytes'> } | { record: InputRecord };
+
+function parseFile(file: string): Parsed {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
   } catch (e) {
-    return { path: file, kind: 'terraform-json', status: 'error', records: 0, sha256: null, reason: `cannot read: ${(e as Error).message}` };
+    return { record: { path: file, kind: 'terraform-json', status: 'error', records: 0, sha256: null, reason: `cannot read: ${(e as Error).message}` } };
   }
   const text = buf.toString('utf8');
   const base: Pick<InputRecord, 'path' | 'sha256' | 'bytes'> = { path: file, sha256: sha256(buf), bytes: buf.length };
@@ -334,21 +453,77 @@ function readOne(file: string, part: ModelPart): InputRecord {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { ...base, kind: 'terraform-json', status: 'error', records: 0, reason: `invalid JSON: ${describeJsonError(e, text).message}` };
+    return { record: { ...base, kind: 'terraform-json', status: 'error', records: 0, reason: `invalid JSON: ${describeJsonError(e, text).message}` } };
   }
-  if (!isObj(doc)) return { ...base, kind: 'terraform-json', status: 'error', records: 0, reason: 'not a Terraform JSON object' };
+  if (!isObj(doc)) return { record: { ...base, kind: 'terraform-json', status: 'error', records: 0, reason: 'not a Terraform JSON object' } };
   const isPlan = typeof doc.format_version === 'string' && (isObj(doc.planned_values) || isObj(doc.values));
-  const isConfig = isObj(doc.resource) || isObj(doc.terraform) || isObj(doc.provider);
+  const isConfig = doc.resource !== undefined || doc.terraform !== undefined || doc.provider !== undefined || doc.data !== undefined;
   if (!isPlan && !isConfig) {
-    return { ...base, kind: 'terraform-json', status: 'error', records: 0, reason: 'neither Terraform JSON configuration (no "resource"/"terraform"/"provider") nor `terraform show -json` output' };
+    return { record: { ...base, kind: 'terraform-json', status: 'error', records: 0, reason: 'neither Terraform JSON configuration (no "resource"/"terraform"/"provider") nor `terraform show -json` output' } };
   }
-  const tf = isPlan ? parsePlan(doc, file) : parseCdktf(doc, file);
-  const { resources, context, skipped } = toModel(tf, file, text);
-  part.resources.push(...resources);
-  part.contexts.push(context);
-  const record: InputRecord = { ...base, kind: tf.kind, status: 'processed', records: resources.length };
-  if (skipped.size > 0) {
-    record.skippedRecords = [...skipped].map(([t, count]) => ({ count, reason: 'resource type not used by posture rules', first: t }));
+  return { ok: { file, text, doc: isPlan ? parsePlan(doc, file) : parseCdktf(doc, file) }, base };
+}
+
+/** Merge the configuration files of one folder into one module document. */
+function mergeModule(folder: string, label: string, fromFolder: boolean, parsed: ParsedFile[]): TfDocument {
+  const docs = parsed.map((p) => p.doc);
+  const seen = new Set<string>();
+  const resources: TfResource[] = [];
+  const unreadable: Unreadable[] = docs.flatMap((d) => d.unreadable);
+  for (const r of docs.flatMap((d) => d.resources)) {
+    if (seen.has(r.address)) {
+      unreadable.push({ file: r.file, pointer: r.pointer, reason: `${r.address} is declared twice in the module ${folder} (Terraform rejects the duplicate)` });
+      continue;
+    }
+    seen.add(r.address);
+    resources.push(r);
   }
-  return record;
+  // cdktf names its stacks; a folder of hand-written files is named by the folder; a file given
+  // on its own by its file name.
+  const cdktf = docs.find((d) => d.cdktfNamed);
+  const stack = cdktf ? cdktf.stack : fromFolder ? label || basename(folder) : docs[0].stack;
+  return {
+    stack,
+    kind: 'terraform-json',
+    resources,
+    data: new Map(docs.flatMap((d) => [...d.data])),
+    regions: new Map(docs.flatMap((d) => [...d.regions])),
+    account: docs.find((d) => d.account)?.account ?? null,
+    unreadable,
+  };
+}
+
+function readModule(folder: string, label: string, fromFolder: boolean, files: string[], part: ModelPart): void {
+  const records = new Map<string, InputRecord>();
+  const configs: { p: ParsedFile; base: Pick<InputRecord, 'path' | 'sha256' | 'bytes'> }[] = [];
+  const modules: { doc: TfDocument; files: { p: ParsedFile; base: Pick<InputRecord, 'path' | 'sha256' | 'bytes'> }[] }[] = [];
+  for (const file of files) {
+    const r = parseFile(file);
+    if ('record' in r) records.set(file, r.record);
+    // A plan is a whole configuration of its own; configuration files of a folder are one module.
+    else if (r.ok.doc.kind === 'terraform-plan') modules.push({ doc: r.ok.doc, files: [{ p: r.ok, base: r.base }] });
+    else configs.push({ p: r.ok, base: r.base });
+  }
+  if (configs.length > 0) modules.push({ doc: mergeModule(folder, label, fromFolder, configs.map((c) => c.p)), files: configs });
+  for (const m of modules) {
+    if (part.contexts.some((c) => c.key === `tf:${m.doc.stack}`)) m.doc.stack = `${m.doc.stack} (${folder})`;
+    const { resources, context, perFile } = toModel(m.doc, m.files.map((f) => f.p));
+    part.resources.push(...resources);
+    part.contexts.push(context);
+    for (const f of m.files) {
+      const tally = perFile.get(f.p.file) as { records: number; skipped: Map<string, number> };
+      const rec: InputRecord = { ...f.base, kind: m.doc.kind, status: 'processed', records: tally.records };
+      const skipped: NonNullable<InputRecord['skippedRecords']> = [...tally.skipped].map(([t, count]) => ({ count, reason: 'resource type not used by posture rules', first: t }));
+      const bad = m.doc.unreadable.filter((u) => u.file === f.p.file);
+      for (const u of bad) skipped.push({ count: 1, reason: `not read: ${u.reason}`, first: u.pointer });
+      if (skipped.length > 0) rec.skippedRecords = skipped;
+      if (bad.length > 0 && tally.records === 0 && tally.skipped.size === 0) {
+        // Nothing in the file could be read: that is an error, not a file with no resources.
+        rec.status = 'error';
+        rec.reason = `no resource could be read: ${bad.map((u) => `${u.pointer}: ${u.reason}`).join('; ')}`;
+      }
+      records.set(f.p.file, rec);
+    }
+  }
+  for (const file of files) part.inputs.push(records.get(file) as InputRecord);
 }

@@ -152,7 +152,8 @@ export function mapTerraformResource(tfType: string, v: Obj): MappedResource | n
         properties: {
           // Legacy inline arguments; the split resources below override them when present.
           loggingTargetBucket: logging ? setOrNull(logging.target_bucket) : null,
-          versioningStatus: versioning ? (bool(versioning.enabled, false) ? 'Enabled' : 'Suspended') : null,
+          // An expression (`enabled = var.versioning`) is unknown, not Suspended.
+          versioningStatus: versioning ? legacyVersioning(bool(versioning.enabled, false)) : null,
           policy: v.policy === undefined ? null : v.policy,
           publicAccessBlock: null,
         },
@@ -241,6 +242,10 @@ export function mapTerraformResource(tfType: string, v: Obj): MappedResource | n
     default:
       return null;
   }
+}
+
+function legacyVersioning(enabled: boolean | null | undefined): string | undefined {
+  return enabled === undefined || enabled === null ? undefined : enabled ? 'Enabled' : 'Suspended';
 }
 
 function publicAccessFlags(v: Obj): Record<string, boolean | null | undefined> {

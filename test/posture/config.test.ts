@@ -50,8 +50,10 @@ describe('AWS Config items from aws-config-rdk', () => {
     expect(inputs.every((i) => i.kind === 'config-items')).toBe(true);
     expect(forRule(findings, 'cis-cloudtrail-log-file-validation').map((f) => f.status)).toEqual(['pass']);
     expect(forRule(findings, 'cis-cloudtrail-kms-encryption').map((f) => f.status)).toEqual(['fail']);
+    // The sample's Deny names only the bucket ARN, not its objects (`/*`): GetObject and PutObject
+    // over plain HTTP stay allowed, so it is not a TLS-only policy.
     const tls = forRule(findings, 's3-bucket-tls-only');
-    expect(tls.map((f) => f.status)).toEqual(['pass']);
+    expect(tls.map((f) => f.status)).toEqual(['fail']);
     expect(forRule(findings, 'cis-kms-key-rotation')[0]).toMatchObject({ status: 'not-applicable', message: expect.stringContaining('customer-managed') });
     const vpc = forRule(findings, 'cis-vpc-flow-logs')[0];
     expect(vpc.status).toBe('fail');
