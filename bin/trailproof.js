@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx so a checkout works after `npm ci` with no build step.
-// tsx's loader hooks both require() and import(): commands and heavy modules load on demand.
+// Runs the TypeScript CLI directly, so a checkout works after `npm ci` with no build step. The
+// sources load through bin/ts-require.js (compiled once, then read from a cache); commands and
+// heavy modules load on demand.
 require('./v8-flags.js').applyV8Flags();
-import('tsx')
+require('./ts-require.js').register();
+Promise.resolve()
   .then(() => require('../src/cli/main.ts').main(process.argv.slice(2)))
   .then(
     (code) => { process.exitCode = code; },
