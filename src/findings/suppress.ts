@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { Finding, FindingsView, Subject } from '../model/finding';
 import { mapFindings } from './list';
 import { explainErrors, schemaValidator } from '../util/schema';
@@ -73,6 +72,8 @@ export function loadSuppressions(path: string): LoadedSuppressions {
   } catch (err) {
     throw new SuppressionFileError([{ path, pointer: '', message: `cannot read: ${(err as Error).message}` }]);
   }
+  // yaml (72 modules) only when a suppression file is given: every scan loads this module.
+  const { LineCounter, parseDocument } = require('yaml') as typeof import('yaml');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length > 0) {

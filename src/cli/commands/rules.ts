@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { relative, resolve } from 'node:path';
 import { type Command, EXIT, UsageError } from '../command';
-import { loadRulePack } from '../../rules/load';
 import { sanitizeForTerminal } from '../../util/terminal';
 import type { Rule } from '../../model/rule';
 
@@ -56,6 +55,8 @@ export const command: Command = {
     const [sub, ...extra] = positionals;
     if (sub !== 'list' && sub !== 'lint') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'give a subcommand: list or lint');
     if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+    // Loaded here, not at the top: `trailproof --help` reads every command's summary and should not pay for ajv.
+    const { loadRulePack } = await import('../../rules/load');
     const pack = loadRulePack(values.rules ? { dir: resolve(values.rules) } : {});
     const loadErrors = pack.errors.map((e) => ({ severity: 'error' as const, path: e.path, ruleId: null as string | null, pointer: e.pointer, message: e.message }));
 
