@@ -123,7 +123,7 @@ test.each([
 
 test('the README sample validates clean (the documented command keeps working)', async () => {
   const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const block = /npx trailproof validate-logs (--local test\/integrity\/sample-mirror[^`]*?)--out out\/integrity/.exec(readme);
+  const block = /node bin\/trailproof\.js validate-logs (--local test\/integrity\/sample-mirror[^`]*?)--out out\/integrity/.exec(readme);
   expect(block).not.toBeNull();
   const args = block![1].replace(/\\\n/g, ' ').trim().split(/\s+/).map((a) => (a.startsWith('test/') || a.includes('=test/') ? a.replace('test/', `${join(__dirname, '..')}/`) : a));
   const r = await cli([...args, '--out', join(base, 'o-sample')]);
