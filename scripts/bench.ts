@@ -1,5 +1,15 @@
 /**
- * npm run bench [-- --events N] [-- --repeat N (3)] [-- --keep DIR] [-- --hash-files N (200)] [-- --hash-passes N (3)]
+ * npm run bench [-- --events N] [-- --repeat N (3)] [-- --keep DIR] [-- --hash-files N (200)] [-- --hash-passes N (3)] [-- --whole-only]
+ *
+ * First, whole commands as a user runs them (scripts/bench/whole.ts), each a process timed from
+ * spawn to exit, interleaved, --repeat times: the bare floor (gunzip + JSON.parse + visit),
+ * `node bin/trailproof.js scan DIR` with --workers 1 and N (findings.json written; the split
+ * into start-up, rules, scan, findings/reports and exit from its TRAILPROOF_TIMINGS=1 line),
+ * DuckDB (@duckdb/node-api) running the 15 CIS conditions as one SQL query over the same files
+ * on 1 and N threads (scripts/bench/duckdb.ts; the run fails unless DuckDB and trailproof count
+ * the same matches per CIS rule), and `--help` start-up direct, through `npm run` and through
+ * `npx`. Its figures are the `whole*`, `duckdb*`, `vsDuckdb*` and `*HelpMs` fields of the JSON
+ * line; --whole-only stops there. Then the scan's inner loop:
  *
  * Measures, in one run on the same generated logs, each in its own child process (so each peak
  * RSS is its own):
@@ -35,6 +45,8 @@ import { REPO_ROOT } from '../src/version';
 import { type GeneratedTrail, generateTrail } from './bench/generate';
 import { writeDigests } from './bench/digests';
 import { type HashPhaseResult, phaseHashBaseline, phaseValidate } from './bench/integrity';
+import { cisRules, type DuckdbResult, runDuckdb } from './bench/duckdb';
+import { findingsPerRule, removeOut, spawnTimed, type Timings, type WholeScan, wholeScan } from './bench/whole';
 
 interface PhaseResult {
   events: number;
@@ -109,6 +121,11 @@ async function phaseNaive(dir: string, limit: number): Promise<PhaseResult> {
   return { events, seconds, peakRssMB: peakRssMB(), findings: matches };
 }
 
+async function phaseDuckdb(dir: string, threads: number): Promise<DuckdbResult> {
+  const { loadRulePack } = await import('../src/rules/load');
+  return runDuckdb(dir, cisRules(loadRulePack().rules), threads);
+}
+
 /** The CPUs this process may run on (Linux), from /proc; empty where that cannot be read. */
 function allowedCpus(): number[] {
   try {
@@ -168,6 +185,96 @@ function reuseOrGenerate(dir: string, events: number, kept: boolean): GeneratedT
   return { ...t, reused: false };
 }
 
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * The whole command against its peers, each as a process of its own, interleaved, `repeat`
+ * times: the bare floor (gunzip + JSON.parse + visit every record), `trailproof scan` on one and
+ * on `workers` threads (findings.json written), DuckDB running the 15 CIS conditions on 1 and
+ * `workers` threads, and `--help` start-up (direct, through npm run, through npx). Nothing is
+ * pinned: this is the command as a user runs it on this machine. Fails unless DuckDB and
+ * trailproof count the same matches for every CIS rule and read the same events.
+ */
+async function measureWhole(dir: string, events: number, workers: number, repeat: number) {
+  const runTs = [process.execPath, join(REPO_ROOT, 'bin', 'run-ts.js'), __filename];
+  const cli = [process.execPath, join(REPO_ROOT, 'bin', 'trailproof.js')];
+  const runs = { bare: [] as number[], one: [] as WholeScan[], many: [] as WholeScan[], duck1: [] as DuckdbResult[], duckN: [] as DuckdbResult[], duck1Wall: [] as number[], duckNWall: [] as number[], help: [] as number[], npmRun: [] as number[], npx: [] as number[] };
+  let expected: Record<string, number> | undefined;
+  for (let k = 0; k < repeat; k++) {
+    runs.bare.push(spawnTimed([...runTs, '--phase', 'baseline', '--dir', dir]).seconds);
+    for (const [list, n] of [[runs.one, 1], [runs.many, workers]] as const) {
+      const s = wholeScan(dir, n);
+      if (!expected) {
+        const { loadRulePack } = await import('../src/rules/load');
+        const all = await findingsPerRule(join(s.out, 'findings.json'));
+        expected = Object.fromEntries(cisRules(loadRulePack().rules).map((r) => [r.id, all[r.id] ?? 0]));
+      }
+      removeOut(s);
+      list.push(s);
+    }
+    for (const [list, walls, n] of [[runs.duck1, runs.duck1Wall, 1], [runs.duckN, runs.duckNWall, workers]] as const) {
+      const r = spawnTimed([...runTs, '--phase', 'duckdb', '--dir', dir, '--threads', String(n)]);
+      const d = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as DuckdbResult;
+      if (d.events !== events) throw new Error(`DuckDB read ${d.events} events, the trail has ${events}`);
+      for (const [id, n2] of Object.entries(expected ?? {})) {
+        if (d.counts[id] !== n2) throw new Error(`rule ${id}: DuckDB counts ${d.counts[id]} matches, trailproof ${n2}`);
+      }
+      list.push(d);
+      walls.push(r.seconds);
+    }
+    for (let i = 0; i < 5; i++) runs.help.push(spawnTimed([...cli, '--help']).seconds);
+    runs.npmRun.push(spawnTimed(['npm', 'run', '-s', '--prefix', REPO_ROOT, 'trailproof', '--', '--help']).seconds);
+    runs.npx.push(spawnTimed(['npx', '--no-install', 'trailproof', '--help'], {}).seconds);
+  }
+  const rate = (s: number) => Math.round(events / s);
+  const wall = (s: WholeScan) => s.seconds;
+  const rates = (xs: number[]) => xs.map(rate).join(', ');
+  const perRepeat = (a: number[], b: number[]) => a.map((x, k) => b[k] / x); // rate ratio = inverse time ratio
+  const ratio = (a: number[], b: number[]) => r2(median(perRepeat(a, b)));
+  const each = (a: number[], b: number[]) => perRepeat(a, b).map((x) => x.toFixed(2)).join(', ');
+  const one = runs.one.map(wall);
+  const many = runs.many.map(wall);
+  const split = (ss: WholeScan[]) => {
+    const keys: (keyof Timings)[] = ['startMs', 'rulesMs', 'scanMs', 'reportsMs', 'exitMs', 'totalMs'];
+    return Object.fromEntries(keys.map((k) => [k, Math.round(median(ss.map((s) => s.timings[k])))])) as Record<string, number>;
+  };
+  const show = (t: Record<string, number>) => `start-up ${t.startMs} ms, rules ${t.rulesMs} ms, scan ${t.scanMs} ms, findings/reports ${t.reportsMs} ms, exit ${t.exitMs} ms (in-process total ${t.totalMs} ms)`;
+  const ms = (xs: number[]) => Math.round(median(xs) * 1000);
+  process.stderr.write(`whole commands, ${repeat} interleaved repeats, not pinned (events/s per run, wall time from spawn to exit):\n`);
+  process.stderr.write(`  bare gunzip + JSON.parse + visit: ${rates(runs.bare)}\n`);
+  process.stderr.write(`  trailproof scan --workers 1: ${rates(one)}; median split: ${show(split(runs.one))}; peak RSS ${Math.max(...runs.one.map((s) => s.timings.peakRssMB))} MB\n`);
+  process.stderr.write(`  trailproof scan --workers ${workers}: ${rates(many)}; median split: ${show(split(runs.many))}\n`);
+  process.stderr.write(`  DuckDB ${runs.duck1[0].version} threads=1: ${rates(runs.duck1Wall)} (query alone ${rates(runs.duck1.map((d) => d.seconds))})\n`);
+  process.stderr.write(`  DuckDB threads=${workers}: ${rates(runs.duckNWall)} (query alone ${rates(runs.duckN.map((d) => d.seconds))})\n`);
+  process.stderr.write(`  matches per CIS rule, trailproof = DuckDB in every run: ${JSON.stringify(expected)}\n`);
+  process.stderr.write(`  --help start-up (median): node bin/trailproof.js ${ms(runs.help)} ms, npm run -s trailproof ${ms(runs.npmRun)} ms, npx trailproof ${ms(runs.npx)} ms\n`);
+  process.stderr.write(
+    `  per repeat: trailproof 1 thread / bare ${each(one, runs.bare)}; ${workers} threads / bare ${each(many, runs.bare)}; ` +
+      `${workers} threads / DuckDB ${workers} threads ${each(many, runs.duckNWall)}; 1 thread / DuckDB 1 thread ${each(one, runs.duck1Wall)}; ${workers} threads / 1 thread ${each(many, one)}\n`,
+  );
+  return {
+    wholeBareEventsPerSec: rate(Math.min(...runs.bare)),
+    wholeScan1EventsPerSec: rate(Math.min(...one)),
+    wholeScanNEventsPerSec: rate(Math.min(...many)),
+    duckdb1EventsPerSec: rate(Math.min(...runs.duck1Wall)),
+    duckdbNEventsPerSec: rate(Math.min(...runs.duckNWall)),
+    // Medians over repeats of the ratio within a repeat (rates: above 1 is trailproof ahead).
+    wholeRatio1: ratio(one, runs.bare),
+    wholeRatioN: ratio(many, runs.bare),
+    vsDuckdb1: ratio(one, runs.duck1Wall),
+    vsDuckdbN: ratio(many, runs.duckNWall),
+    wholeThreadSpeedup: ratio(many, one),
+    wholeSplit1: split(runs.one),
+    wholeSplitN: split(runs.many),
+    wholePeakRssMB: Math.max(...runs.one.map((s) => s.timings.peakRssMB)),
+    helpStartMs: ms(runs.help),
+    npmRunHelpMs: ms(runs.npmRun),
+    npxHelpMs: ms(runs.npx),
+    duckdbVersion: runs.duck1[0].version,
+    cisMatches: expected,
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
@@ -181,6 +288,8 @@ async function main(): Promise<void> {
       repeat: { type: 'string', default: '3' },
       'hash-files': { type: 'string', default: '200' },
       'hash-passes': { type: 'string', default: '3' },
+      threads: { type: 'string', default: '1' },
+      'whole-only': { type: 'boolean', default: false },
     },
   });
   if (values.phase) {
@@ -190,6 +299,8 @@ async function main(): Promise<void> {
         ? await phaseHashBaseline(dir, Number(values['hash-passes']))
         : values.phase === 'validate'
           ? await phaseValidate(dir, Number(values['hash-passes']))
+          : values.phase === 'duckdb'
+          ? await phaseDuckdb(dir, Number(values.threads))
           : values.phase === 'baseline'
         ? await phaseBaseline(dir)
         : values.phase === 'scan'
@@ -208,6 +319,11 @@ async function main(): Promise<void> {
     process.stderr.write(`${trail.reused ? 'reusing' : 'generated'} ${trail.events} events in ${trail.files.length} files (${(trail.bytes / 1e6).toFixed(1)} MB gzipped) in ${Date.now() - t0} ms; ${cpus().length} cores\n`);
     const workers = Number(values.workers);
     const repeat = Math.max(1, Number(values.repeat));
+    const whole = await measureWhole(dir, trail.events, workers, repeat);
+    if (values['whole-only']) {
+      process.stdout.write(`${JSON.stringify({ events: trail.events, ...whole })}\n`);
+      return;
+    }
     // "N cores" is measured on N cores: a one-thread scan left free also keeps V8's collector
     // busy on a second core (see docs/performance.md), and N threads on a larger machine would
     // spread their collectors wider still. Where the CPUs cannot be pinned, the runs are not.
@@ -293,6 +409,7 @@ async function main(): Promise<void> {
       // CPU seconds of the bare pass over those of validate-logs: the same comparison, less
       // moved by other load on the machine than wall time.
       hashCpuRatio: Math.round((hashBase.cpuSeconds / validate.cpuSeconds) * 1000) / 1000,
+      ...whole,
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
