@@ -1,5 +1,6 @@
 import { applyBaseline, loadBaseline } from '../src/findings/baseline';
 import { computeCoverage, type FrameworkCoverage } from '../src/findings/coverage';
+import { type CoverageLoss, coverageLost } from '../src/findings/coverage-change';
 import {
   applySuppressions,
   constructSuppressionsFromInputs,
@@ -10,7 +11,7 @@ import {
 import type { FindingsView } from '../src/model/finding';
 import { renderTerminalSummary } from './terminal';
 import { ReportTally } from './tally';
-import { newOnlyApplies, type Verdict, verdictOf } from './view';
+import { gateChains, newOnlyApplies, type Verdict, verdictOf } from './view';
 import { type ReportContext, type ReportFormat, writeReports } from './write';
 
 export interface FinishOptions extends ReportContext {
@@ -70,17 +71,28 @@ export async function finishReports(scanned: FindingsView, opts: FinishOptions):
     baseDir: opts.baseDir,
     memoryLimit: opts.memoryLimit,
     requested: opts.requested,
+    allowCoverageLoss: opts.allowCoverageLoss,
+    allowBrokenChains: opts.allowBrokenChains,
   };
   // One pass over the findings (findings.json's) tallies what the other reports, the verdict and
   // the summary count; each pass over a spilled scan reads and decodes every finding again.
-  const tally = new ReportTally(ctx.failOn ?? 'low', newOnlyApplies(doc, ctx));
+  const tally = new ReportTally(ctx.failOn ?? 'low', newOnlyApplies(doc, ctx), gateChains(ctx));
   let coverage: FrameworkCoverage[] | undefined;
   const coverageOf = () => (coverage ??= computeCoverage(doc, opts.rules, opts.catalogues, tally.fill(doc.findings).coverage));
+  if (previous) {
+    // The baseline judged with the same rules and catalogues: only what its findings say differs.
+    // Worked out when a report or the verdict first asks, so it rides on their pass.
+    let lost: CoverageLoss[] | undefined;
+    Object.defineProperty(ctx, 'coverageLost', {
+      enumerable: true,
+      get: () => (lost ??= coverageLost(computeCoverage(previous, opts.rules, opts.catalogues), coverageOf())),
+    });
+  }
   // findings.json always: the next run's --baseline reads it, whatever was asked for.
   const formats: ReportFormat[] = opts.formats.includes('json') ? opts.formats : ['json', ...opts.formats];
   const files = await writeReports(doc, formats, opts.outDir, ctx, coverageOf, tally);
   tally.fill(doc.findings);
-  const verdict = verdictOf(doc, ctx, tally.blocking);
+  const verdict = verdictOf(doc, ctx, tally.blocking, tally.brokenChains);
   return {
     doc,
     files,

@@ -1,7 +1,7 @@
 import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage';
 import type { Finding, FindingsView } from '../src/model/finding';
 import { escapeHtml, mdCode, mdText } from './escape';
-import { compareFindings, type ReportContext, SEVERITIES, locationLabel, subjectLabel, verdictOf } from './view';
+import { compareFindings, type ReportContext, SEVERITIES, type Verdict, locationLabel, subjectLabel, verdictOf } from './view';
 
 /** GitHub rejects comments over 65,536 characters; stay under with room to spare. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -169,6 +169,25 @@ function addGroup(b: Budget, g: Group, reserve: number): void {
   b.add(close);
 }
 
+const LOST_ROWS = 30;
+
+/**
+ * What fails the gate besides findings at --fail-on, in the first screen: controls that lost
+ * coverage (no finding fails for a deleted rule) and how many alarm chains broke.
+ */
+function gateLines(v: Verdict, ctx: ReportContext): string {
+  let s = '';
+  if (v.brokenChains > 0) s += `**Broken alarm chains:** ${v.brokenChains} ${v.newOnly ? 'new ' : ''}failing monitoring chain(s) (trail, metric filter, alarm, subscribed topic) block the gate whatever their severity (listed below; \`--allow-broken-chains\` to judge them by --fail-on only).\n\n`;
+  const lost = ctx.coverageLost ?? [];
+  if (lost.length > 0) {
+    s += `**Coverage lost:** ${lost.length} control(s) were judged in the baseline run and are judged by no rule now${ctx.allowCoverageLoss ? ' (allowed by --allow-coverage-loss)' : ''}:\n\n| Control | Title | Before | Now (no rule judges it) | Judged before by |\n|---|---|---|---|---|\n`;
+    for (const l of lost.slice(0, LOST_ROWS)) s += `| ${mdCode(l.ref)} | ${mdText(l.title ?? '')} | ${l.before} | ${l.after} | ${l.rules.map(mdCode).join(', ')} |\n`;
+    if (lost.length > LOST_ROWS) s += `\n_${lost.length - LOST_ROWS} more: see the control tables below._\n`;
+    s += '\n';
+  }
+  return s;
+}
+
 /**
  * The pull-request comment: verdict, control coverage per framework version, failing findings by
  * severity and control, what changed against a baseline, muted findings, problems with inputs.
@@ -202,6 +221,7 @@ export function renderMarkdown(doc: FindingsView, ctx: ReportContext, coverage: 
     const stale = doc.baseline.notRejudged ?? 0;
     head += `**Against the baseline:** ${doc.baseline.new} new, ${doc.baseline.unchanged} unchanged, ${doc.baseline.fixed} fixed${stale ? `, ${stale} not re-judged (their input was not scanned this time: neither fixed nor failing)` : ''}.\n\n`;
   }
+  head += gateLines(v, ctx);
   const problems = doc.inputs.filter((i) => i.status !== 'processed');
   if (problems.length > 0) head += `⚠️ ${problems.length} input(s) were not fully read (listed below).\n\n`;
   if (doc.suppressions && doc.suppressions.expired.length > 0) head += `⚠️ ${doc.suppressions.expired.length} suppression(s) have expired and no longer apply (listed below).\n\n`;

@@ -1,6 +1,6 @@
 import { CoverageTally } from '../src/findings/coverage';
 import type { Finding, FindingList } from '../src/model/finding';
-import { type FailOn, isBlocking } from '../src/scan/verdict';
+import { type FailOn, isBlocking, isBrokenChain } from '../src/scan/verdict';
 
 /** The counts the terminal summary shows (findings by status, failing ones by severity and rule). */
 export interface FindingCounts {
@@ -34,17 +34,24 @@ export class ReportTally {
   coverage = new CoverageTally();
   counts = emptyCounts();
   blocking = 0;
+  /** Among the blocking findings, the failing monitoring chains (they block at any severity). */
+  brokenChains = 0;
   private state: 'empty' | 'filling' | 'complete' = 'empty';
 
   constructor(
     private readonly failOn: FailOn,
     private readonly newOnly: boolean,
+    /** Rules whose failing findings block whatever failOn says (see gateChains). */
+    private readonly chainRules: ReadonlySet<string> = new Set(),
   ) {}
 
   add(f: Finding): void {
     this.coverage.add(f);
     countFinding(this.counts, f);
-    if (isBlocking(f, this.failOn, this.newOnly)) this.blocking++;
+    if (this.failOn === 'none') return;
+    const chain = isBrokenChain(f, this.chainRules, this.newOnly);
+    if (chain) this.brokenChains++;
+    if (chain || isBlocking(f, this.failOn, this.newOnly)) this.blocking++;
   }
 
   get complete(): boolean {
@@ -97,6 +104,7 @@ export class ReportTally {
     this.coverage = new CoverageTally();
     this.counts = emptyCounts();
     this.blocking = 0;
+    this.brokenChains = 0;
     this.state = 'empty';
   }
 }

@@ -4,7 +4,8 @@ import type { Rule } from '../src/model/rule';
 import { SEVERITIES, type Severity, severityRank } from '../src/model/severity';
 import { SortedSpool } from '../src/scan/spool';
 import { describeUnread, type InputGroup, type UnreadInput, unreadInputs } from '../src/scan/input-read';
-import { type FailOn, isBlocking } from '../src/scan/verdict';
+import type { CoverageLoss } from '../src/findings/coverage-change';
+import { type FailOn, chainRuleIds, isBlocking, isBrokenChain } from '../src/scan/verdict';
 
 /** What every report needs besides the findings document. */
 export interface ReportContext {
@@ -16,6 +17,14 @@ export interface ReportContext {
   newOnly?: boolean;
   /** Paths in SARIF are made relative to this directory (default: the working directory). */
   baseDir?: string;
+  /** Controls judged in the baseline run and by no rule now (set when a baseline was given). */
+  coverageLost?: CoverageLoss[];
+  /** --allow-coverage-loss: coverage lost does not fail the verdict (it is still reported). */
+  allowCoverageLoss?: boolean;
+  /** --allow-broken-chains: a failing monitoring chain blocks only at --fail-on like any finding. */
+  allowBrokenChains?: boolean;
+  /** Among countedBlocking, the failing monitoring chains (ReportTally). */
+  countedBrokenChains?: number;
   /** Findings a report holds in memory while sorting before it spills to disk (default: 2,000 and at most 1 MiB of their JSON). */
   memoryLimit?: number;
   /** The blocking findings of this document under failOn/newOnly, when a pass already counted them (ReportTally). */
@@ -86,6 +95,10 @@ export interface Verdict {
   unread: UnreadInput[];
   /** How many findings block (counted, not kept: a large scan can have a great many). */
   blocking: number;
+  /** Among them, failing monitoring chains, which block whatever their severity. */
+  brokenChains: number;
+  /** Controls that lost coverage against the baseline, when that blocks. */
+  coverageLost: number;
   failOn: FailOn;
   newOnly: boolean;
   /** Plain text, e.g. "FAIL: 3 new failing findings at or above high"; a NO INPUT verdict never says PASS. */
@@ -97,28 +110,62 @@ export function newOnlyApplies(doc: Pick<FindingsView, 'baseline'>, ctx: ReportC
   return Boolean(ctx.newOnly && doc.baseline);
 }
 
-/** `counted`: the blocking findings already counted (ReportTally, the same failOn and newOnly); else they are counted here. */
-export function verdictOf(doc: Pick<FindingsView, 'findings' | 'baseline' | 'inputs' | 'summary'>, ctx: ReportContext, counted = ctx.countedBlocking): Verdict {
+/** The rules whose failing findings block whatever --fail-on says (none with --allow-broken-chains). */
+export function gateChains(ctx: Pick<ReportContext, 'rules' | 'allowBrokenChains'>): Set<string> {
+  return ctx.allowBrokenChains ? new Set() : chainRuleIds(ctx.rules);
+}
+
+/**
+ * What a security reviewer expects a gate to stop, by default: failing findings at or above
+ * --fail-on; a broken alarm chain (a CIS monitoring control whose alarm would reach no one),
+ * whatever the chain rule's severity (with --new-only, a newly broken one); and a control that
+ * lost coverage against the baseline (a deleted rule fails nothing; only coverage shows it).
+ * `--fail-on none` stops nothing.
+ *
+ * `counted`/`countedChains`: the blocking findings and broken chains among them already counted
+ * (ReportTally, the same failOn, newOnly and chains); else they are counted here.
+ */
+export function verdictOf(
+  doc: Pick<FindingsView, 'findings' | 'baseline' | 'inputs' | 'summary'>,
+  ctx: ReportContext,
+  counted = ctx.countedBlocking,
+  countedChains = ctx.countedBrokenChains,
+): Verdict {
   const failOn = ctx.failOn ?? 'low';
   const newOnly = newOnlyApplies(doc, ctx);
   let blocking = 0;
-  if (counted !== undefined) blocking = failOn === 'none' ? 0 : counted;
-  else if (failOn !== 'none') for (const f of doc.findings) if (isBlocking(f, failOn, newOnly)) blocking++;
+  let brokenChains = 0;
+  if (counted !== undefined) {
+    blocking = failOn === 'none' ? 0 : counted;
+    brokenChains = failOn === 'none' ? 0 : (countedChains ?? 0);
+  } else if (failOn !== 'none') {
+    const chains = gateChains(ctx);
+    for (const f of doc.findings) {
+      const chain = isBrokenChain(f, chains, newOnly);
+      if (chain) brokenChains++;
+      if (chain || isBlocking(f, failOn, newOnly)) blocking++;
+    }
+  }
+  const coverageLost = failOn === 'none' || ctx.allowCoverageLoss ? 0 : (ctx.coverageLost ?? []).length;
   const scope = newOnly ? 'new failing finding(s)' : 'failing finding(s)';
+  const reasons: string[] = [];
+  if (blocking - brokenChains > 0) reasons.push(`${blocking - brokenChains} ${scope} at or above ${failOn}`);
+  if (brokenChains > 0) reasons.push(`${brokenChains} ${newOnly ? 'newly ' : ''}broken alarm chain(s)`);
+  if (coverageLost > 0) reasons.push(`${coverageLost} control(s) lost coverage against the baseline`);
   const unread = unreadInputs(doc, ctx.requested);
   const judged =
     failOn === 'none'
       ? 'PASS: --fail-on none, nothing blocks'
-      : blocking > 0
-        ? `FAIL: ${blocking} ${scope} at or above ${failOn}`
+      : reasons.length > 0
+        ? `FAIL: ${reasons.join('; ')}`
         : `PASS: no ${scope} at or above ${failOn}`;
   let text = judged;
   if (unread.length > 0) {
     // What was read may still have failed; that is said after, never a PASS before it.
-    const rest = blocking > 0 && failOn !== 'none' ? `; ${blocking} ${scope} at or above ${failOn} in what was read` : '';
+    const rest = reasons.length > 0 && failOn !== 'none' ? `; ${reasons.join('; ')} in what was read` : '';
     text = `NO INPUT: no input could be read from ${describeUnread(unread)}; nothing there was judged${rest}`;
   }
-  return { failed: blocking > 0, noInput: unread.length > 0, unread, blocking, failOn, newOnly, text };
+  return { failed: blocking > 0 || coverageLost > 0, noInput: unread.length > 0, unread, blocking, brokenChains, coverageLost, failOn, newOnly, text };
 }
 
 export function countBy<T>(items: readonly T[], key: (t: T) => string): Map<string, number> {

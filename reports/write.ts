@@ -105,7 +105,7 @@ export async function writeReports(
       done.push([sink.path, file]);
       try {
         if (format === 'json') writeJson(first, sink);
-        else writeReport(format, doc, tally ? { ...ctx, countedBlocking: tally.fill(doc.findings).blocking } : ctx, coverageNow(), sink);
+        else writeReport(format, doc, tally ? { ...ctx, countedBlocking: tally.fill(doc.findings).blocking, countedBrokenChains: tally.brokenChains } : ctx, coverageNow(), sink);
       } finally {
         sink.close();
       }

@@ -1,4 +1,5 @@
 import type { Finding } from '../model/finding';
+import type { Rule } from '../model/rule';
 import { type Severity, isSeverity, severityRank } from '../model/severity';
 
 export type FailOn = Severity | 'none';
@@ -21,4 +22,16 @@ export function blockingFindings(findings: Iterable<Finding>, failOn: FailOn, ne
   const out: Finding[] = [];
   for (const f of findings) if (isBlocking(f, failOn, newOnly)) out.push(f);
   return out;
+}
+
+/** The rules whose findings are monitoring chains (check.kind "monitoring-chain"): data, not ids. */
+export function chainRuleIds(rules: readonly Pick<Rule, 'id' | 'check'>[]): Set<string> {
+  return new Set(rules.filter((r) => r.check?.kind === 'monitoring-chain').map((r) => r.id));
+}
+
+/** A failing (not muted) monitoring chain, new against the baseline when `newOnly`. */
+export function isBrokenChain(f: Finding, chainRules: ReadonlySet<string>, newOnly = false): boolean {
+  if (chainRules.size === 0 || f.status !== 'fail' || (newOnly && f.baseline === 'unchanged')) return false;
+  const slash = f.ruleId.indexOf('/');
+  return chainRules.has(slash < 0 ? f.ruleId : f.ruleId.slice(0, slash));
 }

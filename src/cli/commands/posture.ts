@@ -19,6 +19,8 @@ Options:
   --format LIST         comma-separated: json, md, sarif, junit, html, csv, or all (default json; findings.json is always written)
   --baseline PATH       a previous findings.json: findings are marked new or unchanged, and fixed ones listed
   --new-only            judge --fail-on on new findings only (needs --baseline to mean anything)
+  --allow-broken-chains a failing CIS monitoring chain blocks only at --fail-on (default: always)
+  --allow-coverage-loss controls judged in the --baseline run and by no rule now do not fail
   --suppressions PATH   YAML or JSON suppression file (reason, owner and expiry required); repeatable
   --fail-on SEVERITY    critical|high|medium|low|info|none (default low)
   --strict              a rule file that does not load is fatal (exit 2)
@@ -43,6 +45,8 @@ export const command: Command = {
         format: { type: 'string', default: 'json' },
         baseline: { type: 'string' },
         'new-only': { type: 'boolean', default: false },
+        'allow-broken-chains': { type: 'boolean', default: false },
+        'allow-coverage-loss': { type: 'boolean', default: false },
         'fail-on': { type: 'string', default: 'low' },
         strict: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },

@@ -31,6 +31,10 @@ Judging and reports:
   --fail-on SEVERITY    critical|high|medium|low|info|none (default low)
   --baseline PATH       a previous findings.json: findings marked new or unchanged, fixed ones listed
   --new-only            apply --fail-on to new findings only (with --baseline): judge a change, not history
+  --allow-broken-chains a failing CIS monitoring chain blocks only at --fail-on (default: it
+                        blocks whatever its severity; with --new-only, when it is new)
+  --allow-coverage-loss a control judged in the --baseline run and by no rule now is reported
+                        but does not fail (default: it fails)
   --suppressions PATH   YAML or JSON suppression file (reason, owner and expiry required); repeatable
   --workers N           threads scanning event files: N workers, or the main thread and
                         N-1 workers for fewer than 500 files (default: the number of cores)
@@ -41,7 +45,8 @@ Memory stays flat however large the input: findings beyond a small in-memory buf
 sorted runs in a temporary directory ($TMPDIR, or the system's) until the reports are written,
 then removed. A large scan needs disk there of about the size of its findings.json.
 
-Exit codes: 0 nothing failing at or above --fail-on; 1 failing findings; 2 usage error, bad
+Exit codes: 0 nothing blocks; 1 failing findings at or above --fail-on, a broken monitoring chain
+or coverage lost against the baseline (--fail-on none: nothing blocks); 2 usage error, bad
 baseline or suppression file, rule errors under --strict, or a requested input that gave nothing
 to judge (no events, no Terraform resources, no configuration items, no live call answered):
 the verdict then says NO INPUT, never PASS, and the reports are still written.`;
@@ -87,6 +92,8 @@ export const command: Command = {
         'fail-on': { type: 'string', default: 'low' },
         baseline: { type: 'string' },
         'new-only': { type: 'boolean', default: false },
+        'allow-broken-chains': { type: 'boolean', default: false },
+        'allow-coverage-loss': { type: 'boolean', default: false },
         suppressions: { type: 'string', multiple: true },
         workers: { type: 'string' },
         'max-record-bytes': { type: 'string' },
@@ -152,6 +159,8 @@ export const command: Command = {
           catalogues: loadCatalogues(),
           failOn,
           newOnly: values['new-only'],
+          allowBrokenChains: values['allow-broken-chains'],
+          allowCoverageLoss: values['allow-coverage-loss'],
           baseline: values.baseline ? resolve(values.baseline) : undefined,
           suppressions: (values.suppressions ?? []).map((p) => resolve(p)),
           baseDir: process.cwd(),

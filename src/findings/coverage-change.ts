@@ -1,0 +1,33 @@
+import type { ControlStatus, FrameworkCoverage } from './coverage';
+
+/** A control some rule judged in the baseline run and no rule judges now. */
+export interface CoverageLoss {
+  /** `framework@version:id` */
+  ref: string;
+  title: string | null;
+  before: ControlStatus;
+  after: ControlStatus;
+  /** The rules that judged it in the baseline run. */
+  rules: string[];
+}
+
+/**
+ * Controls that lost coverage between two runs: judged by at least one rule before (whatever the
+ * result), judged by none now. A change that deletes a rule or breaks the input a rule reads
+ * makes a control silently unassessed; a gate must see that, since no finding fails for it. The
+ * assessed rules, not the status, decide: a manual control stays "manual" with or without rules.
+ */
+export function coverageLost(before: readonly FrameworkCoverage[], after: readonly FrameworkCoverage[]): CoverageLoss[] {
+  const now = new Map<string, { status: ControlStatus; judged: number }>();
+  for (const fw of after) for (const c of fw.controls) now.set(c.ref, { status: c.status, judged: c.assessedRules.length });
+  const out: CoverageLoss[] = [];
+  for (const fw of before) {
+    for (const c of fw.controls) {
+      if (c.assessedRules.length === 0) continue;
+      const n = now.get(c.ref);
+      if (n && n.judged > 0) continue;
+      out.push({ ref: c.ref, title: c.title, before: c.status, after: n?.status ?? 'not-covered', rules: c.assessedRules });
+    }
+  }
+  return out;
+}
