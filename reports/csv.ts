@@ -3,7 +3,7 @@ import { csvField } from './escape';
 
 export const CSV_COLUMNS = [
   'framework', 'version', 'control', 'title', 'section', 'level', 'assessment',
-  'status', 'failing', 'muted', 'passed', 'rules', 'basis', 'waivers',
+  'status', 'failing', 'muted', 'passed', 'activity', 'rules', 'basis', 'waivers',
 ] as const;
 
 /** One row per control result, for auditors' spreadsheets (RFC 4180, CRLF, formula-safe cells). */
@@ -12,7 +12,7 @@ export function renderCsv(coverage: FrameworkCoverage[]): string {
   for (const fw of coverage) {
     for (const c of fw.controls) {
       rows.push(
-        [fw.framework, fw.version, c.id, c.title, c.section, c.level, c.assessment, c.status, c.failing, c.muted, c.passed, c.rules.join(' '), c.basis, c.waivers.join('; ')]
+        [fw.framework, fw.version, c.id, c.title, c.section, c.level, c.assessment, c.status, c.failing, c.muted, c.passed, c.alarm ? c.activity : '', c.rules.join(' '), c.basis, c.waivers.join('; ')]
           .map(csvField)
           .join(','),
       );

@@ -145,9 +145,9 @@ function coverageSection(cov: FrameworkCoverage[]): string {
   s += `<ul class="notes">${COVERAGE_NOTES.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`;
   for (const c of cov) {
     s += `<h3 id="fw-${h(`${c.framework}-${c.version}`)}">${h(`${c.framework}@${c.version}`)}: ${h(c.title)}</h3>`;
-    s += '<table class="coverage"><thead><tr><th>Control</th><th>Title</th><th>Section</th><th>Level</th><th>Assessment</th><th>Status</th><th>Failing</th><th>Muted</th><th>Passed</th><th>Rules</th><th>Basis</th></tr></thead><tbody>';
+    s += '<table class="coverage"><thead><tr><th>Control</th><th>Title</th><th>Section</th><th>Level</th><th>Assessment</th><th>Status</th><th>Failing</th><th>Muted</th><th>Passed</th><th>Activity</th><th>Rules</th><th>Basis</th></tr></thead><tbody>';
     for (const r of c.controls) {
-      s += `<tr data-control="${h(r.ref)}"><td>${h(r.id)}</td><td>${h(r.title ?? '')}</td><td>${h(r.section ?? '')}</td><td>${h(r.level ?? '')}</td><td>${r.assessment}</td><td class="${STATUS_CLASS[r.status]}">${r.status}</td><td class="num">${r.failing}</td><td class="num">${r.muted}</td><td class="num">${r.passed}</td><td>${r.rules.map((x) => `<code>${h(x)}</code>`).join(' ')}</td><td>${h(r.basis)}</td></tr>`;
+      s += `<tr data-control="${h(r.ref)}"><td>${h(r.id)}</td><td>${h(r.title ?? '')}</td><td>${h(r.section ?? '')}</td><td>${h(r.level ?? '')}</td><td>${r.assessment}</td><td class="${STATUS_CLASS[r.status]}">${r.status}</td><td class="num">${r.failing}</td><td class="num">${r.muted}</td><td class="num">${r.passed}</td><td class="num">${r.alarm ? r.activity : ''}</td><td>${r.rules.map((x) => `<code>${h(x)}</code>`).join(' ')}</td><td>${h(r.basis)}</td></tr>`;
     }
     s += '</tbody></table>';
   }

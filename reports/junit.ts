@@ -1,9 +1,8 @@
 import type { ControlResult, FrameworkCoverage } from '../src/findings/coverage';
 import type { Finding, FindingsView } from '../src/model/finding';
 import { escapeXml as x } from './escape';
-import { GroupedTexts } from './grouped';
 import { collectText, type TextSink } from './sink';
-import { compareFindingKeys, findingKey, findingSpool, type FindingKey, locationLabel, type ReportContext, subjectFields, subjectLabel } from './view';
+import { compareFindingKeys, findingKey, findingSpool, locationLabel, type ReportContext, subjectFields, subjectLabel } from './view';
 
 interface Case {
   classname: string;
@@ -13,18 +12,30 @@ interface Case {
   output?: string;
 }
 
-/** One finding appears once per control it maps to; keep each copy of the evidence short. */
+/** Resource, account and file subjects with a case of their own, worst first; past it, one case per rule says how many more. */
+export const JUNIT_SUBJECT_CASES = 5_000;
+/** Failing subjects named in a control's failure, and events named in a rule's event case. */
+export const JUNIT_SAMPLES = 10;
+/** Inputs not fully read with a case of their own. */
+const INPUT_CASES = 1_000;
 const EVIDENCE_CHARS = 600;
+
 function clip(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n)}… (${s.length - n} more characters in findings.json)`;
 }
 
-function findingCase(classname: string, f: Finding): Case {
+function sampleLine(f: Finding): string {
+  return clip(`${subjectLabel(f.subject)} (${locationLabel(f.subject.source)}) [${f.id}]: ${f.message}`, 400);
+}
+
+function findingCase(f: Finding): Case {
+  const classname = f.ruleId;
   const name = `${subjectLabel(f.subject)} [${f.id}]`;
   const body = [
     f.message,
     ...subjectFields(f.subject).map(([k, v]) => `${k}: ${v}`),
     `rule: ${f.ruleId} (${f.severity})`,
+    `controls: ${f.controls.join(', ')}`,
     `evidence: ${clip(JSON.stringify(f.evidence), EVIDENCE_CHARS)}`,
     `remediation: ${f.remediation}`,
     ...(f.baseline ? [`baseline: ${f.baseline}`] : []),
@@ -45,11 +56,16 @@ function findingCase(classname: string, f: Finding): Case {
   }
 }
 
-/** A control with no subject of its own still gets one case, so its status shows in CI. */
-function controlCase(classname: string, c: ControlResult): Case {
+/** One case per control: its status as coverage judged it, with the first failing subjects named. */
+function controlCase(c: ControlResult, samples: string[]): Case {
   const name = `${c.id}${c.title ? ` ${c.title}` : ''}`;
-  if (c.status === 'manual' || c.status === 'not-covered') return { classname, name, skipped: `${c.status}: ${c.basis}` };
-  return { classname, name, output: c.basis };
+  if (c.status === 'fail') {
+    const more = c.failing - samples.length;
+    const body = [c.basis, ...samples, ...(more > 0 ? [`... ${more} more failing finding(s) in findings.json`] : [])].join('\n');
+    return { classname: c.ref, name, failure: { message: `${c.failing} failing finding(s)`, type: 'control', body } };
+  }
+  if (c.status === 'manual' || c.status === 'not-covered') return { classname: c.ref, name, skipped: `${c.status}: ${c.basis}` };
+  return { classname: c.ref, name, output: c.basis };
 }
 
 function renderCase(c: Case): string {
@@ -66,135 +82,132 @@ interface Tally {
   skipped: number;
 }
 
-type Outcome = 'failure' | 'skipped' | 'other';
+const emptyTally = (): Tally => ({ tests: 0, failures: 0, skipped: 0 });
 
-function outcomeOf(c: Case): Outcome {
-  return c.failure ? 'failure' : c.skipped !== undefined ? 'skipped' : 'other';
-}
-
-/** A finding's case outcome depends on its status only (as findingCase decides it). */
-function findingOutcome(f: Finding): Outcome {
-  switch (f.status) {
-    case 'fail':
-    case 'error':
-      return 'failure';
-    case 'muted':
-    case 'manual':
-    case 'not-applicable':
-      return 'skipped';
-    default:
-      return 'other';
-  }
-}
-
-function count(t: Tally, o: Outcome): void {
+function count(t: Tally, c: Case): void {
   t.tests++;
-  if (o === 'failure') t.failures++;
-  if (o === 'skipped') t.skipped++;
+  if (c.failure) t.failures++;
+  else if (c.skipped !== undefined) t.skipped++;
 }
 
-function suiteHead(name: string, t: Tally, timestamp: string): string {
-  return `  <testsuite name="${x(name)}" tests="${t.tests}" failures="${t.failures}" errors="0" skipped="${t.skipped}" time="0" timestamp="${x(timestamp.replace(/Z$/, ''))}">\n`;
+function suite(name: string, cases: Case[], timestamp: string): { text: string; tally: Tally } {
+  const tally = emptyTally();
+  for (const c of cases) count(tally, c);
+  const head = `  <testsuite name="${x(name)}" tests="${tally.tests}" failures="${tally.failures}" errors="0" skipped="${tally.skipped}" time="0" timestamp="${x(timestamp.replace(/Z$/, ''))}">\n`;
+  return { text: `${head}${cases.map(renderCase).join('')}  </testsuite>\n`, tally };
+}
+
+/** Findings of one rule folded into one case: all its events, or its subjects past the cap. */
+interface Fold {
+  ruleId: string;
+  title: string;
+  severity: string;
+  what: 'event' | 'more';
+  count: number;
+  failing: number;
+  muted: number;
+  samples: string[];
+}
+
+function foldCase(g: Fold): Case {
+  const name = g.what === 'event' ? `${g.count} event(s)` : `${g.count} more subject(s), not listed one by one`;
+  const more = g.count - g.samples.length;
+  const body = [`${g.title}: ${g.count} finding(s), ${g.failing} failing, ${g.muted} muted`, ...g.samples, ...(more > 0 ? [`... ${more} more in findings.json`] : [])].join('\n');
+  if (g.failing > 0) return { classname: g.ruleId, name, failure: { message: `${g.failing} failing: ${g.title}`, type: g.severity, body } };
+  if (g.muted > 0) return { classname: g.ruleId, name, skipped: `${g.muted} muted`, output: body };
+  return { classname: g.ruleId, name, output: body };
 }
 
 /**
- * JUnit XML: a suite per framework version, a test case per control and subject (a failure for a
- * failing finding, skipped for muted, manual and not covered), and a case for every control that
- * has no subject, so CI shows passes too. Findings of rules that map to no control get a suite of
- * their own. Counts come from a first pass; the findings are then put in report order through a
- * spool and filed by control on disk, so neither the findings nor the file are ever in memory.
+ * JUnit XML for CI test views, bounded whatever the scan's size: a suite per framework version
+ * with one case per control (failure, skipped for manual and not covered, passed), and one
+ * "trailproof findings" suite where each finding appears once: a case per resource, account or
+ * file subject (worst first, up to JUNIT_SUBJECT_CASES; the rest folded into one case per rule)
+ * and one case per rule for its events (how many, the first JUNIT_SAMPLES named). A finding is
+ * never repeated per control or framework version; its controls are listed in its case. Findings
+ * are read once, in report order, through a spool.
  */
 export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out: TextSink, ctx: Pick<ReportContext, 'memoryLimit'> = {}): void {
-  // Every control of the coverage in order, then one slot for findings without a control.
   const slotOf = new Map<string, number>();
   const controls: ControlResult[] = [];
   for (const fw of coverage) for (const c of fw.controls) if (!slotOf.has(c.ref)) slotOf.set(c.ref, controls.push(c) - 1);
-  const unmappedSlot = controls.length;
-  const perSlot: Tally[] = Array.from({ length: controls.length + 1 }, () => ({ tests: 0, failures: 0, skipped: 0 }));
-  for (const f of doc.findings) {
-    const outcome = findingOutcome(f);
-    if (f.controls.length === 0) count(perSlot[unmappedSlot], outcome);
-    for (const c of f.controls) {
-      const slot = slotOf.get(c);
-      if (slot !== undefined) count(perSlot[slot], outcome);
+  const samples: string[][] = controls.map(() => []);
+  // Event rules whose matches are activity for an alarm control: not that control's failures.
+  const activityFor = new Map<string, Set<string>>();
+  for (const c of controls) for (const r of c.activityRules) (activityFor.get(r) ?? activityFor.set(r, new Set()).get(r)!).add(c.ref);
+
+  const findingCases: (Case | Fold)[] = [];
+  const events = new Map<string, Fold>();
+  const folded = new Map<string, Fold>();
+  let subjects = 0;
+  const sorted = findingSpool(findingKey, compareFindingKeys, ctx);
+  for (const f of doc.findings) sorted.add(f);
+  try {
+    for (const f of sorted) {
+      if (f.status === 'fail') {
+        const activity = activityFor.get(f.ruleId);
+        for (const c of f.controls) {
+          const slot = slotOf.get(c);
+          if (slot === undefined || activity?.has(c) || samples[slot].length >= JUNIT_SAMPLES) continue;
+          samples[slot].push(sampleLine(f));
+        }
+      }
+      let fold: Fold | undefined;
+      if (f.subject.kind === 'event') {
+        fold = events.get(f.ruleId);
+        if (!fold) {
+          events.set(f.ruleId, (fold = { ruleId: f.ruleId, title: f.title, severity: f.severity, what: 'event', count: 0, failing: 0, muted: 0, samples: [] }));
+          findingCases.push(fold);
+        }
+      } else if (subjects < JUNIT_SUBJECT_CASES) {
+        subjects++;
+        findingCases.push(findingCase(f));
+        continue;
+      } else {
+        fold = folded.get(f.ruleId);
+        if (!fold) folded.set(f.ruleId, (fold = { ruleId: f.ruleId, title: f.title, severity: f.severity, what: 'more', count: 0, failing: 0, muted: 0, samples: [] }));
+      }
+      fold.count++;
+      if (f.status === 'fail' || f.status === 'error') fold.failing++;
+      if (f.status === 'muted') fold.muted++;
+      if (fold.samples.length < JUNIT_SAMPLES) fold.samples.push(sampleLine(f));
     }
+  } finally {
+    sorted.release();
   }
 
-  const suites: { name: string; slots: number[]; tally: Tally }[] = [];
-  const total: Tally = { tests: 0, failures: 0, skipped: 0 };
-  const add = (into: Tally, t: Tally) => {
-    into.tests += t.tests;
-    into.failures += t.failures;
-    into.skipped += t.skipped;
-  };
+  const parts: { text: string; tally: Tally }[] = [];
   for (const fw of coverage) {
-    const tally: Tally = { tests: 0, failures: 0, skipped: 0 };
-    const slots: number[] = [];
-    for (const c of fw.controls) {
-      const slot = slotOf.get(c.ref)!;
-      slots.push(slot);
-      if (perSlot[slot].tests > 0) add(tally, perSlot[slot]);
-      else count(tally, outcomeOf(controlCase(c.ref, c)));
-    }
-    suites.push({ name: `${fw.framework}@${fw.version}`, slots, tally });
+    parts.push(suite(`${fw.framework}@${fw.version}`, fw.controls.map((c) => controlCase(c, samples[slotOf.get(c.ref)!])), doc.startedAt));
   }
-  if (perSlot[unmappedSlot].tests > 0) suites.push({ name: 'trailproof (no control mapped)', slots: [unmappedSlot], tally: perSlot[unmappedSlot] });
-  const inputProblems = doc.inputs.filter((i) => i.status !== 'processed');
-  const inputCases: Case[] = inputProblems.map((i) =>
+  const cases = [...findingCases, ...folded.values()].map((c) => ('what' in c ? foldCase(c) : c));
+  if (cases.length > 0) parts.push(suite('trailproof findings', cases, doc.startedAt));
+  const problems = doc.inputs.filter((i) => i.status !== 'processed');
+  const inputCases: Case[] = problems.slice(0, INPUT_CASES).map((i) =>
     i.status === 'error'
       ? { classname: 'inputs', name: i.path, failure: { message: i.reason ?? 'error', type: 'input-error', body: `${locationLabel({ path: i.path })}: ${i.reason ?? ''}` } }
       : { classname: 'inputs', name: i.path, skipped: i.reason ?? 'skipped' },
   );
-  const inputTally: Tally = { tests: 0, failures: 0, skipped: 0 };
-  for (const c of inputCases) count(inputTally, outcomeOf(c));
-  for (const s of suites) add(total, s.tally);
-  add(total, inputTally);
-
-  // Report order once, then each finding's text once, filed under every control it maps to.
-  const sorted = findingSpool<[FindingKey, number[]]>(
-    (f) => {
-      const slots: number[] = f.controls.length === 0 ? [unmappedSlot] : [];
-      for (const c of f.controls) {
-        const slot = slotOf.get(c);
-        if (slot !== undefined) slots.push(slot);
-      }
-      return [findingKey(f), slots];
-    },
-    (a, b) => compareFindingKeys(a[0], b[0]),
-    ctx,
-  );
-  for (const f of doc.findings) sorted.add(f);
-  const bySlot = new GroupedTexts(controls.length + 1, ctx.memoryLimit);
-  try {
-    for (const [[, slots], json] of sorted.entries()) bySlot.add(json, slots);
-    sorted.release();
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n');
-    out.write(`<testsuites name="trailproof ${x(doc.tool.version)}" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}" time="0">\n`);
-    for (const suite of suites) {
-      out.write(suiteHead(suite.name, suite.tally, doc.startedAt));
-      for (const slot of suite.slots) {
-        if (perSlot[slot].tests === 0) {
-          out.write(renderCase(controlCase(controls[slot].ref, controls[slot])));
-          continue;
-        }
-        const classname = slot === unmappedSlot ? undefined : controls[slot].ref;
-        for (const json of bySlot.read(slot)) {
-          const f = JSON.parse(json) as Finding;
-          out.write(renderCase(findingCase(classname ?? f.ruleId, f)));
-        }
-      }
-      out.write('  </testsuite>\n');
-    }
-    if (inputCases.length > 0) {
-      out.write(suiteHead('trailproof inputs', inputTally, doc.startedAt));
-      for (const c of inputCases) out.write(renderCase(c));
-      out.write('  </testsuite>\n');
-    }
-    out.write('</testsuites>\n');
-  } finally {
-    sorted.release();
-    bySlot.close();
+  if (problems.length > INPUT_CASES) {
+    const rest = problems.slice(INPUT_CASES);
+    const errors = rest.filter((i) => i.status === 'error').length;
+    const c: Case = { classname: 'inputs', name: `${rest.length} more input(s) not fully read`, output: 'Every input is listed in findings.json.' };
+    if (errors > 0) c.failure = { message: `${errors} more input(s) could not be read`, type: 'input-error', body: 'Every input is listed in findings.json.' };
+    else c.skipped = `${rest.length} more input(s) skipped`;
+    inputCases.push(c);
   }
+  if (inputCases.length > 0) parts.push(suite('trailproof inputs', inputCases, doc.startedAt));
+
+  const total = emptyTally();
+  for (const p of parts) {
+    total.tests += p.tally.tests;
+    total.failures += p.tally.failures;
+    total.skipped += p.tally.skipped;
+  }
+  out.write('<?xml version="1.0" encoding="UTF-8"?>\n');
+  out.write(`<testsuites name="trailproof ${x(doc.tool.version)}" tests="${total.tests}" failures="${total.failures}" errors="0" skipped="${total.skipped}" time="0">\n`);
+  for (const p of parts) out.write(p.text);
+  out.write('</testsuites>\n');
 }
 
 /** The JUnit XML as one string (small documents, tests). */

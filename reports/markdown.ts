@@ -233,6 +233,13 @@ export function renderMarkdown(doc: FindingsView, ctx: ReportContext, coverage: 
       const t = coverageTable(c);
       if (t && !b.add(t, NOTE_RESERVE)) b.cut.blocks++;
     }
+    const active = coverage.flatMap((c) => c.controls.filter((r) => r.alarm && r.activity > 0).map((r) => `${c.framework}@${c.version}:${r.id}`));
+    if (active.length > 0) {
+      b.add(
+        `ℹ️ ${active.length} alarm control(s) had matching events (activity, e.g. ${mdCode(active[0])}): their status comes from the monitoring-chain check, the events are evidence of what the alarm fires on, not failures of the control.\n\n`,
+        NOTE_RESERVE,
+      );
+    }
     b.add(`<details><summary>How to read the control status</summary>\n\n${COVERAGE_NOTES.map((n) => `- ${mdText(n)}`).join('\n')}\n\n</details>\n\n`, NOTE_RESERVE);
   }
 

@@ -1,4 +1,5 @@
 import { isAbsolute, relative, sep } from 'node:path';
+import { alarmControls, COVERAGE_NOTES } from '../src/findings/coverage';
 import type { Finding, FindingsView, SourceRef } from '../src/model/finding';
 import type { Rule } from '../src/model/rule';
 import type { Severity } from '../src/model/severity';
@@ -80,7 +81,7 @@ function isResult(f: Finding): boolean {
   return f.status === 'fail' || f.status === 'muted';
 }
 
-function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, baseDir: string): Record<string, unknown> {
+function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, baseDir: string, alarms: ReadonlySet<string>): Record<string, unknown> {
   const where = locationLabel(f.subject.source);
   const fields = subjectFields(f.subject)
     .map(([k, v]) => `${k}: ${v}`)
@@ -100,6 +101,9 @@ function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, baseDir
     partialFingerprints: { 'trailproofFindingId/v1': f.id },
     properties: { findingId: f.id, status: f.status, severity: f.severity, controls: f.controls, subjectKind: f.subject.kind, evidence: f.evidence, remediation: f.remediation },
   };
+  // An event matching an alarm control's pattern is activity for that control, not its failure.
+  const activityFor = f.subject.kind === 'event' ? f.controls.filter((c) => alarms.has(c)) : [];
+  if (activityFor.length > 0) (r.properties as Record<string, unknown>).activityFor = activityFor;
   if (f.baseline) r.baselineState = f.baseline;
   if (f.status === 'muted' && f.suppression) {
     r.suppressions = [
@@ -175,6 +179,7 @@ function sarifShell(doc: FindingsView, ctx: ReportContext): { log: Record<string
         columnKind: 'utf16CodeUnits',
         properties: {
           rulePackSha256: doc.rulePack.sha256,
+          notes: COVERAGE_NOTES,
           events: doc.summary.events,
           ...(doc.baseline ? { baseline: doc.baseline, fixed: (doc.fixed ?? []).map((x) => ({ id: x.id, ruleId: x.ruleId })), notRejudged: (doc.notRejudged ?? []).length } : {}),
         },
@@ -188,8 +193,9 @@ function sarifShell(doc: FindingsView, ctx: ReportContext): { log: Record<string
 function* results(doc: FindingsView, ctx: ReportContext, ruleIndex: ReadonlyMap<string, number>, baseDir: string): Generator<Record<string, unknown>> {
   const open = findingSpool(findingKey, compareFindingKeys, ctx);
   for (const f of doc.findings) if (isResult(f)) open.add(f);
+  const alarms = alarmControls(ctx.rules);
   try {
-    for (const f of open) yield sarifResult(f, ruleIndex, baseDir);
+    for (const f of open) yield sarifResult(f, ruleIndex, baseDir, alarms);
   } finally {
     open.release();
   }

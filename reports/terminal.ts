@@ -62,6 +62,8 @@ export function renderTerminalSummary(
       `controls ${t(`${c.framework}@${c.version}`)}: ${c.counts.fail} fail, ${c.counts.pass} pass, ${c.counts.manual} manual, ${c.counts['not-covered']} not covered`,
     );
   }
+  const active = coverage.reduce((n, c) => n + c.controls.filter((r) => r.alarm && r.activity > 0).length, 0);
+  if (active > 0) out.push(`  ${active} alarm control(s) had matching events: activity shown as evidence, not failures (their status is the monitoring-chain check's)`);
   const v = opts.verdict ?? verdictOf(doc, ctx);
   out.push(paint('bold', paint(v.noInput ? 'yellow' : v.failed ? 'red' : 'green', `verdict: ${v.text}`)));
   for (const f of files) out.push(`wrote ${t(f)}`);

@@ -25,6 +25,15 @@ export interface ControlResult {
   passed: number;
   /** Distinct waivers behind the muted findings: "reason (owner, until YYYY-MM-DD)". */
   waivers: string[];
+  /**
+   * An alarm control ("a metric filter and alarm exist for ..."): its status comes from the
+   * monitoring-chain check, and matching events are activity, not failures.
+   */
+  alarm: boolean;
+  /** Alarm controls: events that matched the control's detection (failing or muted findings of event rules), counted apart from `failing`. */
+  activity: number;
+  /** The event rules behind `activity`. */
+  activityRules: string[];
   /** Why the status is what it is, in one sentence an auditor can check. */
   basis: string;
 }
@@ -39,7 +48,7 @@ export interface FrameworkCoverage {
   counts: Record<ControlStatus, number>;
 }
 
-type RuleInfo = Pick<Rule, 'id' | 'target' | 'controls'>;
+type RuleInfo = Pick<Rule, 'id' | 'target' | 'controls'> & Partial<Pick<Rule, 'check' | 'cloudwatch'>>;
 
 /**
  * What the statuses mean, written into every report that shows coverage: an auditor must not
@@ -52,7 +61,24 @@ export const COVERAGE_NOTES: readonly string[] = [
   'manual: the catalogue marks the control as manual, or a mapped rule could not decide a subject from the inputs (a fact was unknown); automated findings are attached as supporting evidence, but a person must review it. A manual control with a failing finding is reported as fail.',
   'not-covered: no rule maps to the control, or the mapped rules had nothing to judge in this scan (no events, no resources of their type, or none they apply to). It is neither a pass nor a fail.',
   'Muted findings (suppressed with a reason, owner and expiry) do not fail a control; they are counted and listed.',
+  'Alarm controls (CIS "a log metric filter and alarm exist for ..."; v1.4-v5 4.x, v6/v7 5.x): the status comes from the monitoring-chain check (trail to log group, metric filter with the control\'s pattern, alarm with actions, a subscribed topic) on --iac, --config or --live. Events that match the control\'s pattern are activity, what the alarm fires on, shown as evidence and counted apart; activity is not a failure of the control. With no such input the control is not covered, whatever the events show.',
 ];
+
+/**
+ * The controls whose status the monitoring-chain check decides: every control an event rule with
+ * a CloudWatch filter carries that a `monitoring-chain` rule's `eventRuleControl` selects. Read
+ * from the rule pack (data), so a pack without a chain rule has no alarm controls.
+ */
+export function alarmControls(rules: readonly RuleInfo[]): Set<string> {
+  const out = new Set<string>();
+  for (const chain of rules) {
+    const check = chain.check as { kind?: string; eventRuleControl?: string } | undefined;
+    if (chain.target !== 'account' || check?.kind !== 'monitoring-chain') continue;
+    const re = new RegExp(check.eventRuleControl ?? '^cis-aws@');
+    for (const r of rules) if (r.target === 'event' && r.cloudwatch) for (const c of r.controls) if (re.test(c)) out.add(c);
+  }
+  return out;
+}
 
 function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
@@ -65,13 +91,15 @@ interface ControlTally {
   passed: number;
   undecided: number;
   notApplicable: number;
-  /** Rules with a failing finding, in the order their first failing finding was read. */
-  failingRules: Set<string>;
+  /** Failing findings per rule, in the order each rule's first failing finding was read. */
+  failingRules: Map<string, number>;
+  /** Muted findings per rule. */
+  mutedRules: Map<string, number>;
   waivers: Set<string>;
 }
 
 function emptyTally(): ControlTally {
-  return { failing: 0, muted: 0, passed: 0, undecided: 0, notApplicable: 0, failingRules: new Set(), waivers: new Set() };
+  return { failing: 0, muted: 0, passed: 0, undecided: 0, notApplicable: 0, failingRules: new Map(), mutedRules: new Map(), waivers: new Set() };
 }
 
 /**
@@ -96,10 +124,11 @@ export class CoverageTally {
       switch (f.status) {
         case 'fail':
           t.failing++;
-          t.failingRules.add(f.ruleId);
+          t.failingRules.set(f.ruleId, (t.failingRules.get(f.ruleId) ?? 0) + 1);
           break;
         case 'muted':
           t.muted++;
+          t.mutedRules.set(f.ruleId, (t.mutedRules.get(f.ruleId) ?? 0) + 1);
           if (f.suppression) t.waivers.add(`${f.suppression.reason} (${f.suppression.owner ?? 'no owner'}, until ${f.suppression.expires ?? '?'})`);
           break;
         case 'pass':
@@ -148,6 +177,8 @@ export function computeCoverage(
   for (const [c, ruleIds] of tally.controlRules) for (const id of ruleIds) add(c, id);
   const { tallies, rulesWithFindings } = tally;
   const events = doc.summary.events;
+  const alarms = alarmControls(rules);
+  const isEventRule = (id: string) => ruleById.get(id)?.target === 'event';
   // An event rule judged every scanned event; a resource or account rule judged something only if
   // it left a finding (pass or otherwise): the posture checks report passes explicitly.
   const assessed = (ruleId: string): boolean => {
@@ -159,8 +190,29 @@ export function computeCoverage(
   const result = (ref: string, entry: ControlEntry | undefined, catalogued: boolean): ControlResult => {
     const parsed = parseControlRef(ref);
     const mapped = [...(rulesByControl.get(ref) ?? [])].sort();
-    const judged = mapped.filter(assessed);
-    const { failing, muted, passed, undecided, notApplicable, failingRules, waivers } = tallies.get(ref) ?? emptyTally();
+    const alarm = alarms.has(ref);
+    // An alarm control is judged by the chain check, never by whether its events occurred.
+    const judged = mapped.filter((id) => assessed(id) && !(alarm && isEventRule(id)));
+    const t = tallies.get(ref) ?? emptyTally();
+    let { failing, muted } = t;
+    const { passed, undecided, notApplicable, waivers } = t;
+    let failingRules = [...t.failingRules.keys()];
+    let activity = 0;
+    const activityRules = new Set<string>();
+    if (alarm) {
+      for (const [id, n] of [...t.failingRules, ...t.mutedRules]) {
+        if (!isEventRule(id)) continue;
+        activity += n;
+        activityRules.add(id);
+      }
+      for (const id of activityRules) {
+        failing -= t.failingRules.get(id) ?? 0;
+        muted -= t.mutedRules.get(id) ?? 0;
+      }
+      failingRules = failingRules.filter((id) => !activityRules.has(id));
+    }
+    const activityNote =
+      activity > 0 ? ` Activity: ${activity} matching event(s) from ${[...activityRules].sort().join(', ')}, what the alarm fires on; evidence, not a failure of the control.` : '';
     const assessment: ControlResult['assessment'] = entry ? entry.assessment : catalogued ? 'automated' : 'unknown';
     const mutedNote = muted > 0 ? ` ${muted} muted finding(s) are listed with their suppression.` : '';
     let status: ControlStatus;
@@ -168,16 +220,21 @@ export function computeCoverage(
     const eventOnly = judged.length > 0 && judged.every((id) => ruleById.get(id)?.target === 'event' && !rulesWithFindings.has(id));
     if (failing > 0) {
       status = 'fail';
-      basis = `${failing} failing finding(s) from ${[...failingRules].join(', ')}.${mutedNote}`;
+      basis = `${failing} failing finding(s) from ${failingRules.join(', ')}.${mutedNote}`;
     } else if (assessment === 'manual') {
       status = 'manual';
       basis =
         judged.length > 0
           ? `Manual control: needs review; the mapped rules (${judged.join(', ')}) found nothing failing${eventOnly ? ` in ${events} scanned event(s)` : ''}.${mutedNote}`
-          : 'Manual control: needs review; no automated rule judged it in this scan.';
+          : alarm
+            ? 'Manual control: needs review; the monitoring-chain check that judges this alarm control had no --iac, --config or --live chain to judge in this scan.'
+            : 'Manual control: needs review; no automated rule judged it in this scan.';
     } else if (mapped.length === 0) {
       status = 'not-covered';
       basis = 'No rule in the pack maps to this control.';
+    } else if (judged.length === 0 && alarm) {
+      status = 'not-covered';
+      basis = 'Alarm control: judged by the monitoring-chain check on --iac, --config or --live, and none of them gave a chain to judge in this scan.';
     } else if (judged.length === 0) {
       status = 'not-covered';
       basis = `Rules map to it (${mapped.join(', ')}) but had nothing to judge in this scan.`;
@@ -208,7 +265,10 @@ export function computeCoverage(
       muted,
       passed,
       waivers: [...waivers],
-      basis,
+      alarm,
+      activity,
+      activityRules: [...activityRules].sort(),
+      basis: basis + activityNote,
     };
   };
 
