@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isAbsolute, relative, sep } from 'node:path';
 import { alarmControls, COVERAGE_NOTES } from '../src/findings/coverage';
 import type { Finding, FindingsView, SourceRef } from '../src/model/finding';
@@ -10,6 +11,29 @@ import { compareFindingKeys, compareFindings, findingKey, findingSpool, type Rep
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+/**
+ * What GitHub code scanning accepts and shows of one run ("SARIF results exceed one or more
+ * limits", docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit):
+ * at most 25,000 results per run and only the top 5,000 shown; 1,000 locations per result, 100
+ * shown; 20 tags per rule, 10 shown. The upload itself must be under 10 MB gzipped ("SARIF results
+ * file is too large"). trailproof stays within what is shown, so nothing is silently dropped.
+ */
+export const SARIF_LIMITS = { results: 5_000, locationsPerResult: 100, tagsPerRule: 10, gzipBytes: 10 * 1024 * 1024 } as const;
+/** Evidence and message text carried per result; the whole of both is in findings.json. */
+const EVIDENCE_CHARS = 1_000;
+const MESSAGE_CHARS = 1_000;
+/** Principals, event ids and finding ids named in an event group. */
+const GROUP_SAMPLES = 10;
+
+function clipText(s: string, n = MESSAGE_CHARS): string {
+  return s.length <= n ? s : `${s.slice(0, n)}… (${s.length - n} more characters in findings.json)`;
+}
+
+function clipEvidence(e: Record<string, unknown>): unknown {
+  const json = JSON.stringify(e);
+  return json.length <= EVIDENCE_CHARS ? e : { truncated: true, chars: json.length, json: json.slice(0, EVIDENCE_CHARS) };
+}
+
 /** GitHub code scanning ranks alerts by this score (critical > 9, high 7-8.9, medium 4-6.9, low < 4). */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.5' };
 
@@ -57,7 +81,8 @@ function ruleDescriptor(id: string, rule: Rule | undefined, f: Finding | undefin
     fullDescription: { text: rule?.description ?? title },
     defaultConfiguration: { level: LEVEL[severity] },
     properties: {
-      tags: ['security', 'compliance', ...controls],
+      // GitHub keeps 10 tags per rule; every control is still in `controls`.
+      tags: ['security', 'compliance', ...controls].slice(0, SARIF_LIMITS.tagsPerRule),
       'security-severity': SECURITY_SEVERITY[severity],
       severity,
       controls,
@@ -92,30 +117,34 @@ function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, baseDir
     level: LEVEL[f.severity],
     kind: 'fail',
     message: {
-      text: showControls(`${f.message} (${where})`),
+      text: clipText(showControls(`${f.message} (${where})`)),
       markdown: `${mdText(f.title)}: ${subjectFields(f.subject)
         .map(([k, v]) => `${mdText(k)} ${mdCode(v)}`)
         .join(', ')}`,
     },
     locations: [{ physicalLocation: physicalLocation(f.subject.source, baseDir), logicalLocations: logicalLocations(f), message: { text: showControls(fields) } }],
     partialFingerprints: { 'trailproofFindingId/v1': f.id },
-    properties: { findingId: f.id, status: f.status, severity: f.severity, controls: f.controls, subjectKind: f.subject.kind, evidence: f.evidence, remediation: f.remediation },
+    properties: { findingId: f.id, status: f.status, severity: f.severity, controls: f.controls, subjectKind: f.subject.kind, evidence: clipEvidence(f.evidence), remediation: f.remediation },
   };
   // An event matching an alarm control's pattern is activity for that control, not its failure.
   const activityFor = f.subject.kind === 'event' ? f.controls.filter((c) => alarms.has(c)) : [];
   if (activityFor.length > 0) (r.properties as Record<string, unknown>).activityFor = activityFor;
   if (f.baseline) r.baselineState = f.baseline;
-  if (f.status === 'muted' && f.suppression) {
-    r.suppressions = [
-      {
-        kind: f.suppression.source.includes('#/resource/') ? 'inSource' : 'external',
-        status: 'accepted',
-        justification: showControls(f.suppression.reason),
-        properties: { owner: f.suppression.owner ?? '', expires: f.suppression.expires ?? '', source: f.suppression.source },
-      },
-    ];
-  }
+  const sup = suppressionsOf(f);
+  if (sup) r.suppressions = sup;
   return r;
+}
+
+function suppressionsOf(f: Finding): Record<string, unknown>[] | undefined {
+  if (f.status !== 'muted' || !f.suppression) return undefined;
+  return [
+    {
+      kind: f.suppression.source.includes('#/resource/') ? 'inSource' : 'external',
+      status: 'accepted',
+      justification: showControls(f.suppression.reason),
+      properties: { owner: f.suppression.owner ?? '', expires: f.suppression.expires ?? '', source: f.suppression.source },
+    },
+  ];
 }
 
 /**
@@ -189,27 +218,195 @@ function sarifShell(doc: FindingsView, ctx: ReportContext): { log: Record<string
   return { log, ruleIndex, baseDir };
 }
 
-/** Failing and muted findings as SARIF results, worst first, read through a spool. */
-function* results(doc: FindingsView, ctx: ReportContext, ruleIndex: ReadonlyMap<string, number>, baseDir: string): Generator<Record<string, unknown>> {
-  const open = findingSpool(findingKey, compareFindingKeys, ctx);
-  for (const f of doc.findings) if (isResult(f)) open.add(f);
-  const alarms = alarmControls(ctx.rules);
-  try {
-    for (const f of open) yield sarifResult(f, ruleIndex, baseDir, alarms);
-  } finally {
-    open.release();
+/** Events of one rule, event name, account and region (and waiver), reported as one result. */
+interface EventGroup {
+  key: string;
+  first: Finding;
+  count: number;
+  anyNew: boolean;
+  files: string[];
+  moreFiles: number;
+  principals: Set<string>;
+  morePrincipals: number;
+  eventIds: string[];
+  findingIds: string[];
+  firstTime: string | null;
+  lastTime: string | null;
+}
+
+function groupKey(f: Finding): string {
+  const s = f.subject as Extract<Finding['subject'], { kind: 'event' }>;
+  return [f.ruleId, s.eventName ?? '', s.account ?? '', s.region ?? '', f.status === 'muted' ? `muted:${f.suppression?.source ?? ''}` : 'open'].join('\u0000');
+}
+
+function addToGroup(g: EventGroup, f: Finding): void {
+  const s = f.subject as Extract<Finding['subject'], { kind: 'event' }>;
+  g.count++;
+  if (f.baseline === 'new') g.anyNew = true;
+  const file = f.subject.source.path;
+  if (!g.files.includes(file)) {
+    if (g.files.length < SARIF_LIMITS.locationsPerResult) g.files.push(file);
+    else g.moreFiles++;
+  }
+  const who = s.principal ?? 'unknown principal';
+  if (!g.principals.has(who)) {
+    if (g.principals.size < GROUP_SAMPLES) g.principals.add(who);
+    else g.morePrincipals++;
+  }
+  if (g.eventIds.length < GROUP_SAMPLES && s.eventId) g.eventIds.push(s.eventId);
+  if (g.findingIds.length < GROUP_SAMPLES) g.findingIds.push(f.id);
+  if (s.eventTime) {
+    if (!g.firstTime || s.eventTime < g.firstTime) g.firstTime = s.eventTime;
+    if (!g.lastTime || s.eventTime > g.lastTime) g.lastTime = s.eventTime;
   }
 }
 
+function groupResult(g: EventGroup, ruleIndex: ReadonlyMap<string, number>, baseDir: string, alarms: ReadonlySet<string>, baselined: boolean): Record<string, unknown> {
+  const f = g.first;
+  const s = f.subject as Extract<Finding['subject'], { kind: 'event' }>;
+  const when = g.firstTime ? (g.firstTime === g.lastTime ? ` at ${g.firstTime}` : ` from ${g.firstTime} to ${g.lastTime}`) : '';
+  const where = `account ${s.account ?? 'unknown'}${s.region ? ` (${s.region})` : ''}`;
+  const principals = `${[...g.principals].join(', ')}${g.morePrincipals ? ` and ${g.morePrincipals} more` : ''}`;
+  const text = `${f.title}: ${g.count} ${s.eventName ?? 'event'} event(s) in ${where}${when} by ${principals}. First: ${f.message}`;
+  const r: Record<string, unknown> = {
+    ruleId: f.ruleId,
+    ruleIndex: ruleIndex.get(f.ruleId),
+    level: LEVEL[f.severity],
+    kind: 'fail',
+    message: {
+      text: clipText(showControls(text)),
+      markdown: `${mdText(f.title)}: **${g.count}** ${mdCode(s.eventName ?? 'event')} event(s) in ${mdCode(where)}${when ? ` ${mdText(when.trim())}` : ''} by ${[...g.principals].map((p) => mdCode(p)).join(', ')}${g.morePrincipals ? ` and ${g.morePrincipals} more` : ''}`,
+    },
+    locations: g.files.map((path, i) => ({
+      physicalLocation: physicalLocation({ path }, baseDir),
+      ...(i === 0 ? { logicalLocations: logicalLocations(f) } : {}),
+    })),
+    // The same rule, event name, account and region is the same alert from one run to the next.
+    partialFingerprints: { 'trailproofEventGroup/v1': createHash('sha256').update(g.key).digest('hex').slice(0, 32) },
+    properties: {
+      aggregated: true,
+      count: g.count,
+      status: f.status,
+      severity: f.severity,
+      controls: f.controls,
+      subjectKind: 'event',
+      firstTime: g.firstTime,
+      lastTime: g.lastTime,
+      principals: [...g.principals],
+      eventIds: g.eventIds,
+      findingIds: g.findingIds,
+      filesNotListed: g.moreFiles,
+      evidence: clipEvidence(f.evidence),
+      remediation: f.remediation,
+    },
+  };
+  const activityFor = f.controls.filter((c) => alarms.has(c));
+  if (activityFor.length > 0) (r.properties as Record<string, unknown>).activityFor = activityFor;
+  if (baselined) r.baselineState = g.anyNew ? 'new' : 'unchanged';
+  const sup = suppressionsOf(f);
+  if (sup) r.suppressions = sup;
+  return r;
+}
+
+/** Findings of one rule past the results cap: one result that says how many, pointing at the first. */
+interface Overflow {
+  first: Finding;
+  count: number;
+  muted: number;
+}
+
+function overflowResult(o: Overflow, ruleIndex: ReadonlyMap<string, number>, baseDir: string): Record<string, unknown> {
+  const f = o.first;
+  return {
+    ruleId: f.ruleId,
+    ruleIndex: ruleIndex.get(f.ruleId),
+    level: LEVEL[f.severity],
+    kind: 'fail',
+    message: { text: clipText(showControls(`${f.title}: ${o.count} more finding(s) (${o.muted} muted) not listed one by one: this run is capped at ${SARIF_LIMITS.results} results, what GitHub code scanning shows. Every finding is in findings.json.`)) },
+    locations: [{ physicalLocation: physicalLocation(f.subject.source, baseDir) }],
+    partialFingerprints: { 'trailproofOverflow/v1': f.ruleId },
+    properties: { aggregated: true, overflow: true, count: o.count, muted: o.muted, severity: f.severity, controls: f.controls },
+  };
+}
+
+interface BuiltResults {
+  results: Record<string, unknown>[];
+  /** Failing and muted findings the results stand for. */
+  findings: number;
+  /** Of them, those only counted in an overflow result. */
+  folded: number;
+}
+
 /**
- * SARIF 2.1.0 for code scanning. Failing and muted findings are results (muted ones carry an
- * accepted suppression with the reason). IaC results point at the cdk.tf.json line of the
- * resource, with the construct path as the logical location; event results at the log file.
- * Written result by result (see renderSarif for the same log as one value).
+ * Failing and muted findings as at most SARIF_LIMITS.results results, worst first (read through a
+ * spool): a result per resource, account or file subject; events as one result per rule, event
+ * name, account and region with the count; past the cap, one result per rule with how many more.
+ */
+function buildResults(doc: FindingsView, ctx: ReportContext, ruleIndex: ReadonlyMap<string, number>, baseDir: string): BuiltResults {
+  const open = findingSpool(findingKey, compareFindingKeys, ctx);
+  for (const f of doc.findings) if (isResult(f)) open.add(f);
+  const alarms = alarmControls(ctx.rules);
+  // Room for one overflow result per rule.
+  const budget = SARIF_LIMITS.results - ruleIndex.size;
+  const slots: (EventGroup | { result: Record<string, unknown> })[] = [];
+  const groups = new Map<string, EventGroup>();
+  const overflow = new Map<string, Overflow>();
+  let findings = 0;
+  let folded = 0;
+  try {
+    for (const f of open) {
+      findings++;
+      if (f.subject.kind === 'event') {
+        const key = groupKey(f);
+        let g = groups.get(key);
+        if (!g && slots.length < budget) {
+          g = { key, first: f, count: 0, anyNew: false, files: [], moreFiles: 0, principals: new Set(), morePrincipals: 0, eventIds: [], findingIds: [], firstTime: null, lastTime: null };
+          groups.set(key, g);
+          slots.push(g);
+        }
+        if (g) {
+          addToGroup(g, f);
+          continue;
+        }
+      } else if (slots.length < budget) {
+        slots.push({ result: sarifResult(f, ruleIndex, baseDir, alarms) });
+        continue;
+      }
+      folded++;
+      const o = overflow.get(f.ruleId);
+      if (o) {
+        o.count++;
+        if (f.status === 'muted') o.muted++;
+      } else overflow.set(f.ruleId, { first: f, count: 1, muted: f.status === 'muted' ? 1 : 0 });
+    }
+  } finally {
+    open.release();
+  }
+  const results = slots.map((x) => ('result' in x ? x.result : groupResult(x, ruleIndex, baseDir, alarms, Boolean(doc.baseline))));
+  for (const o of overflow.values()) results.push(overflowResult(o, ruleIndex, baseDir));
+  return { results, findings, folded };
+}
+
+/**
+ * SARIF 2.1.0 for code scanning, within GitHub's limits (SARIF_LIMITS) whatever the scan's size.
+ * Failing and muted findings are results (muted ones carry an accepted suppression with the
+ * reason): IaC results point at the cdk.tf.json line of the resource, with the construct path as
+ * the logical location; events are grouped per rule, event name, account and region, pointing at
+ * their log files. When the cap folds findings, a notification and the run's properties say how many.
  */
 export function writeSarif(doc: FindingsView, ctx: ReportContext, out: TextSink): void {
   const { log, ruleIndex, baseDir } = sarifShell(doc, ctx);
-  writeJsonFilling(log, 'results', 3, results(doc, ctx, ruleIndex, baseDir), out);
+  const built = buildResults(doc, ctx, ruleIndex, baseDir);
+  const run = (log.runs as Record<string, unknown>[])[0];
+  (run.properties as Record<string, unknown>).results = { findings: built.findings, results: built.results.length, folded: built.folded, cap: SARIF_LIMITS.results };
+  if (built.folded > 0) {
+    const invocation = (run.invocations as { toolExecutionNotifications: unknown[] }[])[0];
+    invocation.toolExecutionNotifications.push({
+      level: 'warning',
+      message: { text: `${built.folded} of ${built.findings} failing or muted finding(s) are counted in one result per rule instead of listed: this run is capped at ${SARIF_LIMITS.results} results, what GitHub code scanning shows. Every finding is in findings.json.` },
+    });
+  }
+  writeJsonFilling(log, 'results', 3, built.results, out);
   out.write('\n');
 }
 
