@@ -1,14 +1,32 @@
+import { createHash } from 'node:crypto';
 import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage';
 import type { Finding, FindingsView } from '../src/model/finding';
 import { escapeHtml as h } from './escape';
 import { collectText, type TextSink } from './sink';
-import { compareFindingKeys, findingKey, findingSpool, type FindingKey, type ReportContext, SEVERITIES, type Severity, subjectFields, subjectLabel, verdictOf } from './view';
+import { findingSpool, type ReportContext, SEVERITIES, type Severity, subjectFields, subjectLabel, verdictOf } from './view';
+import { severityRank } from '../src/model/severity';
 
 const SEVERITY_COLOR: Record<Severity, string> = { critical: '#7f0000', high: '#c62828', medium: '#ef6c00', low: '#f9a825', info: '#1565c0' };
 const STATUS_CLASS: Record<string, string> = { fail: 'st-fail', pass: 'st-pass', manual: 'st-manual', 'not-covered': 'st-nc', muted: 'st-muted' };
 
-/** No script at all, and a policy that forbids any fetch: the file is evidence, it must not phone home. */
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+/** Findings shown in full per rule and section; past it the group says how many more (all are in findings.json). */
+export const HTML_GROUP_ROWS = 50;
+/** Findings shown in full in the whole report: a report of a large scan stays openable in seconds. */
+export const HTML_DETAILS_CAP = 2_000;
+
+/**
+ * The one script: filter findings and controls as you type, open every finding before printing.
+ * A constant (no input text in it), allowed by its hash alone; nothing may fetch.
+ */
+const SCRIPT = `(function(){var q=document.getElementById('q'),n=document.getElementById('q-count');
+if(q){q.addEventListener('input',function(){var t=q.value.trim().toLowerCase(),shown=0,all=document.querySelectorAll('details.finding,table.coverage tbody tr');
+for(var i=0;i<all.length;i++){var hit=!t||all[i].textContent.toLowerCase().indexOf(t)>=0;all[i].hidden=!hit;if(hit)shown++;}
+if(n)n.textContent=t?shown+' of '+all.length+' shown':'';});}
+window.addEventListener('beforeprint',function(){var d=document.querySelectorAll('details');for(var i=0;i<d.length;i++){d[i].setAttribute('data-was',d[i].open?'1':'0');d[i].open=true;}});
+window.addEventListener('afterprint',function(){var d=document.querySelectorAll('details[data-was]');for(var i=0;i<d.length;i++){d[i].open=d[i].getAttribute('data-was')==='1';d[i].removeAttribute('data-was');}});})();`;
+
+/** Only the script above, by its hash, and a policy that forbids any fetch: the file is evidence, it must not phone home. */
+const CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${createHash('sha256').update(SCRIPT).digest('base64')}'; base-uri 'none'; form-action 'none'`;
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
@@ -36,6 +54,14 @@ details.finding summary{cursor:pointer}
 figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}
 .muted-note{color:#5d4037}
 footer{max-width:1200px;margin:32px auto;padding:0 24px;color:#666;font-size:12px}
+nav.toc{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 12px;margin:12px 0}
+nav.toc a{display:inline-block;margin-right:12px;white-space:nowrap}
+nav.toc ul{margin:4px 0;padding-left:18px}
+.search{margin:8px 0}.search input{font:inherit;padding:4px 8px;width:min(420px,100%)}
+p.more{color:#555;font-style:italic}
+figure svg{max-width:100%;height:auto}
+@media (max-width:600px){header,main,footer{padding:0 10px}table{display:block;overflow-x:auto}.card{min-width:90px;padding:6px 10px}h1{font-size:20px}}
+@media print{nav.toc,.search{display:none}details.finding{break-inside:avoid}details>*{display:block}body{background:#fff}}
 `;
 
 function sevBadge(s: Severity): string {
@@ -135,7 +161,8 @@ function renderCharts(findings: Iterable<Finding>, coverage: FrameworkCoverage[]
   return s;
 }
 
-function coverageSection(cov: FrameworkCoverage[]): string {
+/** `anchors`: rule id -> the id of its first group of findings, so a control row links to them. */
+function coverageSection(cov: FrameworkCoverage[], anchors: ReadonlyMap<string, string>): string {
   if (cov.length === 0) return '<p>No control catalogue was loaded and no rule names a control.</p>';
   let s = '<table><thead><tr><th>Framework version</th><th>Controls</th><th>Fail</th><th>Pass</th><th>Manual</th><th>Not covered</th></tr></thead><tbody>';
   for (const c of cov) {
@@ -147,7 +174,7 @@ function coverageSection(cov: FrameworkCoverage[]): string {
     s += `<h3 id="fw-${h(`${c.framework}-${c.version}`)}">${h(`${c.framework}@${c.version}`)}: ${h(c.title)}</h3>`;
     s += '<table class="coverage"><thead><tr><th>Control</th><th>Title</th><th>Section</th><th>Level</th><th>Assessment</th><th>Status</th><th>Failing</th><th>Muted</th><th>Passed</th><th>Activity</th><th>Rules</th><th>Basis</th></tr></thead><tbody>';
     for (const r of c.controls) {
-      s += `<tr data-control="${h(r.ref)}"><td>${h(r.id)}</td><td>${h(r.title ?? '')}</td><td>${h(r.section ?? '')}</td><td>${h(r.level ?? '')}</td><td>${r.assessment}</td><td class="${STATUS_CLASS[r.status]}">${r.status}</td><td class="num">${r.failing}</td><td class="num">${r.muted}</td><td class="num">${r.passed}</td><td class="num">${r.alarm ? r.activity : ''}</td><td>${r.rules.map((x) => `<code>${h(x)}</code>`).join(' ')}</td><td>${h(r.basis)}</td></tr>`;
+      s += `<tr data-control="${h(r.ref)}"><td>${h(r.id)}</td><td>${h(r.title ?? '')}</td><td>${h(r.section ?? '')}</td><td>${h(r.level ?? '')}</td><td>${r.assessment}</td><td class="${STATUS_CLASS[r.status]}">${r.status}</td><td class="num">${r.failing}</td><td class="num">${r.muted}</td><td class="num">${r.passed}</td><td class="num">${r.alarm ? r.activity : ''}</td><td>${r.rules.map((x) => (anchors.has(x) ? `<a href="#${h(anchors.get(x)!)}"><code>${h(x)}</code></a>` : `<code>${h(x)}</code>`)).join(' ')}</td><td>${h(r.basis)}</td></tr>`;
     }
     s += '</tbody></table>';
   }
@@ -180,23 +207,80 @@ function sectionOf(f: Finding): number {
   return f.status === 'fail' ? 0 : f.status === 'muted' ? 1 : f.status === 'pass' ? 3 : 2;
 }
 
+/** Section, then worst rule first, then each rule's findings in time order (events by their time; others by id). */
+type HtmlKey = [section: number, severity: number, ruleId: string, time: string, id: string];
+
+function htmlKey(f: Finding): HtmlKey {
+  return [sectionOf(f), -severityRank(f.severity), f.ruleId, f.subject.kind === 'event' ? (f.subject.eventTime ?? '') : '', f.id];
+}
+
+function compareHtmlKeys(a: HtmlKey, b: HtmlKey): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2].localeCompare(b[2]) || a[3].localeCompare(b[3]) || a[4].localeCompare(b[4]);
+}
+
+const groupId = (section: number, ruleId: string) => `g${section}-${ruleId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+
+/** What the first pass keeps: counts for the cards, groups and provenance; never the findings. */
+interface HtmlTally {
+  total: number;
+  inSection: number[];
+  undecided: number;
+  failingBySeverity: Map<Severity, number>;
+  /** Per section, rule id -> findings, in report order of first sight (sorted before use). */
+  groups: Map<string, { section: number; ruleId: string; title: string; severity: Severity; count: number }>;
+  accounts: Set<string>;
+  regions: Set<string>;
+  firstEvent: string | null;
+  lastEvent: string | null;
+}
+
+function tallyHtml(findings: Iterable<Finding>): HtmlTally {
+  const t: HtmlTally = { total: 0, inSection: [0, 0, 0, 0], undecided: 0, failingBySeverity: new Map(), groups: new Map(), accounts: new Set(), regions: new Set(), firstEvent: null, lastEvent: null };
+  for (const f of findings) {
+    t.total++;
+    const section = sectionOf(f);
+    t.inSection[section]++;
+    if (f.status === 'manual' || f.status === 'error') t.undecided++;
+    if (f.status === 'fail') t.failingBySeverity.set(f.severity, (t.failingBySeverity.get(f.severity) ?? 0) + 1);
+    const key = groupId(section, f.ruleId);
+    const g = t.groups.get(key);
+    if (g) g.count++;
+    else t.groups.set(key, { section, ruleId: f.ruleId, title: f.title, severity: f.severity, count: 1 });
+    // Bounded: accounts and regions are few however many findings there are.
+    if (f.subject.account && t.accounts.size < 1000) t.accounts.add(f.subject.account);
+    if (f.subject.region && t.regions.size < 1000) t.regions.add(f.subject.region);
+    if (f.subject.kind === 'event' && f.subject.eventTime) {
+      if (!t.firstEvent || f.subject.eventTime < t.firstEvent) t.firstEvent = f.subject.eventTime;
+      if (!t.lastEvent || f.subject.eventTime > t.lastEvent) t.lastEvent = f.subject.eventTime;
+    }
+  }
+  return t;
+}
+
+function listed(values: Iterable<string>, max = 50): string {
+  const all = [...values].sort();
+  return all.length === 0 ? 'none seen' : `${all.slice(0, max).map((v) => `<code>${h(v)}</code>`).join(' ')}${all.length > max ? ` and ${all.length - max} more` : ''}`;
+}
+
 /**
- * The auditor's report: one self-contained file (inline CSS and SVG, no script, no network), with
- * the verdict, coverage per framework version, a chart, evidence for every finding, the inputs
- * with their SHA-256, and the rule pack hash and tool version that produced it. Headline counts
- * and the chart come from one pass; the findings are then written one by one from a spool
- * sorted by section and report order.
+ * The auditor's report: one self-contained file (inline CSS, SVG and one constant script allowed
+ * by its hash; no network), with a table of contents and a filter box, the verdict, coverage per
+ * framework version (control rows link to their rules' findings), a chart, findings grouped by
+ * section and rule in time order with evidence, the inputs with their SHA-256, and provenance
+ * (accounts, regions, time range, command line, rule pack hash, tool version). Large groups are
+ * summarized: HTML_GROUP_ROWS findings per group and HTML_DETAILS_CAP in all are shown in full,
+ * each group saying how many more there are; every finding is in findings.json. Counts come from
+ * one pass; the findings are then written from a spool.
  */
 export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[], out: TextSink): void {
   const v = verdictOf(doc, ctx);
-  const inSection = [0, 0, 0, 0];
-  const failingBySeverity = new Map<Severity, number>();
-  let total = 0;
-  for (const f of doc.findings) {
-    total++;
-    inSection[sectionOf(f)]++;
-    if (f.status === 'fail') failingBySeverity.set(f.severity, (failingBySeverity.get(f.severity) ?? 0) + 1);
-  }
+  const t = tallyHtml(doc.findings);
+  const { total, inSection, failingBySeverity } = t;
+  const groups = [...t.groups.entries()].sort(
+    ([, a], [, b]) => a.section - b.section || severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId),
+  );
+  const anchors = new Map<string, string>();
+  for (const [id, g] of groups) if (!anchors.has(g.ruleId)) anchors.set(g.ruleId, id);
   const card = (label: string, value: string | number) => `<div class="card"><b>${h(String(value))}</b>${h(label)}</div>`;
 
   out.write(`<!DOCTYPE html>
@@ -212,10 +296,18 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
 `);
   let body = `<header><h1>trailproof compliance report</h1>`;
   body += `<div class="verdict ${v.noInput ? 'noinput' : v.failed ? 'fail' : 'pass'}" id="verdict">${h(v.text)}</div>`;
-  body += `<p>Scan ${h(doc.startedAt)} to ${h(doc.finishedAt)} · trailproof ${h(doc.tool.version)} · rule pack <code>${h(doc.rulePack.sha256)}</code> (${doc.rulePack.rules} rules)</p></header><main>`;
+  body += `<p>Scan ${h(doc.startedAt)} to ${h(doc.finishedAt)} · trailproof ${h(doc.tool.version)} · rule pack <code>${h(doc.rulePack.sha256)}</code> (${doc.rulePack.rules} rules)</p>`;
+  body += '<nav class="toc" aria-label="Contents"><a href="#summary">Summary</a><a href="#chart">Chart</a><a href="#coverage">Control coverage</a><a href="#findings">Findings</a>';
+  if (doc.fixed?.length) body += '<a href="#fixed">Fixed</a>';
+  if (doc.notRejudged?.length) body += '<a href="#not-rejudged">Not re-judged</a>';
+  if (doc.suppressions) body += '<a href="#suppressions">Suppressions</a>';
+  body += '<a href="#inputs">Inputs</a><a href="#provenance">Provenance</a>';
+  if (coverage.length > 0) body += `<ul>${coverage.map((c) => `<li><a href="#fw-${h(`${c.framework}-${c.version}`)}">${h(`${c.framework}@${c.version}`)}</a>: ${c.counts.fail} fail, ${c.counts.pass} pass, ${c.counts.manual} manual, ${c.counts['not-covered']} not covered</li>`).join('')}</ul>`;
+  body += '</nav>';
+  body += '<div class="search"><label>Filter findings and controls: <input id="q" type="search" autocomplete="off"></label> <span id="q-count"></span></div></header><main>';
 
   body += '<h2 id="summary">Summary</h2><div class="cards">';
-  body += card('inputs', doc.inputs.length) + card('events', doc.summary.events) + card('failing', inSection[0]) + card('muted', inSection[1]) + card('passed', inSection[3]);
+  body += card('inputs', doc.inputs.length) + card('events', doc.summary.events) + card('failing', inSection[0]) + card('needs manual review', t.undecided) + card('muted', inSection[1]) + card('passed', inSection[3]);
   for (const s of SEVERITIES) {
     const n = failingBySeverity.get(s) ?? 0;
     if (n > 0) body += card(s, n);
@@ -224,22 +316,49 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
   body += '</div>';
 
   body += `<h2 id="chart">Failing findings by control and severity</h2>${renderCharts(doc.findings, coverage)}`;
-  body += `<h2 id="coverage">Control coverage</h2>${coverageSection(coverage)}`;
+  body += `<h2 id="coverage">Control coverage</h2>${coverageSection(coverage, anchors)}`;
 
   body += `<h2 id="findings">Findings (${total})</h2>`;
+  if (groups.length > 0) {
+    body += `<p>Grouped by status and rule, worst first; within a rule in time order. Up to ${HTML_GROUP_ROWS} findings per group and ${HTML_DETAILS_CAP} in all are shown in full; every finding is in findings.json.</p><ul>`;
+    body += groups.map(([id, g]) => `<li><a href="#${h(id)}">${h(SECTIONS[g.section])}: ${h(g.title)}</a> (${g.count})</li>`).join('');
+    body += '</ul>';
+  }
   out.write(body);
-  const sorted = findingSpool<[number, FindingKey]>((f) => [sectionOf(f), findingKey(f)], (a, b) => a[0] - b[0] || compareFindingKeys(a[1], b[1]), ctx);
+  const sorted = findingSpool<HtmlKey>(htmlKey, compareHtmlKeys, ctx);
   for (const f of doc.findings) sorted.add(f);
+  let shownAll = 0;
   try {
     let section = -1;
+    let group = '';
+    let shown = 0;
+    let count = 0;
+    const closeGroup = () => {
+      if (group && count > shown) out.write(`<p class="more">${count - shown} more finding(s) of this group not shown here${shownAll >= HTML_DETAILS_CAP ? ` (the report shows ${HTML_DETAILS_CAP} in full)` : ''}; every finding is in findings.json.</p>`);
+    };
     for (const f of sorted) {
       const at = sectionOf(f);
       if (at !== section) {
+        closeGroup();
+        group = '';
         section = at;
         out.write(`<h3>${h(SECTIONS[at])} (${inSection[at]})</h3>`);
       }
-      out.write(findingDetails(f));
+      const id = groupId(at, f.ruleId);
+      if (id !== group) {
+        closeGroup();
+        group = id;
+        shown = 0;
+        count = t.groups.get(id)!.count;
+        out.write(`<h4 id="${h(id)}">${sevBadge(f.severity)} ${h(f.title)} <code>${h(f.ruleId)}</code> (${count})</h4>`);
+      }
+      if (shown < HTML_GROUP_ROWS && shownAll < HTML_DETAILS_CAP) {
+        out.write(findingDetails(f));
+        shown++;
+        shownAll++;
+      }
     }
+    closeGroup();
   } finally {
     sorted.release();
   }
@@ -287,13 +406,17 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
   body += `<tr><th>rules loaded</th><td>${doc.rulePack.rules}</td></tr>`;
   body += `<tr><th>events scanned</th><td>${doc.summary.events} (${doc.summary.duplicateEventsIgnored} duplicate(s) ignored)</td></tr>`;
   body += `<tr><th>scan</th><td>${h(doc.startedAt)} to ${h(doc.finishedAt)}</td></tr>`;
+  body += `<tr><th>command line</th><td class="mono">${ctx.commandLine ? h(ctx.commandLine.join(' ')) : 'not recorded'}</td></tr>`;
+  body += `<tr><th>accounts (in findings)</th><td>${listed(t.accounts)}</td></tr>`;
+  body += `<tr><th>regions (in findings)</th><td>${listed(t.regions)}</td></tr>`;
+  body += `<tr><th>event time range (in findings)</th><td>${t.firstEvent ? `${h(t.firstEvent)} to ${h(t.lastEvent ?? '')}` : 'no event findings'}</td></tr>`;
   body += `<tr><th>verdict</th><td>${h(v.text)}</td></tr></tbody></table>`;
   if (doc.rulePack.errors.length > 0) {
     body += '<h3>Rule files that did not load</h3><ul>' + doc.rulePack.errors.map((e) => `<li><code>${h(e.path)}</code> ${h(e.pointer)}: ${h(e.message)}</li>`).join('') + '</ul>';
   }
   body += `</main><footer>Generated by trailproof ${h(doc.tool.version)} from findings.json (schema ${h(doc.schemaVersion)}). Input paths are as given to the scan.</footer>`;
 
-  out.write(`${body}\n</body>\n</html>\n`);
+  out.write(`${body}\n<script>${SCRIPT}</script>\n</body>\n</html>\n`);
 }
 
 /** The report as one string (small documents, tests). */

@@ -29,6 +29,8 @@ export interface ReportContext {
   memoryLimit?: number;
   /** The blocking findings of this document under failOn/newOnly, when a pass already counted them (ReportTally). */
   countedBlocking?: number;
+  /** The command as run, for provenance (report.html). */
+  commandLine?: string[];
   /** The kinds of input the command was asked to read; one that gave nothing makes the verdict NO INPUT. */
   requested?: InputGroup[];
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,11 +25,33 @@ const ctx = { rules: RULES, catalogues: CATALOGUES, failOn: 'high' as const };
 const html = renderHtml(doc, ctx, computeCoverage(doc, RULES, CATALOGUES));
 
 describe('report.html as text', () => {
-  test('self-contained: no script, no external reference, a CSP that forbids fetching', () => {
-    expect(html).not.toMatch(/<script/i);
+  test('self-contained: one constant script allowed by its hash, no external reference, a CSP that forbids fetching', () => {
+    const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/gi)];
+    expect(scripts).toHaveLength(1);
+    expect(scripts[0][0]).toMatch(/^<script>/);
+    const hash = createHash('sha256').update(scripts[0][1]).digest('base64');
+    expect(html).toContain(`script-src &#39;sha256-${hash}&#39;`);
+    // The script is the same for every document: no input text is ever in it.
+    const other = renderHtml(stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'] }), ctx, []);
+    expect(/<script>([\s\S]*?)<\/script>/.exec(other)![1]).toBe(scripts[0][1]);
     expect(html).not.toMatch(/\b(src|href)=["']?(https?:)?\/\//i);
     expect(html).toContain('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;');
     expect(html).toContain('<svg');
+  });
+
+  test('navigation: contents, control rows link to their rules\' findings, groups by rule in time order, manual-review card, provenance', () => {
+    expect(html).toMatch(/<nav class="toc"[^>]*>.*<a href="#coverage">/);
+    const row = /<tr data-control="cis-aws@3\.0\.0:4\.5">(.*?)<\/tr>/.exec(html)![1];
+    const link = /<a href="#([^"]+)"><code>test-cloudtrail-tampering<\/code><\/a>/.exec(row)![1];
+    expect(html).toContain(`<h4 id="${link}">`);
+    // Within a rule's group, events in time order.
+    const group = html.slice(html.indexOf(`<h4 id="${link}">`));
+    const times = [...group.slice(0, group.indexOf('<h4', 5)).matchAll(/<tr><th>time<\/th><td class="mono">([^<]+)<\/td>/g)].map((m) => m[1]);
+    expect(times.length).toBeGreaterThan(1);
+    expect([...times].sort()).toEqual(times);
+    expect(html).toMatch(/<div class="card"><b>\d+<\/b>needs manual review<\/div>/);
+    expect(html).toMatch(/<th>accounts \(in findings\)<\/th><td><code>\d{12}<\/code>/);
+    expect(html).toMatch(/<th>event time range \(in findings\)<\/th><td>\d{4}-\d\d-\d\dT[^<]+ to \d{4}-/);
   });
 
   test('the chart stacks failing findings per control by severity', () => {
@@ -71,7 +94,7 @@ describeWithBrowser('report.html in headless Chromium', (CHROMIUM) => {
 
     expect(await page.title()).toBe('trailproof report: FAIL: 4 failing finding(s) at or above high');
     expect(await page.textContent('#verdict')).toBe('FAIL: 4 failing finding(s) at or above high');
-    expect(await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content')).toMatch(/^default-src 'none'; style-src 'unsafe-inline'; img-src data:/);
+    expect(await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content')).toMatch(/^default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-/);
     // coverage: one table per framework version, one row per control
     const coverageRows = await page.$$eval('table.coverage', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
     expect(coverageRows).toEqual([6, 3, 1]);
@@ -92,8 +115,8 @@ describeWithBrowser('report.html in headless Chromium', (CHROMIUM) => {
       'Rules that map to no control',
     ]);
     expect(Math.min(...bars)).toBeGreaterThan(0);
-    // hostile strings stayed text
-    expect(await page.$$eval('script', (s) => s.length)).toBe(0);
+    // hostile strings stayed text: the one script is ours
+    expect(await page.$$eval('script', (s) => s.length)).toBe(1);
     expect(await page.$$eval('main img', (s) => s.length)).toBe(0);
     expect(await page.$$eval('main b', (bs) => bs.filter((b) => b.textContent === 'bold').length)).toBe(0);
     const text = await page.innerText('body');
@@ -108,6 +131,42 @@ describeWithBrowser('report.html in headless Chromium', (CHROMIUM) => {
     const png = readFileSync(shot);
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(png.length).toBeGreaterThan(20_000);
+    await page.close();
+  });
+
+  test('filter box, print opens every finding, and the layout fits 390 px', async () => {
+    mkdirSync(OUT, { recursive: true });
+    const file = join(OUT, 'report-narrow.html');
+    writeFileSync(file, html);
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    // No horizontal scrolling of the page: wide tables scroll inside themselves.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Filtering runs offline (the script is allowed by its hash) and hides what does not match.
+    const all = await page.locator('details.finding').count();
+    await page.fill('#q', 'DeleteTrail');
+    const visible = await page.$$eval('details.finding', (ds) => ds.filter((d) => !(d as HTMLElement).hidden).map((d) => d.textContent ?? ''));
+    expect(visible.length).toBeGreaterThan(0);
+    expect(visible.length).toBeLessThan(all);
+    expect(visible.every((t) => t.includes('DeleteTrail'))).toBe(true);
+    expect(await page.textContent('#q-count')).toMatch(/^\d+ of \d+ shown$/);
+    // A hostile string typed into the box is only text.
+    await page.fill('#q', HOSTILE.html);
+    expect(await page.$$eval('main img', (s) => s.length)).toBe(0);
+    await page.fill('#q', '');
+    // Printing: every finding opens (evidence on paper), navigation is hidden.
+    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    expect(await page.$$eval('details.finding', (ds) => ds.every((d) => (d as HTMLDetailsElement).open))).toBe(true);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.$eval('nav.toc', (n) => getComputedStyle(n).display)).toBe('none');
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    expect(await page.$$eval('details.finding', (ds) => ds.some((d) => (d as HTMLDetailsElement).open))).toBe(false);
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

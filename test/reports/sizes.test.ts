@@ -18,6 +18,7 @@ import type { Finding, FindingsDocument } from '../../src/model/finding';
 import { loadRulePack } from '../../src/rules/load';
 import { runScan } from '../../src/scan/run-scan';
 import { JUNIT_SAMPLES, JUNIT_SUBJECT_CASES } from '../../reports/junit';
+import { HTML_DETAILS_CAP, HTML_GROUP_ROWS } from '../../reports/html';
 import { SARIF_LIMITS } from '../../reports/sarif';
 import { renderReport } from '../../reports/write';
 import { REPO } from '../support/paths';
@@ -111,5 +112,27 @@ describe('report sizes at scale', () => {
     expect(controlCases).toBeLessThan(controls + 100);
     // Bounded by the cases, not by the events: well under 1 KiB per event finding.
     expect(text.length).toBeLessThan(20 * 1024 * 1024);
+  });
+
+  test('report.html: large groups summarized (a group shows at most HTML_GROUP_ROWS, the report HTML_DETAILS_CAP), every hidden finding counted', () => {
+    const text = renderReport('html', doc, ctx);
+    expect(doc.findings.length).toBeGreaterThan(HTML_DETAILS_CAP);
+    const details = (text.match(/<details class="finding"/g) ?? []).length;
+    expect(details).toBeLessThanOrEqual(HTML_DETAILS_CAP);
+    // Each group: its heading's count = findings shown in full + the "more" note.
+    const parts = text.split(/(?=<h4 id=")/).slice(1);
+    let accounted = 0;
+    for (const part of parts) {
+      const body = part.split(/<h[23] /)[0];
+      const count = Number(/^<h4 id="[^"]+">.*? \((\d+)\)<\/h4>/.exec(part)![1]);
+      const shown = (body.match(/<details class="finding"/g) ?? []).length;
+      expect(shown).toBeLessThanOrEqual(HTML_GROUP_ROWS);
+      const more = /<p class="more">(\d+) more finding\(s\)/.exec(body);
+      expect(shown + (more ? Number(more[1]) : 0)).toBe(count);
+      accounted += count;
+    }
+    expect(accounted).toBe(doc.findings.length);
+    // Bounded by the caps, not the findings: a few kilobytes per finding shown.
+    expect(text.length).toBeLessThan(HTML_DETAILS_CAP * 8 * 1024);
   });
 });

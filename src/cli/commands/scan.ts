@@ -164,6 +164,7 @@ export const command: Command = {
           baseline: values.baseline ? resolve(values.baseline) : undefined,
           suppressions: (values.suppressions ?? []).map((p) => resolve(p)),
           baseDir: process.cwd(),
+          commandLine: ['trailproof', ...process.argv.slice(2)],
           requested: [
             ...(events.length > 0 ? (['events'] as const) : []),
             ...(terraform.length > 0 ? (['iac'] as const) : []),
