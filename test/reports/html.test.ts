@@ -146,11 +146,11 @@ describeWithBrowser('report.html in headless Chromium', (CHROMIUM) => {
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     // No horizontal scrolling of the page: wide tables scroll inside themselves.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     // Filtering runs offline (the script is allowed by its hash) and hides what does not match.
     const all = await page.locator('details.finding').count();
     await page.fill('#q', 'DeleteTrail');
-    const visible = await page.$$eval('details.finding', (ds) => ds.filter((d) => !(d as HTMLElement).hidden).map((d) => d.textContent ?? ''));
+    const visible = await page.$$eval('details.finding', (ds) => ds.filter((d) => !(d as unknown as { hidden: boolean }).hidden).map((d) => d.textContent ?? ''));
     expect(visible.length).toBeGreaterThan(0);
     expect(visible.length).toBeLessThan(all);
     expect(visible.every((t) => t.includes('DeleteTrail'))).toBe(true);
@@ -160,12 +160,12 @@ describeWithBrowser('report.html in headless Chromium', (CHROMIUM) => {
     expect(await page.$$eval('main img', (s) => s.length)).toBe(0);
     await page.fill('#q', '');
     // Printing: every finding opens (evidence on paper), navigation is hidden.
-    await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
-    expect(await page.$$eval('details.finding', (ds) => ds.every((d) => (d as HTMLDetailsElement).open))).toBe(true);
+    await page.evaluate(() => (globalThis as unknown as { dispatchEvent(e: Event): void }).dispatchEvent(new Event('beforeprint')));
+    expect(await page.$$eval('details.finding', (ds) => ds.every((d) => (d as unknown as { open: boolean }).open))).toBe(true);
     await page.emulateMedia({ media: 'print' });
-    expect(await page.$eval('nav.toc', (n) => getComputedStyle(n).display)).toBe('none');
-    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
-    expect(await page.$$eval('details.finding', (ds) => ds.some((d) => (d as HTMLDetailsElement).open))).toBe(false);
+    expect(await page.$eval('nav.toc', (n) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(n).display)).toBe('none');
+    await page.evaluate(() => (globalThis as unknown as { dispatchEvent(e: Event): void }).dispatchEvent(new Event('afterprint')));
+    expect(await page.$$eval('details.finding', (ds) => ds.some((d) => (d as unknown as { open: boolean }).open))).toBe(false);
     expect(problems).toEqual([]);
     await page.close();
   });
