@@ -1,10 +1,11 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsOrganizationsOrganization } from '@cdktf/provider-aws/lib/data-aws-organizations-organization';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
+import { Annotations, LocalBackend, S3Backend, TerraformOutput, TerraformStack, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { AlarmPlan } from './alarm-plan';
 import type { StacksConfig } from './config';
+import { matchesDataEventsOnly } from './data-events';
 import { accessLogBucketPolicy, trailArn, trailBucketPolicy, trailKeyPolicy, type PolicyContext } from './policies';
 import { alarmTopic, deliveryHealthAlarm, ruleAlarms } from './parts/alarms';
 import { hardenBucket, newBucket } from './parts/bucket';
@@ -19,6 +20,22 @@ const ACCESS_LOG_PREFIX = 's3-access/';
 
 function output(stack: TerraformStack, name: string, value: string): void {
   new TerraformOutput(stack, `output_${name}`, { value }).overrideLogicalId(name);
+}
+
+/**
+ * With data events in a separate trail (S3 only), the log group holds management events alone: an
+ * alarm for a rule that matches only data events could never fire. It is not deployed, and the
+ * synth says so (the rule still applies to offline scans and EventBridge).
+ */
+function alarmedPlans(stack: TerraformStack, config: StacksConfig, plans: AlarmPlan[]): AlarmPlan[] {
+  if (!config.trail.dataEvents.separateTrail) return plans;
+  return plans.filter((p) => {
+    if (!matchesDataEventsOnly(p.rule)) return true;
+    Annotations.of(stack).addWarning(
+      `rule ${p.rule.id} (${p.rule.sourcePath}) matches only data events, which trail.dataEvents.separateTrail sends to S3 and not to the log group: its metric filter and alarm are not deployed; set separateTrail to false to alarm on it`,
+    );
+    return false;
+  });
 }
 
 /**
@@ -103,7 +120,7 @@ export class AuditStack extends TerraformStack {
     }
 
     const topic = alarmTopic(ctx);
-    const alarms = ruleAlarms(ctx, plans, logGroup, topic);
+    const alarms = ruleAlarms(ctx, alarmedPlans(this, config, plans), logGroup, topic);
     this.alarmCount = alarms.length;
     const deliveryAlarm = config.alarms.deliveryHealth ? deliveryHealthAlarm(ctx, logGroup, topic) : undefined;
     if (config.eventBridge.enabled) eventBridgeRules(ctx, plans, topic);

@@ -50,12 +50,26 @@ export interface StacksConfigInput {
     objectLock?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number };
   };
   logs?: { logGroupName?: string; retentionDays?: number };
-  alarms?: { namespace?: string; rulesDir?: string; topicName?: string; treatMissingData?: 'notBreaching' | 'breaching' | 'ignore' | 'missing'; deliveryHealth?: boolean };
+  alarms?: {
+    namespace?: string;
+    rulesDir?: string;
+    topicName?: string;
+    treatMissingData?: 'notBreaching' | 'breaching' | 'ignore' | 'missing';
+    deliveryHealth?: boolean;
+    okActions?: boolean;
+    insufficientDataActions?: boolean;
+  };
   notifications?: Subscription[];
   config?: { enabled?: boolean; snapshotFrequency?: SnapshotFrequency; globalResourcesInAllRegions?: boolean };
   securityHub?: { enabled?: boolean; standards?: string[] };
-  eventBridge?: { enabled?: boolean; severities?: Severity[] };
+  eventBridge?: { enabled?: boolean; severities?: Severity[]; regions?: string[]; targets?: EventTarget[] };
   dashboard?: { enabled?: boolean; name?: string };
+}
+
+/** An EventBridge target besides the alarm topic: what security teams route findings to. */
+export interface EventTarget {
+  type: 'sns' | 'sqs' | 'lambda' | 'kinesis';
+  arn: string;
 }
 
 /** The configuration with every default applied: what the stack builders read. */
@@ -92,11 +106,19 @@ export interface StacksConfig {
     objectLock?: { mode: 'GOVERNANCE' | 'COMPLIANCE'; days: number };
   };
   logs: { logGroupName: string; retentionDays: number };
-  alarms: { namespace: string; rulesDir?: string; topicName: string; treatMissingData: 'notBreaching' | 'breaching' | 'ignore' | 'missing'; deliveryHealth: boolean };
+  alarms: {
+    namespace: string;
+    rulesDir?: string;
+    topicName: string;
+    treatMissingData: 'notBreaching' | 'breaching' | 'ignore' | 'missing';
+    deliveryHealth: boolean;
+    okActions: boolean;
+    insufficientDataActions: boolean;
+  };
   notifications: Subscription[];
   config: { enabled: boolean; snapshotFrequency: SnapshotFrequency; globalResourcesInAllRegions: boolean };
   securityHub: { enabled: boolean; standards: string[] };
-  eventBridge: { enabled: boolean; severities: Severity[] };
+  eventBridge: { enabled: boolean; severities: Severity[]; regions: string[]; targets: EventTarget[] };
   dashboard: { enabled: boolean; name: string };
 }
 
@@ -157,6 +179,13 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
   if (dataTrailName && s3.mode === 'None' && !c.trail?.dataEvents?.lambda) {
     problems.push({ pointer: '/trail/dataEvents/separateTrail', message: 'a separate data-event trail with no data events (s3 mode "None", lambda off)' });
   }
+  const ebRegions = c.eventBridge?.regions;
+  if (ebRegions && !ebRegions.includes(region)) problems.push({ pointer: '/eventBridge/regions', message: `must include the home region "${region}" (the other regions forward to it)` });
+  (c.eventBridge?.targets ?? []).forEach((t, i) => {
+    const service = t.arn.split(':')[2];
+    if (service !== t.type) problems.push({ pointer: `/eventBridge/targets/${i}/arn`, message: `is a ${service} ARN, not ${t.type}` });
+    else if (t.arn.split(':')[3] !== region) problems.push({ pointer: `/eventBridge/targets/${i}/arn`, message: `must be in the home region ${region}: EventBridge targets are in the rule's region` });
+  });
   const glacier = c.storage?.glacierAfterDays ?? 90;
   const expire = c.storage?.expireAfterDays ?? 2557;
   if (expire <= glacier) problems.push({ pointer: '/storage/expireAfterDays', message: `must be later than glacierAfterDays (${glacier})` });
@@ -208,6 +237,8 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
       topicName: c.alarms?.topicName ?? `${prefix}-security-alarms`,
       treatMissingData: c.alarms?.treatMissingData ?? 'notBreaching',
       deliveryHealth: c.alarms?.deliveryHealth ?? true,
+      okActions: c.alarms?.okActions ?? true,
+      insufficientDataActions: c.alarms?.insufficientDataActions ?? false,
     },
     notifications: c.notifications ?? [],
     config: {
@@ -216,7 +247,12 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
       globalResourcesInAllRegions: c.config?.globalResourcesInAllRegions ?? true,
     },
     securityHub: { enabled: c.securityHub?.enabled ?? true, standards: c.securityHub?.standards ?? ['cis-aws-foundations-benchmark/v/5.0.0'] },
-    eventBridge: { enabled: c.eventBridge?.enabled ?? false, severities: c.eventBridge?.severities ?? ['critical'] },
+    eventBridge: {
+      enabled: c.eventBridge?.enabled ?? false,
+      severities: c.eventBridge?.severities ?? ['critical'],
+      regions: c.eventBridge?.regions ?? regions,
+      targets: c.eventBridge?.targets ?? [],
+    },
     dashboard: { enabled: c.dashboard?.enabled ?? true, name: c.dashboard?.name ?? `${prefix}-audit` },
   };
 }

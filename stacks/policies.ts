@@ -287,3 +287,17 @@ export function topicPolicy(c: PolicyContext, topic: string, eventBridge: boolea
   });
   return doc(...statements);
 }
+
+/**
+ * The role EventBridge rules outside the home region use to forward matching events to the home
+ * region's default bus (EventBridge's page on sending events between buses: events:PutEvents on
+ * the receiving bus; its trust is events.amazonaws.com, as the page's role example has it).
+ */
+export function eventForwardingPolicy(homeBusArn: string): PolicyDocument {
+  return doc({ Sid: 'ForwardToTheHomeRegionBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: homeBusArn });
+}
+
+/** Kinesis targets: EventBridge uses an identity-based role (kinesis:PutRecord) on the named streams only. */
+export function eventKinesisPolicy(streamArns: string[]): PolicyDocument {
+  return doc({ Sid: 'PutEventsOnTheTargetStreams', Effect: 'Allow', Action: 'kinesis:PutRecord', Resource: streamArns });
+}

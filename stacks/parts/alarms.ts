@@ -50,6 +50,14 @@ export function alarmTopic(ctx: BuildContext): SnsTopic {
   return topic;
 }
 
+/** Recovery (OK) and INSUFFICIENT_DATA notifications, as configured: responders learn an alarm cleared. */
+function stateActions(ctx: BuildContext, topic: SnsTopic): { okActions?: string[]; insufficientDataActions?: string[] } {
+  return {
+    ...(ctx.config.alarms.okActions ? { okActions: [topic.arn] } : {}),
+    ...(ctx.config.alarms.insufficientDataActions ? { insufficientDataActions: [topic.arn] } : {}),
+  };
+}
+
 /** One metric filter and one alarm per planned rule, all on the trail's log group. */
 export function ruleAlarms(ctx: BuildContext, plans: AlarmPlan[], logGroup: CloudwatchLogGroup, topic: SnsTopic): AlarmTopology['alarms'] {
   const { stack } = ctx;
@@ -73,6 +81,7 @@ export function ruleAlarms(ctx: BuildContext, plans: AlarmPlan[], logGroup: Clou
       treatMissingData: plan.alarm.treatMissingData,
       actionsEnabled: true,
       alarmActions: [topic.arn],
+      ...stateActions(ctx, topic),
       // The metric exists only once the filter does; creating the alarm first leaves it on no data.
       dependsOn: [filter],
     });
@@ -81,14 +90,19 @@ export function ruleAlarms(ctx: BuildContext, plans: AlarmPlan[], logGroup: Clou
 }
 
 /**
- * The trail's delivery health: CloudTrail always has management events to deliver, so an hour
- * with nothing reaching the log group means delivery (or the trail) stopped.
+ * The trail's delivery health: CloudTrail always has management events to deliver, so two hours
+ * with nothing reaching the log group means delivery (or the trail) stopped. IncomingLogEvents
+ * has no data points at all then, and right after deploy too, before the first delivery: with
+ * missing data treated as breaching the alarm would page on every new deploy. Missing data is
+ * left missing instead, so the alarm sits in INSUFFICIENT_DATA until the first delivery (no state
+ * change, no notification), goes OK once events flow, and a stop moves it OK -> INSUFFICIENT_DATA,
+ * which notifies the topic.
  */
 export function deliveryHealthAlarm(ctx: BuildContext, logGroup: CloudwatchLogGroup, topic: SnsTopic): CloudwatchMetricAlarm {
   const { stack, config } = ctx;
   return new CloudwatchMetricAlarm(stack, 'alarm_trail_delivery_stopped', {
     alarmName: `${config.namePrefix}-trail-delivery-stopped`,
-    alarmDescription: `No CloudTrail events reached ${config.logs.logGroupName} for 2 hours: the trail ${config.trail.name} may have stopped logging or lost its delivery role`,
+    alarmDescription: `INSUFFICIENT_DATA after OK: no CloudTrail events reached ${config.logs.logGroupName} for 2 hours, the trail ${config.trail.name} may have stopped logging or lost its delivery role`,
     namespace: 'AWS/Logs',
     metricName: 'IncomingLogEvents',
     dimensions: { LogGroupName: logGroup.name },
@@ -97,8 +111,10 @@ export function deliveryHealthAlarm(ctx: BuildContext, logGroup: CloudwatchLogGr
     evaluationPeriods: 2,
     threshold: 1,
     comparisonOperator: 'LessThanThreshold',
-    treatMissingData: 'breaching',
+    treatMissingData: 'missing',
     actionsEnabled: true,
     alarmActions: [topic.arn],
+    insufficientDataActions: [topic.arn],
+    ...(config.alarms.okActions ? { okActions: [topic.arn] } : {}),
   });
 }

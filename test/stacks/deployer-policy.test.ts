@@ -61,7 +61,13 @@ test('the deployer policy covers every resource and data source the stacks synth
       trail: { organization: { enabled: true } },
       opsTrail: { enabled: true },
       storage: { objectLock: { mode: 'GOVERNANCE' as const, days: 30 } },
-      eventBridge: { enabled: true },
+      eventBridge: {
+        enabled: true,
+        targets: [
+          { type: 'kinesis' as const, arn: 'arn:aws:kinesis:us-east-1:111122223333:stream/s' },
+          { type: 'lambda' as const, arn: 'arn:aws:lambda:us-east-1:111122223333:function:triage' },
+        ],
+      },
       regions: ['us-east-1', 'eu-west-1'],
     },
   ];
@@ -85,10 +91,10 @@ test('the deployer policy covers every resource and data source the stacks synth
   expect(Object.keys(NEEDS).filter((t) => !seen.has(t))).toEqual([]);
 });
 
-test('PassRole is limited to the two services that receive roles', () => {
+test('PassRole is limited to the three services that receive roles', () => {
   const pass = (policy.Statement as { Action: unknown; Condition?: Json }[]).filter((s) => JSON.stringify(s.Action).includes('iam:PassRole'));
   expect(pass).toHaveLength(1);
-  expect(pass[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['cloudtrail.amazonaws.com', 'config.amazonaws.com'] } });
+  expect(pass[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['cloudtrail.amazonaws.com', 'config.amazonaws.com', 'events.amazonaws.com'] } });
   expect(granted).not.toContain('*');
   expect(granted.filter((a) => a.endsWith(':*'))).toEqual([]);
 });

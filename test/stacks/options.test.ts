@@ -156,7 +156,13 @@ describe('options on', () => {
   test('EventBridge rules for the critical and high rules, publishing to the topic', () => {
     const rules = s.resources('aws_cloudwatch_event_rule');
     // fixture-root-account-usage is critical, fixture-cloudtrail-changes high, fixture-unauthorized-api-calls medium.
-    expect(Object.keys(rules).sort()).toEqual(['event_rule_fixture_cloudtrail_changes', 'event_rule_fixture_root_account_usage']);
+    // Home region eu-west-1, plus a forwarding copy in us-east-1 (the other configured region).
+    expect(Object.keys(rules).sort()).toEqual([
+      'event_rule_fixture_cloudtrail_changes',
+      'event_rule_fixture_cloudtrail_changes_us_east_1',
+      'event_rule_fixture_root_account_usage',
+      'event_rule_fixture_root_account_usage_us_east_1',
+    ]);
     expect(JSON.parse(rules.event_rule_fixture_root_account_usage.event_pattern)).toEqual({
       'detail-type': ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'],
       detail: { userIdentity: { type: ['Root'], invokedBy: [{ exists: false }] }, eventType: [{ 'anything-but': 'AwsServiceEvent' }] },

@@ -233,6 +233,9 @@ describe('alarms generated from the rule pack', () => {
       });
       expect(a.actions_enabled).toBe(true);
       expect(a.alarm_actions).toEqual([ref('aws_sns_topic', 'alarm_topic', 'arn')]);
+      // Default: responders hear when an alarm clears, not when it lacks data.
+      expect(a.ok_actions).toEqual([ref('aws_sns_topic', 'alarm_topic', 'arn')]);
+      expect(a.insufficient_data_actions).toBeUndefined();
       expect(a.alarm_description).toContain(r.id);
     }
   });
@@ -251,7 +254,11 @@ describe('alarms generated from the rule pack', () => {
     expect(a.metric_name).toBe('IncomingLogEvents');
     expect(a.dimensions).toEqual({ LogGroupName: ref('aws_cloudwatch_log_group', 'trail_log_group', 'name') });
     expect(a.comparison_operator).toBe('LessThanThreshold');
-    expect(a.treat_missing_data).toBe('breaching');
+    // Missing data stays missing: no page right after deploy (no data yet), and a stop (no data
+    // again) moves it OK -> INSUFFICIENT_DATA, which notifies.
+    expect(a.treat_missing_data).toBe('missing');
+    expect(a.insufficient_data_actions).toEqual([ref('aws_sns_topic', 'alarm_topic', 'arn')]);
+    expect(a.ok_actions).toEqual([ref('aws_sns_topic', 'alarm_topic', 'arn')]);
     expect(a.alarm_actions).toEqual([ref('aws_sns_topic', 'alarm_topic', 'arn')]);
   });
 });
