@@ -1,5 +1,6 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { describeWhenFound, executable } from './optional-suite';
 
 /** What the browser tests need, in one line, for the skip notice and the README. */
 export const BROWSER_INSTALL = "apt-get install -y chromium (Debian's chromium), or set TRAILPROOF_CHROMIUM=/path/to/chromium";
@@ -10,15 +11,6 @@ export interface BrowserLookup {
   /** Set when TRAILPROOF_CHROMIUM names something that cannot be run: a user's explicit choice
    *  that is wrong must fail, not quietly fall back or skip. */
   error?: string;
-}
-
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** TRAILPROOF_CHROMIUM first, then `chromium` and `chromium-browser` on PATH (Debian and Ubuntu
@@ -39,20 +31,15 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): BrowserLooku
 }
 
 /**
- * `describe` when a browser is there; otherwise a skipped suite whose title says what to install,
- * and one line on stderr. TRAILPROOF_REQUIRE_BROWSER=1 (set by .ci/run) turns a missing browser
- * into a failure, so CI can never pass by skipping.
+ * `describe` when a browser is there; otherwise a skipped suite whose title says what to install.
+ * TRAILPROOF_REQUIRE_BROWSER=1 (set by .ci/run) turns a missing browser into a failure.
  */
 export function describeWithBrowser(title: string, body: (chromium: string) => void): void {
   const found = findChromium();
-  if (found.error) throw new Error(found.error);
-  if (found.path) {
-    const path = found.path;
-    describe(title, () => body(path));
-    return;
-  }
-  const notice = `${title}: skipped, no Chromium found; to run it: ${BROWSER_INSTALL}`;
-  if (process.env.TRAILPROOF_REQUIRE_BROWSER === '1') throw new Error(`TRAILPROOF_REQUIRE_BROWSER=1 but ${notice}`);
-  process.stderr.write(`${notice}\n`);
-  describe.skip(`${title} (skipped: no Chromium; ${BROWSER_INSTALL})`, () => body(''));
+  describeWhenFound(
+    title,
+    { value: found.path, missing: 'no Chromium found', error: found.error },
+    { install: BROWSER_INSTALL, requireVar: 'TRAILPROOF_REQUIRE_BROWSER', placeholder: '' },
+    body,
+  );
 }

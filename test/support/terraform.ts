@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { describeWhenFound, executable } from './optional-suite';
 
 /** What `terraform validate` of the stacks needs, in one line, for the skip notice and the docs. */
 export const TERRAFORM_INSTALL =
@@ -14,15 +15,6 @@ export interface TerraformSetup {
   mirror: string;
   /** The newest hashicorp/aws version in the mirror for this platform. */
   awsVersion: string;
-}
-
-function executable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function platform(): string {
@@ -88,20 +80,13 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): { setup?: T
   return { missing: `terraform ${terraformVersion} found, but no hashicorp/aws provider mirror for ${platform()} in ${mirrorCandidates(env).join(', ')}` };
 }
 
-/**
- * `describe` when terraform and a mirror are there; otherwise a skipped suite whose title says what
- * is missing, and one line on stderr. TRAILPROOF_REQUIRE_TERRAFORM=1 turns the absence into a failure.
- */
+/** `describe` when terraform and a mirror are there; a skipped suite saying what is missing otherwise. */
 export function describeWithTerraform(title: string, body: (setup: TerraformSetup) => void): void {
   const found = findTerraform();
-  if (found.error) throw new Error(found.error);
-  if (found.setup) {
-    const setup = found.setup;
-    describe(title, () => body(setup));
-    return;
-  }
-  const notice = `${title}: skipped, ${found.missing}; to run it: ${TERRAFORM_INSTALL}`;
-  if (process.env.TRAILPROOF_REQUIRE_TERRAFORM === '1') throw new Error(`TRAILPROOF_REQUIRE_TERRAFORM=1 but ${notice}`);
-  process.stderr.write(`${notice}\n`);
-  describe.skip(`${title} (skipped: ${found.missing})`, () => body({ terraform: '', terraformVersion: '', mirror: '', awsVersion: '' }));
+  describeWhenFound(
+    title,
+    { value: found.setup, missing: found.missing, error: found.error },
+    { install: TERRAFORM_INSTALL, requireVar: 'TRAILPROOF_REQUIRE_TERRAFORM', placeholder: { terraform: '', terraformVersion: '', mirror: '', awsVersion: '' } },
+    body,
+  );
 }
