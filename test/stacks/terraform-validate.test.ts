@@ -187,12 +187,36 @@ describeWithTerraform('terraform validate on the synthesized stacks', (setup) =>
         s.cleanup();
       }
     });
+
+    // With a 5.x provider the multi-region stacks are still checked for everything but the one
+    // argument 5.x lacks: the per-resource `region` is removed first, and the title says so.
+    const partial = major(setup.awsVersion) < 6 ? test.each(Object.entries(MULTI_REGION)) : test.skip.each(Object.entries(MULTI_REGION));
+    partial(`%s, with the per-resource region arguments removed (${setup.awsVersion} has none), is otherwise valid`, (_name, config) => {
+      const s = synth(config);
+      try {
+        const { doc } = pinnedTo(s.tf, setup.awsVersion);
+        let removed = 0;
+        for (const byName of Object.values(doc.resource as Record<string, Record<string, Json>>)) {
+          for (const r of Object.values(byName)) {
+            if ('region' in r) {
+              delete r.region;
+              removed++;
+            }
+          }
+        }
+        expect(removed).toBeGreaterThan(0);
+        const result = validate(setup, doc);
+        expect(result.errors).toEqual([]);
+      } finally {
+        s.cleanup();
+      }
+    });
   });
 
   afterAll(() => {
     if (major(setup.awsVersion) < 6) {
       process.stderr.write(
-        `terraform validate: not validated with ${setup.awsVersion}: ${Object.keys(MULTI_REGION).join(', ')} (per-resource region needs hashicorp/aws >= 6; add a 6.x provider to the mirror to check it)\n`,
+        `terraform validate: not validated with ${setup.awsVersion}: ${Object.keys(MULTI_REGION).join(', ')} with their per-resource region arguments (hashicorp/aws >= 6; the rest of those stacks was validated with the arguments removed; add a 6.x provider to the mirror to check them whole)\n`,
       );
     }
   });
