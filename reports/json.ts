@@ -1,32 +1,16 @@
-import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import type { Finding, FindingsView } from '../src/model/finding';
-import { explainErrors, type SchemaProblem } from '../src/util/schema';
+import { explainErrors, schemaValidators as compiledValidators, type SchemaProblem } from '../src/util/schema';
 import { REPO_ROOT } from '../src/version';
 import { collectText, type TextSink, writeJsonFilling } from './sink';
 
-let validators: { document: ValidateFunction; finding: ValidateFunction } | undefined;
-
 /**
  * The published schema, and its `finding` definition on its own so findings are checked one at a
- * time, compiled by one ajv instance: the definition is then compiled once, with the document
- * (a second instance compiled it again, ~100-200 ms more at every write).
+ * time, compiled together: the definition is compiled once, with the document (a second ajv
+ * instance compiled it again, ~100-200 ms more at every write).
  */
 function schemaValidators(): { document: ValidateFunction; finding: ValidateFunction } {
-  if (!validators) {
-    // The same options as src/util/schema.ts, so the parts judge exactly as the whole would.
-    const ajv = new Ajv({ strict: true, strictRequired: false, allErrors: true, allowUnionTypes: true });
-    addFormats(ajv);
-    const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schemas', 'findings.schema.json'), 'utf8')) as { $id: string };
-    ajv.addSchema(schema);
-    const document = ajv.getSchema(schema.$id);
-    const finding = ajv.getSchema(`${schema.$id}#/definitions/finding`);
-    if (!document || !finding) throw new Error('findings.schema.json has no $id or no definitions/finding');
-    validators = { document, finding };
-  }
-  return validators;
+  return compiledValidators('findings.schema.json', { document: '', finding: '#/definitions/finding' });
 }
 
 /** The document without its findings, as the schema sees it. */
