@@ -80,8 +80,11 @@ export function alarmControls(rules: readonly RuleInfo[]): Set<string> {
   return out;
 }
 
+// One collator for every comparison: localeCompare with a locale and options builds one per call.
+const natural = new Intl.Collator('en', { numeric: true });
+
 function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return natural.compare(a, b);
 }
 
 /** What coverage needs of a control's findings: counts and names, never the findings themselves. */
