@@ -55,6 +55,8 @@ interface PhaseResult {
   findings?: number;
   /** CPU seconds of the whole process (every thread) over the measured span. */
   cpuSeconds?: number;
+  /** CPU seconds of the whole process from its start to the end of the measured span. */
+  processCpuSeconds?: number;
 }
 
 function listGz(dir: string): string[] {
@@ -84,7 +86,9 @@ async function phaseBaseline(dir: string): Promise<PhaseResult> {
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (touched < 0) throw new Error('unreachable');
-  return { events, seconds, peakRssMB: peakRssMB() };
+  const cpu = process.cpuUsage();
+  // processCpuSeconds: the whole process from its start, for the whole-command comparison.
+  return { events, seconds, peakRssMB: peakRssMB(), processCpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 async function phaseScan(dir: string, workers: number): Promise<PhaseResult> {
@@ -198,10 +202,13 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
 async function measureWhole(dir: string, events: number, workers: number, repeat: number) {
   const runTs = [process.execPath, join(REPO_ROOT, 'bin', 'run-ts.js'), __filename];
   const cli = [process.execPath, join(REPO_ROOT, 'bin', 'trailproof.js')];
+  const cpu = { bare: [] as number[], duck1: [] as number[], duckN: [] as number[] };
   const runs = { bare: [] as number[], one: [] as WholeScan[], many: [] as WholeScan[], duck1: [] as DuckdbResult[], duckN: [] as DuckdbResult[], duck1Wall: [] as number[], duckNWall: [] as number[], help: [] as number[], npmRun: [] as number[], npx: [] as number[] };
   let expected: Record<string, number> | undefined;
   for (let k = 0; k < repeat; k++) {
-    runs.bare.push(spawnTimed([...runTs, '--phase', 'baseline', '--dir', dir]).seconds);
+    const bare = spawnTimed([...runTs, '--phase', 'baseline', '--dir', dir]);
+    runs.bare.push(bare.seconds);
+    cpu.bare.push((JSON.parse(bare.stdout.trim().split('\n').pop() ?? '') as PhaseResult).processCpuSeconds ?? NaN);
     for (const [list, n] of [[runs.one, 1], [runs.many, workers]] as const) {
       const s = wholeScan(dir, n);
       if (!expected) {
@@ -221,6 +228,7 @@ async function measureWhole(dir: string, events: number, workers: number, repeat
       }
       list.push(d);
       walls.push(r.seconds);
+      (n === 1 ? cpu.duck1 : cpu.duckN).push(d.cpuSeconds);
     }
     for (let i = 0; i < 5; i++) runs.help.push(spawnTimed([...cli, '--help']).seconds);
     runs.npmRun.push(spawnTimed(['npm', 'run', '-s', '--prefix', REPO_ROOT, 'trailproof', '--', '--help']).seconds);
@@ -248,6 +256,10 @@ async function measureWhole(dir: string, events: number, workers: number, repeat
   process.stderr.write(`  DuckDB threads=${workers}: ${rates(runs.duckNWall)} (query alone ${rates(runs.duckN.map((d) => d.seconds))})\n`);
   process.stderr.write(`  matches per CIS rule, trailproof = DuckDB in every run: ${JSON.stringify(expected)}\n`);
   process.stderr.write(`  --help start-up (median): node bin/trailproof.js ${ms(runs.help)} ms, npm run -s trailproof ${ms(runs.npmRun)} ms, npx trailproof ${ms(runs.npx)} ms\n`);
+  const oneCpu = runs.one.map((s) => s.timings.cpuMs / 1000);
+  const manyCpu = runs.many.map((s) => s.timings.cpuMs / 1000);
+  const secs = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
+  process.stderr.write(`  CPU seconds per run (every thread): bare ${secs(cpu.bare)}; trailproof 1 thread ${secs(oneCpu)}, ${workers} threads ${secs(manyCpu)}; DuckDB 1 thread ${secs(cpu.duck1)}, ${workers} threads ${secs(cpu.duckN)}\n`);
   process.stderr.write(
     `  per repeat: trailproof 1 thread / bare ${each(one, runs.bare)}; ${workers} threads / bare ${each(many, runs.bare)}; ` +
       `${workers} threads / DuckDB ${workers} threads ${each(many, runs.duckNWall)}; 1 thread / DuckDB 1 thread ${each(one, runs.duck1Wall)}; ${workers} threads / 1 thread ${each(many, one)}\n`,
@@ -264,6 +276,10 @@ async function measureWhole(dir: string, events: number, workers: number, repeat
     vsDuckdb1: ratio(one, runs.duck1Wall),
     vsDuckdbN: ratio(many, runs.duckNWall),
     wholeThreadSpeedup: ratio(many, one),
+    // The one-thread comparisons in CPU seconds (bare or DuckDB over trailproof): less moved by
+    // other load on the machine than wall time.
+    wholeCpuRatio1: ratio(oneCpu, cpu.bare),
+    vsDuckdb1Cpu: ratio(oneCpu, cpu.duck1),
     wholeSplit1: split(runs.one),
     wholeSplitN: split(runs.many),
     wholePeakRssMB: Math.max(...runs.one.map((s) => s.timings.peakRssMB)),

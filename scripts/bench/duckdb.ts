@@ -103,6 +103,8 @@ export interface DuckdbResult {
   seconds: number;
   counts: Record<string, number>;
   peakRssMB: number;
+  /** CPU seconds of the whole process from its start, DuckDB's threads included. */
+  cpuSeconds: number;
   version: string;
 }
 
@@ -118,5 +120,6 @@ export async function runDuckdb(dir: string, rules: readonly Rule[], threads: nu
   const version = String((await con.runAndReadAll('SELECT version() AS v')).getRowObjects()[0].v);
   const counts: Record<string, number> = {};
   for (const r of rules) counts[r.id] = Number(row[r.id]);
-  return { events: Number(row.events), seconds, counts, peakRssMB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10, version };
+  const cpu = process.cpuUsage();
+  return { events: Number(row.events), seconds, counts, peakRssMB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10, cpuSeconds: (cpu.user + cpu.system) / 1e6, version };
 }

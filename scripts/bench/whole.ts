@@ -32,6 +32,7 @@ export interface Timings {
   reportsMs: number;
   exitMs: number;
   totalMs: number;
+  cpuMs: number;
   peakRssMB: number;
 }
 
