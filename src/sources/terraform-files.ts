@@ -378,7 +378,8 @@ function toModel(doc: TfDocument, files: ParsedFile[]): { resources: Resource[];
       continue;
     }
     tally.records++;
-    const region = (r.providerKey && doc.regions.get(r.providerKey.replace(/^\$\{|\}$/g, ''))) || defaultRegion;
+    // AWS provider 6.x: a resource's own `region` argument wins over its provider's region.
+    const region = str(r.values.region) ?? ((r.providerKey && doc.regions.get(r.providerKey.replace(/^\$\{|\}$/g, ''))) || defaultRegion);
     const line = lines.get(r.file)?.get(r.pointer);
     const unresolved = unresolvedExpressions(r.values);
     resources.push({
@@ -403,7 +404,7 @@ function toModel(doc: TfDocument, files: ParsedFile[]): { resources: Resource[];
       ...(unresolved.length > 0 ? { unresolved } : {}),
     });
   }
-  const regions = [...new Set([...doc.regions.values()])].sort();
+  const regions = [...new Set([...doc.regions.values(), ...resources.map((r) => r.region).filter((r): r is string => r !== null)])].sort();
   return {
     resources,
     context: { key: context, kind: 'terraform', stack: doc.stack, account: doc.account, regions, source: { path: files[0].file, pointer: '' } },

@@ -82,3 +82,20 @@ test('a separate data-event trail keeps CIS v3.0+ passing; only v1.4 3.4 (droppe
   const passed = new Set(f.filter((x) => x.status === 'pass').flatMap((x) => x.controls));
   expect(['cis-aws@3.0.0:3.8', 'cis-aws@3.0.0:3.9', 'cis-aws@3.0.0:4.1'].filter((c) => !passed.has(c))).toEqual([]);
 });
+
+test('two regions pass CIS 3.3 in both; recording global types in the home region only fails it in the other', async () => {
+  const scan = async (name: string, globalResourcesInAllRegions: boolean) => {
+    const out = join(dir, name);
+    synthesize(out, { notifications: [{ protocol: 'email', endpoint: 'a@example.com' }], regions: ['us-east-1', 'eu-west-1'], config: { globalResourcesInAllRegions } });
+    const { findings: f } = await scanPosture({ terraform: [out], rules: loadRulePack().rules });
+    return f.filter((x) => x.ruleId === 'cis-config-recording-all-resources').map((x) => [(x.subject as { region?: string }).region, x.status]).sort();
+  };
+  expect(await scan('global-everywhere', true)).toEqual([
+    ['eu-west-1', 'pass'],
+    ['us-east-1', 'pass'],
+  ]);
+  expect(await scan('global-home-only', false)).toEqual([
+    ['eu-west-1', 'fail'],
+    ['us-east-1', 'pass'],
+  ]);
+});
