@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage';
 import type { Finding, FindingsView } from '../src/model/finding';
 import { escapeHtml as h } from './escape';
+import { eventEvidenceTable } from './event-evidence-html';
 import { collectText, type TextSink } from './sink';
 import { findingSpool, type ReportContext, SEVERITIES, type Severity, subjectFields, subjectLabel, verdictOf } from './view';
 import { severityRank } from '../src/model/severity';
@@ -196,7 +197,8 @@ function findingDetails(f: Finding): string {
     `<details class="finding" id="f-${h(f.id)}"><summary>${sevBadge(f.severity)} <span class="${STATUS_CLASS[f.status] ?? ''}">${h(f.status)}</span> ${h(f.title)}: <span class="mono">${h(subjectLabel(f.subject))}</span>${state.length ? ` <i>${h(state.join(', '))}</i>` : ''}</summary>` +
     `<p>${h(f.message)}</p>${suppression}` +
     `<table><tbody><tr><th>finding id</th><td class="mono">${h(f.id)}</td></tr><tr><th>rule</th><td class="mono">${h(f.ruleId)}</td></tr><tr><th>controls</th><td>${f.controls.map((c) => `<code>${h(c)}</code>`).join(' ')}</td></tr>${fields}</tbody></table>` +
-    `<p><b>Evidence</b></p><pre>${h(JSON.stringify(f.evidence, null, 2))}</pre>` +
+    eventEvidenceTable(f) +
+    `<p><b>Evidence</b></p><pre>${h(JSON.stringify(f.evidence.event === undefined ? f.evidence : { ...f.evidence, event: '(shown above)' }, null, 2))}</pre>` +
     `<p><b>Remediation:</b> ${h(f.remediation)}</p></details>`
   );
 }

@@ -3,6 +3,7 @@ import type { EventSubject, Finding } from '../model/finding';
 import type { Rule } from '../model/rule';
 import { conditionPaths } from '../engine/conditions';
 import { resolveSelector } from '../engine/selector';
+import { eventEvidenceOf } from './event-evidence';
 import { findingId } from './finding-id';
 
 function str(v: unknown): string | null {
@@ -36,13 +37,17 @@ export function eventSubject(located: LocatedRecord): EventSubject {
   };
 }
 
-/** The values of every field the rule's conditions read: what an auditor needs to see why it matched. */
-export function eventEvidence(rule: Rule, record: CloudTrailRecord): Record<string, unknown> {
+/**
+ * The values of every field the rule's conditions read (why it matched), then `event`: what an
+ * auditor asks of any event finding (src/findings/event-evidence.ts), then the rule's pattern.
+ */
+export function eventEvidence(rule: Rule, record: CloudTrailRecord, full = false): Record<string, unknown> {
   const evidence: Record<string, unknown> = {};
   for (const p of conditionPaths(rule.conditions)) {
     const v = resolveSelector(record, p);
     evidence[p] = v === undefined ? '(missing)' : v;
   }
+  if (full) evidence.event = eventEvidenceOf(record);
   if (rule.cloudwatch) evidence.filterPattern = rule.cloudwatch.filterPattern;
   return evidence;
 }
@@ -62,7 +67,7 @@ export function eventFinding(rule: Rule, located: LocatedRecord): Finding {
     controls: rule.controls,
     subject,
     message: `${rule.title}: ${subject.eventName ?? 'event'} by ${who}${from}${when}`,
-    evidence: eventEvidence(rule, located.record),
+    evidence: eventEvidence(rule, located.record, true),
     remediation: rule.remediation,
   };
 }
