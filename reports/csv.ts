@@ -1,5 +1,5 @@
 import type { FrameworkCoverage } from '../src/findings/coverage';
-import { csvField } from './escape';
+import { csvField, csvTextField } from './escape';
 
 export const CSV_COLUMNS = [
   'framework', 'version', 'control', 'title', 'section', 'level', 'assessment',
@@ -12,9 +12,8 @@ export function renderCsv(coverage: FrameworkCoverage[]): string {
   for (const fw of coverage) {
     for (const c of fw.controls) {
       rows.push(
-        [fw.framework, fw.version, c.id, c.title, c.section, c.level, c.assessment, c.status, c.failing, c.muted, c.passed, c.alarm ? c.activity : '', c.rules.join(' '), c.basis, c.waivers.join('; ')]
-          .map(csvField)
-          .join(','),
+        // Versions and control ids stay text: a spreadsheet reads 1.4.0 as a date and 3.10 as 3.1.
+        [csvField(fw.framework), csvTextField(fw.version), csvTextField(c.id), ...[c.title, c.section, c.level, c.assessment, c.status, c.failing, c.muted, c.passed, c.alarm ? c.activity : '', c.rules.join(' '), c.basis, c.waivers.join('; ')].map(csvField)].join(','),
       );
     }
   }

@@ -88,3 +88,14 @@ export function csvField(value: string | number | null | undefined): string {
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) || s !== String(value) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/**
+ * An identifier that must stay text in a spreadsheet: Gnumeric, LibreOffice and Excel read
+ * `1.4.0` as a date, `3.10` as 3.1 and `012345678901` as a number. Such a value (digits and the
+ * punctuation of numbers and dates only) is written as the formula `="3.10"`, which they all show
+ * as the text itself; it holds no character a formula could misuse. Anything else is csvField.
+ */
+export function csvTextField(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  return /^[0-9][0-9.,:/+\-TZe ]*$/.test(value) ? `"=""${value}"""` : csvField(value);
+}

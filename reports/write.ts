@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { computeCoverage, type FrameworkCoverage } from '../src/findings/coverage';
 import type { FindingsView } from '../src/model/finding';
 import { renderCsv } from './csv';
+import { writeFindingsCsv } from './findings-csv';
 import { writeHtml } from './html';
 import { FindingsContractError, sampledSchemaProblems, writeJson } from './json';
 import { writeJunit } from './junit';
@@ -13,8 +14,8 @@ import type { ReportTally } from './tally';
 import type { ReportContext } from './view';
 
 export type { ReportContext } from './view';
-export type ReportFormat = 'json' | 'md' | 'sarif' | 'junit' | 'html' | 'csv';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'sarif', 'junit', 'html', 'csv'];
+export type ReportFormat = 'json' | 'md' | 'sarif' | 'junit' | 'html' | 'csv' | 'findings-csv';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'sarif', 'junit', 'html', 'csv', 'findings-csv'];
 
 /** File name per format, inside --out. */
 export const REPORT_FILES: Record<ReportFormat, string> = {
@@ -24,6 +25,7 @@ export const REPORT_FILES: Record<ReportFormat, string> = {
   junit: 'junit.xml',
   html: 'report.html',
   csv: 'report.csv',
+  'findings-csv': 'findings.csv',
 };
 
 export function isReportFormat(s: string): s is ReportFormat {
@@ -61,6 +63,8 @@ export function writeReport(format: ReportFormat, doc: FindingsView, ctx: Report
       return writeHtml(doc, ctx, coverage, out);
     case 'csv':
       return out.write(renderCsv(coverage));
+    case 'findings-csv':
+      return writeFindingsCsv(doc, out);
   }
 }
 

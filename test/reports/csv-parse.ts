@@ -27,3 +27,8 @@ export function parse(text: string): string[][] {
   if (field || row.length) rows.push([...row, field]);
   return rows;
 }
+
+/** A cell as a spreadsheet shows it: the text-safe form `="3.10"` of an identifier is its text. */
+export function shown(cell: string): string {
+  return cell.replace(/^="(.*)"$/, '$1');
+}

@@ -3,7 +3,9 @@ import { applySuppressions } from '../../src/findings/suppress';
 import { CSV_COLUMNS, renderCsv } from '../../reports/csv';
 import { CATALOGUES, RULES, stratusDocument } from './support';
 import type { ControlCatalogue } from '../../src/model/control';
-import { parse as parseCsv } from './csv-parse';
+import { parse, shown } from './csv-parse';
+
+const parseCsv = (text: string) => parse(text).map((r) => r.map(shown));
 
 
 describe('report.csv', () => {
@@ -44,6 +46,7 @@ describe('report.csv', () => {
     expect(row[CSV_COLUMNS.indexOf('title')]).toBe(`'=HYPERLINK("https://evil.example","x")`);
     expect(row[CSV_COLUMNS.indexOf('section')]).toBe(`'+cmd|" /C calc"!A0`);
     expect(row[CSV_COLUMNS.indexOf('level')]).toBe(`'-1+1`);
-    for (const cell of row) expect(cell).not.toMatch(/^[=+\-@]/);
+    // The only formula left is the text-safe form of an identifier: ="<digits and dots>", nothing a formula could misuse.
+    for (const cell of row) if (!/^="[0-9.]+"$/.test(cell)) expect(cell).not.toMatch(/^[=+\-@]/);
   });
 });

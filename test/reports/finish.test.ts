@@ -53,7 +53,7 @@ describe('finishReports: suppressions, construct waivers, baseline, reports, ver
       suppressions: [waivers],
       now: new Date('2026-11-25T00:00:00Z'),
     });
-    expect(r.files).toHaveLength(6);
+    expect(r.files).toHaveLength(REPORT_FORMATS.length);
     expect(r.warnings).toEqual([`suppression ignored: ${waivers}:7 at /suppressions/1: must have required property 'reason'`]);
     const byAddress = (a: string) => [...r.doc.findings].find((f) => f.subject.kind === 'resource' && f.subject.address === a)!;
     expect(byAddress('aws_cloudtrail.audit')).toMatchObject({ status: 'muted', suppression: { owner: 'compliance' } });

@@ -26,8 +26,8 @@ Judging and reports:
   --rules DIR           rule pack directory (default: the bundled rules/)
   --strict              a rule file that does not load is fatal (exit 2)
   --out DIR             where reports go (default: out)
-  --format LIST         json, md, sarif, junit, html, csv or all, comma-separated (default json;
-                        findings.json is always written)
+  --format LIST         json, md, sarif, junit, html, csv (per control), findings-csv (per finding)
+                        or all, comma-separated (default json; findings.json is always written)
   --fail-on SEVERITY    critical|high|medium|low|info|none (default low)
   --baseline PATH       a previous findings.json: findings marked new or unchanged, fixed ones listed
   --new-only            apply --fail-on to new findings only (with --baseline): judge a change, not history
@@ -112,7 +112,7 @@ export const command: Command = {
     const failOn = parseFailOn(values['fail-on']);
     if (!failOn) throw new UsageError('--fail-on must be one of critical, high, medium, low, info, none');
     const { formats, unknown } = parseFormats(values.format);
-    if (unknown.length > 0) throw new UsageError(`unknown format "${unknown.join('", "')}" (json, md, sarif, junit, html, csv, all)`);
+    if (unknown.length > 0) throw new UsageError(`unknown format "${unknown.join('", "')}" (json, md, sarif, junit, html, csv, findings-csv, all)`);
     const since = isoDate('--start-time', values['start-time']);
     const until = isoDate('--end-time', values['end-time']);
     const maxRecordBytes = positiveInt('--max-record-bytes', values['max-record-bytes']);
@@ -126,6 +126,7 @@ export const command: Command = {
     const { ProgressBar } = await import('../../../reports/terminal');
     const { printRuleErrors } = await import('../output');
     const { sanitizeForTerminal } = await import('../../util/terminal');
+    const { repoRoot } = await import('../../util/repo-root');
 
     markPhase('rules');
     const pack = loadRulePack(values.rules ? { dir: resolve(values.rules) } : {});
@@ -163,7 +164,8 @@ export const command: Command = {
           allowCoverageLoss: values['allow-coverage-loss'],
           baseline: values.baseline ? resolve(values.baseline) : undefined,
           suppressions: (values.suppressions ?? []).map((p) => resolve(p)),
-          baseDir: process.cwd(),
+          // SARIF paths are relative to the repository (code scanning maps them from its root).
+          baseDir: repoRoot(process.cwd()),
           commandLine: ['trailproof', ...process.argv.slice(2)],
           requested: [
             ...(events.length > 0 ? (['events'] as const) : []),
