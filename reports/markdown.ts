@@ -1,6 +1,7 @@
 import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage';
 import type { Finding, FindingsView } from '../src/model/finding';
-import { escapeHtml, mdCode, mdText } from './escape';
+import { isAbsolute, relative, sep } from 'node:path';
+import { mdCode, mdText } from './escape';
 import { compareFindings, type ReportContext, SEVERITIES, type Verdict, locationLabel, subjectLabel, verdictOf } from './view';
 
 /** GitHub rejects comments over 65,536 characters; stay under with room to spare. */
@@ -57,8 +58,42 @@ function stateCell(f: Finding): string {
   return parts.join('; ') || ' ';
 }
 
-function findingRow(f: Finding): string {
-  return `| ${subjectCell(f)} | ${mdCode(locationLabel(f.subject.source))} | ${stateCell(f)} |\n`;
+function clip(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
+}
+
+/** A repository path as a link target: every segment percent-encoded, parentheses and quotes too (they would end a Markdown link). */
+function urlPath(rel: string): string {
+  return rel
+    .split(/[\\/]/)
+    .map((seg) => encodeURIComponent(seg).replace(/[()'!*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
+}
+
+/**
+ * Where the subject is, relative to the repository (ctx.baseDir) and, with ctx.linkBase (the
+ * blob URL of the commit, e.g. from GitHub Actions), linked to the file and line.
+ */
+function whereCell(f: Finding, ctx: ReportContext): string {
+  const src = f.subject.source;
+  let path = src.path;
+  let inRepo = false;
+  if (ctx.baseDir && isAbsolute(path)) {
+    const rel = relative(ctx.baseDir, path);
+    if (!rel.startsWith('..') && !isAbsolute(rel)) {
+      path = rel.split(sep).join('/');
+      inRepo = true;
+    }
+  }
+  const label = mdCode(locationLabel({ ...src, path }));
+  if (!inRepo || !ctx.linkBase || !/^https:\/\/[^\s()<>]+\/$/.test(ctx.linkBase)) return label;
+  return `[${label}](${ctx.linkBase}${urlPath(path)}${src.line !== undefined ? `#L${src.line}` : ''})`;
+}
+
+/** Subject, where (linked), what is wrong (the finding's message), the evidence that decided it, state. */
+function findingRow(f: Finding, ctx: ReportContext): string {
+  const evidence = Object.keys(f.evidence).length > 0 ? mdCode(clip(JSON.stringify(f.evidence), 160)) : ' ';
+  return `| ${subjectCell(f)} | ${whereCell(f, ctx)} | ${mdText(clip(f.message, 240))} | ${evidence} | ${stateCell(f)} |\n`;
 }
 
 function coverageSummary(cov: FrameworkCoverage[]): string {
@@ -69,16 +104,32 @@ function coverageSummary(cov: FrameworkCoverage[]): string {
   return `${s}\n`;
 }
 
-/** Only failing controls are listed in the comment; the full matrix is in report.html and report.csv. */
-function coverageTable(c: FrameworkCoverage): string {
-  const failing = c.controls.filter((r) => r.status === 'fail');
-  if (failing.length === 0) return '';
-  let s = `<details><summary>${escapeHtml(`${c.framework}@${c.version}`)}: ${failing.length} failing control(s)</summary>\n\n`;
-  s += '| Control | Title | Failing | Muted | Rules |\n|---|---|---:|---:|---|\n';
-  for (const r of failing) {
-    s += `| ${mdText(r.id)} | ${mdText(r.title ?? '')} | ${r.failing} | ${r.muted} | ${r.rules.map((x) => mdCode(x)).join(' ')} |\n`;
+/**
+ * The failing controls of every framework version in one table: a control that fails the same way
+ * in several versions (CIS renumbers 4.x as 5.x from v6) is one row with a version column. Only
+ * failing controls are listed in the comment; the full matrix is in report.html and report.csv.
+ */
+function failingControlsTable(cov: FrameworkCoverage[]): string {
+  const rows = new Map<string, { framework: string; title: string; failing: number; muted: number; rules: string[]; versions: string[] }>();
+  let total = 0;
+  for (const c of cov) {
+    for (const r of c.controls) {
+      if (r.status !== 'fail') continue;
+      total++;
+      const key = [c.framework, r.title ?? r.id, r.failing, r.muted, r.rules.join(',')].join('\u0000');
+      let row = rows.get(key);
+      if (!row) rows.set(key, (row = { framework: c.framework, title: r.title ?? '', failing: r.failing, muted: r.muted, rules: r.rules, versions: [] }));
+      row.versions.push(`${c.version} ${r.id}`);
+    }
   }
-  return `${s}\n_${c.controls.length - failing.length} other control(s) (pass, manual, not covered) are listed in report.html and report.csv._\n\n</details>\n\n`;
+  if (total === 0) return '';
+  let s = `<details><summary>${total} failing control(s) across ${cov.filter((c) => c.counts.fail > 0).length} framework version(s)</summary>\n\n`;
+  s += '| Framework | Version: control | Title | Failing | Muted | Rules |\n|---|---|---|---:|---:|---|\n';
+  for (const r of rows.values()) {
+    s += `| ${mdCode(r.framework)} | ${r.versions.map((v) => mdCode(v)).join(', ')} | ${mdText(r.title)} | ${r.failing} | ${r.muted} | ${r.rules.map((x) => mdCode(x)).join(' ')} |\n`;
+  }
+  const others = cov.reduce((n, c) => n + c.controls.length, 0) - total;
+  return `${s}\n_${others} other control(s) (pass, manual, not covered) are listed in report.html and report.csv._\n\n</details>\n\n`;
 }
 
 /** The first `n` findings in report order among all those added, holding at most 2n at a time. */
@@ -140,23 +191,24 @@ class Groups {
   }
 }
 
-const TABLE_HEAD = '| Subject | Where | State |\n|---|---|---|\n';
+const TABLE_HEAD = '| Subject | Where | What is wrong | Evidence | State |\n|---|---|---|---|---|\n';
 
-function addGroup(b: Budget, g: Group, reserve: number): void {
+function addGroup(b: Budget, g: Group, reserve: number, ctx: ReportContext): void {
   const controls = g.controls.length > 0 ? g.controls.map((c) => mdCode(c)).join(' ') : '_no control mapped_';
-  const head = `#### ${mdText(g.severity)} · ${mdText(g.title)} (${g.count})\n\n${controls}\n\n`;
+  const fix = g.findings[0].remediation ? `**Fix:** ${mdText(clip(g.findings[0].remediation, 600))}\n\n` : '';
+  const head = `#### ${mdText(g.severity)} · ${mdText(g.title)} (${g.count})\n\n${controls}\n\n${fix}`;
   const collapse = g.count > 5;
   const open = collapse ? `<details><summary>${g.count} findings</summary>\n\n${TABLE_HEAD}` : TABLE_HEAD;
   const close = collapse ? '\n</details>\n\n' : '\n';
   // A heading without a single row says nothing: the group goes in with its first row or not at all.
-  if (!b.add(head + open + findingRow(g.findings[0]), close.length + reserve)) {
+  if (!b.add(head + open + findingRow(g.findings[0], ctx), close.length + reserve)) {
     b.cut.findings += g.count;
     b.cut.blocks++;
     return;
   }
   let shown = 1;
   for (const f of g.findings.slice(1, ROWS_PER_GROUP)) {
-    if (!b.add(findingRow(f), close.length + reserve)) break;
+    if (!b.add(findingRow(f, ctx), close.length + reserve)) break;
     shown++;
   }
   const more = g.count - shown;
@@ -170,6 +222,14 @@ function addGroup(b: Budget, g: Group, reserve: number): void {
 }
 
 const LOST_ROWS = 30;
+
+/** The reviewer's next step, in one line of the first screen. */
+function todoLine(v: Verdict, doc: FindingsView, fresh: number, failing: number): string {
+  if (v.noInput) return `**What to do:** the scan read nothing from ${v.unread.map((u) => mdCode(u.flag)).join(', ')}: check the path or the step that should produce it (the inputs are listed below); nothing there was judged.\n\n`;
+  if (!v.failed) return v.blocking === 0 && failing > 0 ? `**What to do:** nothing blocks; ${failing} failing finding(s) below --fail-on ${v.failOn} are listed for review.\n\n` : '**What to do:** nothing; no failing finding blocks.\n\n';
+  const where = doc.baseline && v.newOnly ? `the ${fresh} new failing finding(s) under "New since the baseline"` : `the ${v.blocking} failing finding(s) at or above ${v.failOn} below`;
+  return `**What to do:** fix ${where} (each row says what is wrong, with its evidence, under the rule's fix), or waive one in a suppressions file with a reason, owner and expiry.\n\n`;
+}
 
 /**
  * What fails the gate besides findings at --fail-on, in the first screen: controls that lost
@@ -221,6 +281,7 @@ export function renderMarkdown(doc: FindingsView, ctx: ReportContext, coverage: 
     const stale = doc.baseline.notRejudged ?? 0;
     head += `**Against the baseline:** ${doc.baseline.new} new, ${doc.baseline.unchanged} unchanged, ${doc.baseline.fixed} fixed${stale ? `, ${stale} not re-judged (their input was not scanned this time: neither fixed nor failing)` : ''}.\n\n`;
   }
+  head += todoLine(v, doc, fresh.size, failing);
   head += gateLines(v, ctx);
   const problems = doc.inputs.filter((i) => i.status !== 'processed');
   if (problems.length > 0) head += `⚠️ ${problems.length} input(s) were not fully read (listed below).\n\n`;
@@ -229,10 +290,8 @@ export function renderMarkdown(doc: FindingsView, ctx: ReportContext, coverage: 
 
   if (coverage.length > 0) {
     b.add(`### Controls\n\n${coverageSummary(coverage)}`, NOTE_RESERVE);
-    for (const c of coverage) {
-      const t = coverageTable(c);
-      if (t && !b.add(t, NOTE_RESERVE)) b.cut.blocks++;
-    }
+    const t = failingControlsTable(coverage);
+    if (t && !b.add(t, NOTE_RESERVE)) b.cut.blocks++;
     const active = coverage.flatMap((c) => c.controls.filter((r) => r.alarm && r.activity > 0).map((r) => `${c.framework}@${c.version}:${r.id}`));
     if (active.length > 0) {
       b.add(
@@ -260,7 +319,7 @@ export function renderMarkdown(doc: FindingsView, ctx: ReportContext, coverage: 
   if (doc.baseline) {
     if (fresh.size > 0) {
       b.add(`### New since the baseline (${fresh.size})\n\n`, NOTE_RESERVE);
-      for (const g of fresh.list()) addGroup(b, g, NOTE_RESERVE);
+      for (const g of fresh.list()) addGroup(b, g, NOTE_RESERVE, ctx);
     }
     const fixed = doc.fixed ?? [];
     if (fixed.length > 0 && b.add(`<details><summary>Fixed since the baseline (${fixed.length})</summary>\n\n| Rule | Subject |\n|---|---|\n`, NOTE_RESERVE + 20)) {
@@ -276,7 +335,7 @@ export function renderMarkdown(doc: FindingsView, ctx: ReportContext, coverage: 
 
   if (rest.size > 0) {
     b.add(`### ${doc.baseline ? `Unchanged failing findings (${rest.size})` : `Failing findings (${rest.size})`}\n\n`, NOTE_RESERVE);
-    for (const g of rest.list()) addGroup(b, g, NOTE_RESERVE);
+    for (const g of rest.list()) addGroup(b, g, NOTE_RESERVE, ctx);
   }
 
   if (muted.count > 0 && b.add(`<details><summary>Muted by suppressions (${muted.count})</summary>\n\n| Rule | Subject | Reason | Owner | Expires |\n|---|---|---|---|---|\n`, NOTE_RESERVE + 20)) {

@@ -29,6 +29,8 @@ export interface ReportContext {
   memoryLimit?: number;
   /** The blocking findings of this document under failOn/newOnly, when a pass already counted them (ReportTally). */
   countedBlocking?: number;
+  /** Blob URL of the scanned commit (`https://github.com/o/r/blob/<sha>/`): report.md links paths inside baseDir to it. */
+  linkBase?: string;
   /** The command as run, for provenance (report.html). */
   commandLine?: string[];
   /** The kinds of input the command was asked to read; one that gave nothing makes the verdict NO INPUT. */

@@ -6,7 +6,7 @@ import { COMMENT_MARKER, MARKDOWN_LIMIT, renderMarkdown } from '../../reports/ma
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, resourceFinding, stratusDocument } from './support';
 
 const ctx = { rules: RULES, catalogues: CATALOGUES };
-function render(doc: FindingsView = stratusDocument(), c: Partial<typeof ctx> & { failOn?: 'high' | 'low'; newOnly?: boolean } = {}, limit?: number): string {
+function render(doc: FindingsView = stratusDocument(), c: Partial<typeof ctx> & { failOn?: 'high' | 'low'; newOnly?: boolean; baseDir?: string; linkBase?: string } = {}, limit?: number): string {
   const full = { ...ctx, ...c };
   return renderMarkdown(doc, full, computeCoverage(doc, full.rules, full.catalogues), limit);
 }
@@ -52,9 +52,16 @@ describe('report.md (pull-request comment)', () => {
     expect(md.split('\n')[1]).toMatch(/^## trailproof: ❌ FAIL: \d+ failing finding\(s\) at or above high$/);
     expect(md).toContain('| Framework | Controls | Fail | Pass | Manual | Not covered |');
     for (const fw of ['cis-aws@3.0.0', 'cis-aws@5.0.0', 'nist-800-53@r5']) expect(md).toContain(`| \`${fw}\``);
-    expect(md).toContain('<details><summary>cis-aws@3.0.0: 3 failing control(s)</summary>');
-    expect(md).toContain('| 4\\.5 | Ensure CloudTrail configuration changes are monitored | 3 | 0 | `test-cloudtrail-tampering` |');
-    expect(md).toContain('_3 other control(s) (pass, manual, not covered) are listed in report.html and report.csv._');
+    // One table of failing controls; a control failing alike in several versions is one row with a version column.
+    const cov = computeCoverage(stratusDocument(), RULES, CATALOGUES);
+    const failingControls = cov.reduce((n, c) => n + c.counts.fail, 0);
+    expect(md).toContain(`<details><summary>${failingControls} failing control(s) across 3 framework version(s)</summary>`);
+    expect(md).toContain('| Framework | Version: control | Title | Failing | Muted | Rules |');
+    expect(md).toContain('| `cis-aws` | `3.0.0 4.5`, `5.0.0 4.5` | Ensure CloudTrail configuration changes are monitored | 3 | 0 | `test-cloudtrail-tampering` |');
+    expect((md.match(/Ensure CloudTrail configuration changes are monitored \|/g) ?? []).length).toBe(1);
+    expect(md).toContain(`_${cov.reduce((n, c) => n + c.controls.length, 0) - failingControls} other control(s) (pass, manual, not covered) are listed in report.html and report.csv._`);
+    // The first screen says what to do.
+    expect(md.split('\n').slice(0, 6).join('\n')).toMatch(/\*\*What to do:\*\* fix the \d+ failing finding\(s\) at or above high below/);
     // groups: high before medium before low, each naming its controls
     const high = md.indexOf('#### high · Test test cloudtrail tampering');
     const medium = md.indexOf('#### medium · Test test console login no mfa');
@@ -66,6 +73,22 @@ describe('report.md (pull-request comment)', () => {
     expect(md).toContain('How to read the control status');
     expect(assertTablesWellFormed(md)).toBeGreaterThan(5);
     assertDetailsBalanced(md);
+  });
+
+  test('finding rows: message, evidence and the rule\'s fix; paths relative to the repository and linked to the commit', () => {
+    const base = '/work/repo';
+    const doc = stratusDocument({ files: [], extra: [resourceFinding({ line: 57, path: `${base}/infra/cdktf.out/stacks/audit (1)/cdk.tf.json` })] });
+    const md = render(doc, { baseDir: base, linkBase: 'https://github.com/o/r/blob/abc123/' });
+    expect(md).toContain('| Subject | Where | What is wrong | Evidence | State |');
+    expect(md).toContain('**Fix:** Set is\\_multi\\_region\\_trail \\= true\\.');
+    const row = md.split('\n').find((l) => l.startsWith('| `aws_cloudtrail.audit`'))!;
+    expect(row).toContain('[`infra/cdktf.out/stacks/audit (1)/cdk.tf.json:57`](https://github.com/o/r/blob/abc123/infra/cdktf.out/stacks/audit%20%281%29/cdk.tf.json#L57)');
+    expect(row).toContain('| Trail audit is not multi\\-region |');
+    expect(row).toContain('`{"is_multi_region_trail":false}`');
+    assertTablesWellFormed(md);
+    // Outside the repository, or without a commit URL: the path as text, never a link.
+    const plain = render(doc, { baseDir: '/elsewhere' });
+    expect(plain).not.toContain('](');
   });
 
   test('a passing scan says so', () => {

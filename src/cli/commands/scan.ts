@@ -167,6 +167,11 @@ export const command: Command = {
           // SARIF paths are relative to the repository (code scanning maps them from its root).
           baseDir: repoRoot(process.cwd()),
           commandLine: ['trailproof', ...process.argv.slice(2)],
+          // In GitHub Actions the PR comment links each path to the scanned commit.
+          linkBase:
+            process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_SHA
+              ? `${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/blob/${process.env.GITHUB_SHA}/`
+              : undefined,
           requested: [
             ...(events.length > 0 ? (['events'] as const) : []),
             ...(terraform.length > 0 ? (['iac'] as const) : []),
