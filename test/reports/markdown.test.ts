@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { applyBaseline } from '../../src/findings/baseline';
 import { computeCoverage } from '../../src/findings/coverage';
 import { applySuppressions } from '../../src/findings/suppress';
@@ -76,7 +78,7 @@ describe('report.md (pull-request comment)', () => {
   });
 
   test('finding rows: message, evidence and the rule\'s fix; paths relative to the repository and linked to the commit', () => {
-    const base = '/work/repo';
+    const base = join(tmpdir(), 'a-repo');
     const doc = stratusDocument({ files: [], extra: [resourceFinding({ line: 57, path: `${base}/infra/cdktf.out/stacks/audit (1)/cdk.tf.json` })] });
     const md = render(doc, { baseDir: base, linkBase: 'https://github.com/o/r/blob/abc123/' });
     expect(md).toContain('| Subject | Where | What is wrong | Evidence | State |');
