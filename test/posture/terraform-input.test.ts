@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findingsSchemaProblems } from '../../reports/json';
 import { main } from '../../src/cli/main';
 import type { Finding, FindingsDocument } from '../../src/model/finding';
 import { readTerraform } from '../../src/sources/terraform-files';
@@ -113,6 +114,12 @@ describe('expressions', () => {
     // bucket rules apply to aws_s3_bucket.trail and to no other bucket.
     expect(result(doc, 'cloudtrail-bucket-versioning', { address: 'aws_s3_bucket.trail' }).status).not.toBe('not-applicable');
     expect(result(doc, 'cloudtrail-bucket-versioning', { address: 'aws_s3_bucket.archive' }).status).toBe('not-applicable');
+  });
+
+  test('findings.json with the unresolved expressions in evidence still matches its schema', () => {
+    expect(findingsSchemaProblems(doc)).toEqual([]);
+    const tls = result(doc, 's3-bucket-tls-only', { address: 'aws_s3_bucket.merged_policy' });
+    expect(tls.evidence.unresolved).toEqual([expect.stringContaining('a call to merge()')]);
   });
 
   test('a variable gives manual with the expression as the reason, never fail or Suspended', () => {
