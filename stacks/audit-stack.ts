@@ -13,6 +13,7 @@ import { CONFIG_PREFIX, configRecording, securityHub } from './parts/config-reco
 import type { BuildContext } from './parts/context';
 import { auditDashboard } from './parts/dashboard';
 import { eventBridgeRules } from './parts/eventbridge';
+import { auditFunctions } from './parts/functions';
 import { customerKey } from './parts/key';
 import { auditTrail, dataEventsTrail, operationsTrail } from './parts/trail';
 
@@ -124,6 +125,7 @@ export class AuditStack extends TerraformStack {
     this.alarmCount = alarms.length;
     const deliveryAlarm = config.alarms.deliveryHealth ? deliveryHealthAlarm(ctx, logGroup, topic) : undefined;
     if (config.eventBridge.enabled) eventBridgeRules(ctx, plans, topic);
+    if (config.detection.enabled || config.schedule.enabled || config.backfill.enabled) auditFunctions(ctx, { auditBucket: audit.bucket, trailKey, topic });
 
     let recording: ITerraformDependable[] = [];
     if (config.config.enabled) recording = configRecording(ctx, { bucket: audit.bucket, key: trailKey, dependsOn: [audit.policy] });

@@ -64,6 +64,21 @@ export interface StacksConfigInput {
   securityHub?: { enabled?: boolean; standards?: string[] };
   eventBridge?: { enabled?: boolean; severities?: Severity[]; regions?: string[]; targets?: EventTarget[] };
   dashboard?: { enabled?: boolean; name?: string };
+  detection?: {
+    enabled?: boolean;
+    trigger?: 's3-notification' | 'eventbridge';
+    securityHub?: boolean;
+    eventBridge?: boolean | { busName?: string };
+    sns?: boolean;
+    batchSize?: number;
+    batchingWindowSeconds?: number;
+    maxReceiveCount?: number;
+    memoryMb?: number;
+    timeoutSeconds?: number;
+    maxConcurrency?: number;
+  };
+  schedule?: { enabled?: boolean; expression?: string; timezone?: string; regions?: string[]; aggregator?: string; securityHub?: boolean; memoryMb?: number; timeoutSeconds?: number };
+  backfill?: { enabled?: boolean; itemsPerBatch?: number; maxConcurrency?: number; memoryMb?: number; timeoutSeconds?: number };
 }
 
 /** An EventBridge target besides the alarm topic: what security teams route findings to. */
@@ -120,6 +135,22 @@ export interface StacksConfig {
   securityHub: { enabled: boolean; standards: string[] };
   eventBridge: { enabled: boolean; severities: Severity[]; regions: string[]; targets: EventTarget[] };
   dashboard: { enabled: boolean; name: string };
+  /** Per-delivery detection (stacks/parts/functions.ts). `eventBus` is set when findings go to EventBridge. */
+  detection: {
+    enabled: boolean;
+    trigger: 's3-notification' | 'eventbridge';
+    securityHub: boolean;
+    eventBus?: string;
+    sns: boolean;
+    batchSize: number;
+    batchingWindowSeconds: number;
+    maxReceiveCount: number;
+    memoryMb: number;
+    timeoutSeconds: number;
+    maxConcurrency?: number;
+  };
+  schedule: { enabled: boolean; expression: string; timezone: string; regions: string[]; aggregator?: string; securityHub: boolean; memoryMb: number; timeoutSeconds: number };
+  backfill: { enabled: boolean; itemsPerBatch: number; maxConcurrency: number; memoryMb: number; timeoutSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -194,6 +225,13 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
   if (c.backend && !c.backend.s3.dynamodbTable && c.backend.s3.useLockfile === false) {
     problems.push({ pointer: '/backend/s3', message: 'remote state without locking: set useLockfile or dynamodbTable' });
   }
+  const det = c.detection ?? {};
+  if ((det.batchSize ?? 10) > 10 && (det.batchingWindowSeconds ?? 0) < 1) {
+    problems.push({ pointer: '/detection/batchingWindowSeconds', message: 'a batchSize over 10 needs a batching window of at least 1 second (SQS event source mappings)' });
+  }
+  if (det.enabled && det.securityHub === false && !det.eventBridge && !det.sns) {
+    problems.push({ pointer: '/detection', message: 'detection enabled with nowhere to publish: turn on securityHub, eventBridge or sns' });
+  }
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const rulesDir = c.alarms?.rulesDir;
@@ -254,6 +292,36 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
       targets: c.eventBridge?.targets ?? [],
     },
     dashboard: { enabled: c.dashboard?.enabled ?? true, name: c.dashboard?.name ?? `${prefix}-audit` },
+    detection: {
+      enabled: det.enabled ?? false,
+      trigger: det.trigger ?? 's3-notification',
+      securityHub: det.securityHub ?? true,
+      eventBus: det.eventBridge ? (typeof det.eventBridge === 'object' && det.eventBridge.busName) || 'default' : undefined,
+      sns: det.sns ?? false,
+      batchSize: det.batchSize ?? 10,
+      batchingWindowSeconds: det.batchingWindowSeconds ?? 0,
+      maxReceiveCount: det.maxReceiveCount ?? 5,
+      memoryMb: det.memoryMb ?? 512,
+      timeoutSeconds: det.timeoutSeconds ?? 120,
+      maxConcurrency: det.maxConcurrency,
+    },
+    schedule: {
+      enabled: c.schedule?.enabled ?? false,
+      expression: c.schedule?.expression ?? 'rate(1 day)',
+      timezone: c.schedule?.timezone ?? 'UTC',
+      regions: c.schedule?.regions ?? regions,
+      aggregator: c.schedule?.aggregator,
+      securityHub: c.schedule?.securityHub ?? true,
+      memoryMb: c.schedule?.memoryMb ?? 1024,
+      timeoutSeconds: c.schedule?.timeoutSeconds ?? 900,
+    },
+    backfill: {
+      enabled: c.backfill?.enabled ?? false,
+      itemsPerBatch: c.backfill?.itemsPerBatch ?? 100,
+      maxConcurrency: c.backfill?.maxConcurrency ?? 100,
+      memoryMb: c.backfill?.memoryMb ?? 1024,
+      timeoutSeconds: c.backfill?.timeoutSeconds ?? 900,
+    },
   };
 }
 

@@ -20,6 +20,8 @@ import { runScan } from '../../src/scan/run-scan';
 import { REPO } from '../support/paths';
 import { drain, pollOnce } from './support/event-source';
 import { type Json, LoopbackAws } from './support/loopback-aws';
+import { RecordingProxy } from './support/recording-proxy';
+import { synth, ref, asList, type Statement } from '../stacks/support';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver');
 
@@ -39,6 +41,7 @@ function stratusFile(suffix: string): { key: string; path: string } {
 let s3rver: { close(): Promise<void>; on(ev: string, cb: (e: unknown) => void): void };
 let s3client: s3.S3Client;
 let aws: LoopbackAws;
+let proxy: RecordingProxy;
 let sqs: SQSClient;
 let queueUrl: string;
 let dlqUrl: string;
@@ -60,8 +63,10 @@ beforeAll(async () => {
     if ((e as Json).Records[0].s3.bucket.name !== TRAIL_BUCKET) return;
     notified.push(sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(e) })));
   });
-  const s3endpoint = `http://127.0.0.1:${addr.port}`;
-  s3client = new s3.S3Client({ region: 'us-east-1', endpoint: s3endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  // The functions reach s3rver through a recorder (their S3 calls are held to their IAM policy below).
+  proxy = new RecordingProxy(`http://127.0.0.1:${addr.port}`);
+  const s3endpoint = await proxy.start();
+  s3client = new s3.S3Client({ region: 'us-east-1', endpoint: `http://127.0.0.1:${addr.port}`, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   Object.assign(process.env, {
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -82,6 +87,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await s3rver.close();
+  await proxy.stop();
   await aws.stop();
   sqs.destroy();
   s3client.destroy();
@@ -270,5 +276,48 @@ describe('per-delivery detection', () => {
     const expected = await cliFindingIds(file.path);
     expect(expected.length).toBeGreaterThan(0);
     for (const id of expected) expect(hubIds()).toContain(id);
+  });
+
+  test("the detection role allows every call the handler and its event source mapping made, and nothing they did not", () => {
+    const st = synth({ account: '111122223333', detection: { enabled: true, eventBridge: true, sns: true } });
+    try {
+      const statements = st.policy('aws_iam_role_policy', 'detection_role_policy') as Statement[];
+      const glob = (g: string) => new RegExp(`^${g.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+      const allows = (action: string, resource: string) =>
+        statements.some((x) => x.Effect === 'Allow' && (asList(x.Action) as string[]).includes(action) && (asList(x.Resource) as string[]).some((r) => glob(r).test(resource)));
+      // This test's names for the stack's resources.
+      const auditArn = ref('aws_s3_bucket', 'audit_bucket', 'arn');
+      const functionsArn = ref('aws_s3_bucket', 'functions_bucket', 'arn');
+      const bucketArn = (b: string) => (b === TRAIL_BUCKET ? auditArn : b === STATE_BUCKET ? functionsArn : `arn:aws:s3:::${b}`);
+      const needed = new Map<string, string>();
+      for (const c of proxy.calls) {
+        if (c.op === 'GetObject' || c.op === 'HeadObject') needed.set(`s3:GetObject ${bucketArn(c.bucket)}/${c.key}`, c.op);
+        if (c.op === 'PutObject') needed.set(`s3:PutObject ${bucketArn(c.bucket)}/${c.key}`, c.op);
+        // S3 answers a missing key with 404 only to a caller that may list the bucket.
+        if (c.op === 'HeadObject' && c.status === 404) needed.set(`s3:ListBucket ${bucketArn(c.bucket)}`, 'HeadObject 404');
+      }
+      // Only the handler's own calls: the test's setup put the files, the driver's visibility resets are not Lambda's.
+      for (const k of [...needed.keys()]) if (k.startsWith('s3:PutObject') && k.includes(`${auditArn}/`)) needed.delete(k);
+      const ops: Record<string, string> = {
+        BatchImportFindings: `securityhub:BatchImportFindings arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default`,
+        PutEvents: 'events:PutEvents arn:aws:events:us-east-1:111122223333:event-bus/default',
+        PublishBatch: `sns:Publish ${ref('aws_sns_topic', 'alarm_topic', 'arn')}`,
+        'sqs:ReceiveMessage': `sqs:ReceiveMessage ${ref('aws_sqs_queue', 'detection_queue', 'arn')}`,
+        'sqs:DeleteMessage': `sqs:DeleteMessage ${ref('aws_sqs_queue', 'detection_queue', 'arn')}`,
+      };
+      for (const [op, need] of Object.entries(ops)) if (aws.callsOf(op) > 0) needed.set(need, op);
+      expect(needed.size).toBeGreaterThan(6);
+      const missing = [...needed.keys()].filter((k) => !allows(k.split(' ')[0], k.split(' ')[1]));
+      expect(missing).toEqual([]);
+      // Least privilege: every action granted was needed, except what no loopback can show: the
+      // mapping's GetQueueAttributes, the runtime's log writes, and KMS, which S3 and SQS call on
+      // the function's behalf for its encrypted objects and messages.
+      const unseen = new Set(['sqs:GetQueueAttributes', 'logs:CreateLogStream', 'logs:PutLogEvents', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKey*']);
+      const usedActions = new Set([...needed.keys()].map((k) => k.split(' ')[0]));
+      const granted = statements.flatMap((x) => asList(x.Action) as string[]);
+      expect(granted.filter((a) => !usedActions.has(a) && !unseen.has(a))).toEqual([]);
+    } finally {
+      st.cleanup();
+    }
   });
 });

@@ -38,6 +38,14 @@ const NEEDS: Record<string, string[]> = {
   aws_config_configuration_recorder_status: ['config:StartConfigurationRecorder', 'config:DescribeConfigurationRecorderStatus'],
   aws_securityhub_account: ['securityhub:EnableSecurityHub', 'securityhub:DescribeHub', 'iam:CreateServiceLinkedRole'],
   aws_securityhub_standards_subscription: ['securityhub:BatchEnableStandards', 'securityhub:GetEnabledStandards'],
+  aws_sqs_queue: ['sqs:CreateQueue', 'sqs:GetQueueAttributes', 'sqs:SetQueueAttributes', 'sqs:DeleteQueue', 'sqs:TagQueue', 'sqs:ListQueueTags'],
+  aws_sqs_queue_policy: ['sqs:SetQueueAttributes', 'sqs:GetQueueAttributes'],
+  aws_sqs_queue_redrive_allow_policy: ['sqs:SetQueueAttributes', 'sqs:GetQueueAttributes'],
+  aws_s3_bucket_notification: ['s3:PutBucketNotification', 's3:GetBucketNotification'],
+  aws_lambda_function: ['lambda:CreateFunction', 'lambda:GetFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:DeleteFunction', 'lambda:ListVersionsByFunction', 'lambda:GetFunctionCodeSigningConfig', 'iam:PassRole'],
+  aws_lambda_event_source_mapping: ['lambda:CreateEventSourceMapping', 'lambda:GetEventSourceMapping', 'lambda:UpdateEventSourceMapping', 'lambda:DeleteEventSourceMapping'],
+  aws_scheduler_schedule: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'iam:PassRole'],
+  aws_sfn_state_machine: ['states:CreateStateMachine', 'states:DescribeStateMachine', 'states:UpdateStateMachine', 'states:DeleteStateMachine', 'iam:PassRole'],
 };
 const DATA_NEEDS: Record<string, string[]> = {
   aws_caller_identity: ['sts:GetCallerIdentity'],
@@ -70,6 +78,8 @@ test('the deployer policy covers every resource and data source the stacks synth
       },
       regions: ['us-east-1', 'eu-west-1'],
     },
+    { account: '111122223333', detection: { enabled: true, eventBridge: true, sns: true }, schedule: { enabled: true }, backfill: { enabled: true } },
+    { account: '111122223333', detection: { enabled: true, trigger: 'eventbridge' as const } },
   ];
   const seen = new Set<string>();
   for (const c of configs) {
@@ -91,10 +101,12 @@ test('the deployer policy covers every resource and data source the stacks synth
   expect(Object.keys(NEEDS).filter((t) => !seen.has(t))).toEqual([]);
 });
 
-test('PassRole is limited to the three services that receive roles', () => {
+test('PassRole is limited to the services that receive roles', () => {
   const pass = (policy.Statement as { Action: unknown; Condition?: Json }[]).filter((s) => JSON.stringify(s.Action).includes('iam:PassRole'));
   expect(pass).toHaveLength(1);
-  expect(pass[0].Condition).toEqual({ StringEquals: { 'iam:PassedToService': ['cloudtrail.amazonaws.com', 'config.amazonaws.com', 'events.amazonaws.com'] } });
+  expect(pass[0].Condition).toEqual({
+    StringEquals: { 'iam:PassedToService': ['cloudtrail.amazonaws.com', 'config.amazonaws.com', 'events.amazonaws.com', 'lambda.amazonaws.com', 'scheduler.amazonaws.com', 'states.amazonaws.com'] },
+  });
   expect(granted).not.toContain('*');
   expect(granted.filter((a) => a.endsWith(':*'))).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -61,6 +61,8 @@ export class LoopbackAws {
   readonly queues = new Map<string, Queue>();
   faults: Fault[] = [];
   endpoint = '';
+  /** Where requests for other operations go (the posture scan's reads, to test/posture's FakeAws). */
+  fallback?: string;
   private server?: Server;
 
   constructor(readonly account = '111122223333') {}
@@ -113,8 +115,22 @@ export class LoopbackAws {
     if (target.startsWith('AmazonSQS.')) return this.sqs(target.slice('AmazonSQS.'.length), JSON.parse(body || '{}'), res);
     const form = new URLSearchParams(body);
     if (form.get('Action') === 'PublishBatch') return this.publishBatch(form, res);
+    if (this.fallback) return this.forward(req, body, res);
     res.writeHead(400, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ __type: 'UnknownOperationException', message: `${req.method} ${req.url} ${target}` }));
+  }
+
+  private forward(req: IncomingMessage, body: string, res: ServerResponse): void {
+    const t = new URL(this.fallback!);
+    const up = request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', (e) => {
+      res.writeHead(502);
+      res.end(String(e));
+    });
+    up.end(body);
   }
 
   // Security Hub (REST-JSON). Limits from the BatchImportFindings API reference: at most 100 findings a call.
