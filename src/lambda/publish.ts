@@ -94,7 +94,7 @@ export class PublishedLedger {
   }
 
   async mark(channel: string, id: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(channel, id), Body: '' }));
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(channel, id), Body: new Uint8Array(0), ContentLength: 0 }));
   }
 }
 
