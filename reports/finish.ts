@@ -75,6 +75,7 @@ export async function finishReports(scanned: FindingsView, opts: FinishOptions):
     allowBrokenChains: opts.allowBrokenChains,
     commandLine: opts.commandLine,
     linkBase: opts.linkBase,
+    onReport: opts.onReport,
   };
   // One pass over the findings (findings.json's) tallies what the other reports, the verdict and
   // the summary count; each pass over a spilled scan reads and decodes every finding again.

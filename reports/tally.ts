@@ -1,6 +1,10 @@
 import { CoverageTally } from '../src/findings/coverage';
 import type { Finding, FindingList } from '../src/model/finding';
 import { type FailOn, isBlocking, isBrokenChain } from '../src/scan/verdict';
+import { compareFindings } from './view';
+
+/** Failing findings the terminal names with their location, worst first (the rest are counted). */
+export const LISTED_FAILING = 10;
 
 /** The counts the terminal summary shows (findings by status, failing ones by severity and rule). */
 export interface FindingCounts {
@@ -9,10 +13,19 @@ export interface FindingCounts {
   undecided: number;
   bySeverity: Map<string, number>;
   byRule: Map<string, number>;
+  /** The first LISTED_FAILING failing findings in report order (at most twice as many held while counting). */
+  firstFailing: Finding[];
 }
 
 export function emptyCounts(): FindingCounts {
-  return { failing: 0, muted: 0, undecided: 0, bySeverity: new Map(), byRule: new Map() };
+  return { failing: 0, muted: 0, undecided: 0, bySeverity: new Map(), byRule: new Map(), firstFailing: [] };
+}
+
+/** The failing findings to name, in report order. */
+export function listedFailing(c: FindingCounts): Finding[] {
+  c.firstFailing.sort(compareFindings);
+  c.firstFailing.length = Math.min(c.firstFailing.length, LISTED_FAILING);
+  return c.firstFailing;
 }
 
 export function countFinding(c: FindingCounts, f: Finding): void {
@@ -20,6 +33,8 @@ export function countFinding(c: FindingCounts, f: Finding): void {
     c.failing++;
     c.bySeverity.set(f.severity, (c.bySeverity.get(f.severity) ?? 0) + 1);
     c.byRule.set(f.ruleId, (c.byRule.get(f.ruleId) ?? 0) + 1);
+    c.firstFailing.push(f);
+    if (c.firstFailing.length >= 2 * LISTED_FAILING) listedFailing(c);
   } else if (f.status === 'muted') c.muted++;
   else if (f.status === 'manual' || f.status === 'error') c.undecided++;
 }

@@ -1,8 +1,38 @@
 import type { FrameworkCoverage } from '../src/findings/coverage';
 import type { FindingsView } from '../src/model/finding';
 import { sanitizeForTerminal as t } from '../src/util/terminal';
-import { countFinding, emptyCounts, type FindingCounts } from './tally';
-import { type ReportContext, SEVERITIES, type Verdict, countBy, verdictOf } from './view';
+import type { InputRecord } from '../src/model/input';
+import { countFinding, emptyCounts, type FindingCounts, listedFailing } from './tally';
+import { type ReportContext, SEVERITIES, type Verdict, countBy, locationLabel, subjectLabel, verdictOf } from './view';
+
+/** A reason as one statement: the same failure repeated per retry or page is said once. */
+function oneReason(reason: string): string {
+  return [...new Set(reason.split('; '))].join('; ');
+}
+
+/**
+ * Inputs not fully read, one line per distinct reason: nine API calls refused for want of
+ * credentials are one line naming the first and how many more, not nine.
+ */
+function problemLines(inputs: readonly InputRecord[]): string[] {
+  const byReason = new Map<string, InputRecord[]>();
+  for (const i of inputs) {
+    if (i.status === 'processed') continue;
+    const key = `${i.status}: ${oneReason(i.reason ?? '')}`;
+    const list = byReason.get(key) ?? byReason.set(key, []).get(key)!;
+    list.push(i);
+  }
+  const out: string[] = [];
+  for (const [key, list] of byReason) {
+    const [status, ...reason] = key.split(': ');
+    const what = list.length === 1 ? t(list[0].path) : `${list.length} inputs (${t(list[0].path)} and ${list.length - 1} more)`;
+    out.push(`  ${status}: ${what}: ${t(reason.join(': '))}`);
+  }
+  if ([...byReason.keys()].some((k) => /CredentialsProviderError|Could not load credentials/.test(k))) {
+    out.push('  no AWS credentials were found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or run where a role is attached), then run again');
+  }
+  return out;
+}
 
 export interface TerminalOptions {
   /** ANSI colour; only when the caller knows stdout is a TTY that wants it. */
@@ -35,7 +65,7 @@ export function renderTerminalSummary(
     `inputs: ${doc.inputs.length} (${byStatus.get('processed') ?? 0} processed, ${byStatus.get('skipped') ?? 0} skipped, ${byStatus.get('error') ?? 0} error)` +
       `  events: ${doc.summary.events}  rules: ${doc.rulePack.rules}`,
   );
-  for (const i of doc.inputs) if (i.status !== 'processed') out.push(paint('yellow', `  ${i.status}: ${t(i.path)}: ${t(i.reason ?? '')}`));
+  for (const line of problemLines(doc.inputs)) out.push(paint('yellow', line));
   // Counts only: the findings themselves may be far too many to hold.
   let counts = opts.counts;
   if (!counts) {
@@ -52,6 +82,13 @@ export function renderTerminalSummary(
   const top = opts.topRules ?? 10;
   for (const [rule, n] of perRule.slice(0, top)) out.push(`  ${String(n).padStart(5)}  ${t(rule)}`);
   if (perRule.length > top) out.push(paint('dim', `  ... ${perRule.length - top} more rule(s)`));
+  // Where to look, as a checker's CLI lists it: each failing finding's place, the worst first.
+  const listed = listedFailing(counts);
+  if (listed.length > 0) {
+    out.push('failing:');
+    for (const f of listed) out.push(`  ${f.severity.padEnd(8)} ${t(f.ruleId)}  ${t(subjectLabel(f.subject))}  at ${t(locationLabel(f.subject.source))}`);
+    if (failing > listed.length) out.push(paint('dim', `  ... ${failing - listed.length} more failing finding(s): every one is in findings.json`));
+  }
   if (doc.baseline) {
     const stale = doc.baseline.notRejudged ?? 0;
     out.push(`baseline: ${doc.baseline.new} new, ${doc.baseline.unchanged} unchanged, ${doc.baseline.fixed} fixed${stale ? `, ${stale} not re-judged (input not scanned this time)` : ''}`);
@@ -111,6 +148,14 @@ export class ProgressBar {
     const room = width - 1 - head.length;
     const tail = path.length <= room ? path.join('') : room > 1 ? `…${path.slice(path.length - room + 1).join('')}` : '';
     this.stream.write(`\r\u001b[2K${[...`${head}${tail}`].slice(0, width - 1).join('')}`);
+    this.drawn = true;
+  }
+
+  /** One status line in place of the counts (the report phase: which file is being written). */
+  status(text: string): void {
+    if (!this.enabled) return;
+    const width = Math.max(20, this.stream.columns ?? 80);
+    this.stream.write(`\r\u001b[2K${[...t(text)].slice(0, width - 1).join('')}`);
     this.drawn = true;
   }
 

@@ -31,6 +31,8 @@ export interface ReportContext {
   countedBlocking?: number;
   /** Blob URL of the scanned commit (`https://github.com/o/r/blob/<sha>/`): report.md links paths inside baseDir to it. */
   linkBase?: string;
+  /** Called as each report file is begun (progress). */
+  onReport?: (file: string, index: number, total: number) => void;
   /** The command as run, for provenance (report.html). */
   commandLine?: string[];
   /** The kinds of input the command was asked to read; one that gave nothing makes the verdict NO INPUT. */

@@ -10,6 +10,7 @@ import { writeJunit } from './junit';
 import { renderMarkdown } from './markdown';
 import { writeSarif } from './sarif';
 import { collectText, FileSink, type TextSink } from './sink';
+import { withImmediateSignals } from '../src/scan/spool';
 import type { ReportTally } from './tally';
 import type { ReportContext } from './view';
 
@@ -102,9 +103,10 @@ export async function writeReports(
   const coverageNow = () => (known ??= typeof coverage === 'function' ? coverage() : computeCoverage(doc, ctx.rules, ctx.catalogues, tally?.fill(doc.findings).coverage));
   const created = mkdirSync(outDir, { recursive: true });
   const done: [partial: string, file: string][] = [];
-  try {
-    for (const format of ordered) {
+  const writeAll = () => {
+    for (const [index, format] of ordered.entries()) {
       const file = join(outDir, REPORT_FILES[format]);
+      ctx.onReport?.(REPORT_FILES[format], index, ordered.length);
       const sink = new FileSink(`${file}.partial`);
       done.push([sink.path, file]);
       try {
@@ -114,6 +116,10 @@ export async function writeReports(
         sink.close();
       }
     }
+  };
+  try {
+    // Ctrl-C stops the writing at once; each file is still a .partial until every one is complete.
+    withImmediateSignals(writeAll);
   } catch (err) {
     for (const [partial] of done) rmSync(partial, { force: true });
     // Only directories this call made, which hold nothing else.

@@ -69,7 +69,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await cmd.run(rest);
   } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      // One line that says what was probably meant, not the whole usage text.
+      const { optionsOf, suggestOption } = await import('./suggest');
+      const given = /'([^']+)'/.exec((e as Error).message)?.[1] ?? '';
+      const near = suggestOption(given, optionsOf(cmd.usage));
+      process.stderr.write(`trailproof ${name}: unknown option ${sanitizeForTerminal(given)}${near ? `; did you mean ${near}?` : ''} (see trailproof ${name} --help)\n`);
+      return EXIT.USAGE;
+    }
+    if (e instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`trailproof ${name}: ${sanitizeForTerminal((e as Error).message)}\n${cmd.usage}\n`);
       return EXIT.USAGE;
     }

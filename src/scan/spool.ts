@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -29,11 +29,65 @@ function onSignal(signal: NodeJS.Signals): void {
   unwatchSignals();
   process.kill(process.pid, signal);
 }
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Set while synchronous work (report writing) runs: a JS handler would wait for it to end. */
+let immediate = false;
+let watching = false;
 function watchSignals(): void {
-  if (open.size === 1) for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+  if (!watching && !immediate && open.size > 0) {
+    for (const s of SIGNALS) process.on(s, onSignal);
+    watching = true;
+  }
 }
 function unwatchSignals(): void {
-  if (open.size === 0) for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, onSignal);
+  if (watching && (immediate || open.size === 0)) {
+    for (const s of SIGNALS) process.off(s, onSignal);
+    watching = false;
+  }
+}
+
+/**
+ * Run synchronous work with Ctrl-C and kill taking effect at once: a signal handler in JavaScript
+ * only runs when the event loop turns, which a report being written does not let it do, so the
+ * handler is set aside for the duration and the default action (terminate) applies. What it would
+ * have removed is removed by the next run instead (sweepStale), and a report interrupted so is
+ * still named `.partial`.
+ */
+export function withImmediateSignals<T>(work: () => T): T {
+  immediate = true;
+  unwatchSignals();
+  try {
+    return work();
+  } finally {
+    immediate = false;
+    watchSignals();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const swept = new Set<string>();
+/** Spool directories of trailproof processes that no longer run (killed during their reports), once per parent directory. */
+function sweepStale(parent: string): void {
+  if (swept.has(parent)) return;
+  swept.add(parent);
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /^trailproof-spool-(\d+)-/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(parent, name), { recursive: true, force: true });
+  }
 }
 
 /** One temporary directory for a scan's runs: created on first use, so small scans never touch the disk. */
@@ -41,7 +95,9 @@ export class SpoolDir {
   private path: string | undefined;
   private files = 0;
 
-  constructor(private readonly parent = tmpdir()) {}
+  constructor(private readonly parent = tmpdir()) {
+    sweepStale(parent);
+  }
 
   newFile(): string {
     return this.file(`run-${this.files++}.jsonl`);
@@ -50,7 +106,8 @@ export class SpoolDir {
   /** A file of the given name in the directory (made on first use). */
   file(name: string): string {
     if (!this.path) {
-      this.path = mkdtempSync(join(this.parent, 'trailproof-spool-'));
+      // The pid in the name lets a later run remove what a killed one left.
+      this.path = mkdtempSync(join(this.parent, `trailproof-spool-${process.pid}-`));
       open.add(this.path);
       watchSignals();
     }

@@ -4,8 +4,10 @@ import { type Severity, isSeverity, severityRank } from '../model/severity';
 
 export type FailOn = Severity | 'none';
 
+/** `--fail-on` as typed: `High` and `HIGH` mean `high`. */
 export function parseFailOn(s: string): FailOn | undefined {
-  return s === 'none' || isSeverity(s) ? s : undefined;
+  const v = s.trim().toLowerCase();
+  return v === 'none' || isSeverity(v) ? v : undefined;
 }
 
 /**

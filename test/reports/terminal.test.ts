@@ -1,6 +1,8 @@
 import { computeCoverage } from '../../src/findings/coverage';
 import { applyBaseline } from '../../src/findings/baseline';
 import { ProgressBar, renderTerminalSummary } from '../../reports/terminal';
+import { LISTED_FAILING } from '../../reports/tally';
+import { compareFindings } from '../../reports/view';
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, stratusDocument } from './support';
 
 const ctx = { rules: RULES, catalogues: CATALOGUES };
@@ -18,6 +20,40 @@ describe('terminal summary', () => {
     expect(lines.at(-2)).toBe('verdict: FAIL: 3 failing finding(s) at or above high');
     expect(lines.at(-1)).toBe('wrote out/report.md');
     expect(out).not.toContain('\u001b');
+  });
+
+  test('failing findings are listed with their place, worst first, the first LISTED_FAILING and a count of the rest', () => {
+    const doc = stratusDocument({ mutate: hostileMutation });
+    const out = renderTerminalSummary(doc, ctx, []);
+    const lines = out.split('\n');
+    const at = lines.indexOf('failing:');
+    expect(at).toBeGreaterThan(0);
+    const failing = doc.findings.filter((f) => f.status === 'fail').sort(compareFindings);
+    expect(failing.length).toBeGreaterThan(LISTED_FAILING);
+    const listed = lines.slice(at + 1, at + 1 + LISTED_FAILING);
+    for (const [i, f] of failing.slice(0, LISTED_FAILING).entries()) {
+      expect(listed[i]).toMatch(new RegExp(`^  ${f.severity}\\s+${f.ruleId}  `));
+      expect(listed[i].endsWith(` at ${f.subject.source.path}${f.subject.source.line !== undefined ? `:${f.subject.source.line}` : f.subject.source.index !== undefined ? ` [record ${f.subject.source.index}]` : ''}`)).toBe(true);
+      expect(listed[i]).not.toMatch(DANGEROUS);
+    }
+    expect(lines[at + 1 + LISTED_FAILING]).toBe(`  ... ${failing.length - LISTED_FAILING} more failing finding(s): every one is in findings.json`);
+  });
+
+  test('inputs that failed alike are one line, and missing AWS credentials one hint', () => {
+    const reason = 'CredentialsProviderError: Could not load credentials from any providers';
+    const inputs = ['config:SelectResourceConfig', 'cloudtrail:DescribeTrails', 'logs:DescribeLogGroups'].map((a, i) => ({
+      path: `live:us-east-1/${a}`,
+      kind: 'live' as const,
+      status: 'error' as const,
+      records: 0,
+      sha256: null,
+      reason: i === 0 ? `${reason}; ${reason}; ${reason}` : reason,
+    }));
+    const doc = { ...stratusDocument({ files: [] }), inputs };
+    const out = renderTerminalSummary(doc, ctx, []);
+    const problem = out.split('\n').filter((l) => l.startsWith('  error: '));
+    expect(problem).toEqual([`  error: 3 inputs (live:us-east-1/config:SelectResourceConfig and 2 more): ${reason}`]);
+    expect(out).toContain('no AWS credentials were found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY');
   });
 
   test('baseline counts appear, and colour only when asked for', () => {

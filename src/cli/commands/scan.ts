@@ -167,6 +167,7 @@ export const command: Command = {
           // SARIF paths are relative to the repository (code scanning maps them from its root).
           baseDir: repoRoot(process.cwd()),
           commandLine: ['trailproof', ...process.argv.slice(2)],
+          onReport: values.quiet ? undefined : (file, i, n) => bar.status(`writing ${file} (${i + 1}/${n})`),
           // In GitHub Actions the PR comment links each path to the scanned commit.
           linkBase:
             process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_SHA
@@ -189,6 +190,7 @@ export const command: Command = {
         throw e;
       }
       markPhase('exit');
+      bar.done();
       for (const w of result.warnings) process.stderr.write(`trailproof scan: ${sanitizeForTerminal(w)}\n`);
       if (!values.quiet) process.stdout.write(result.summary);
       if (result.verdict.noInput) {
