@@ -114,7 +114,7 @@ test.each([
   [['--s3-bucket', 'b', '--start-time', '2026-03-01', '--trail-arn', 'arn:aws:s3:::b'], /not a trail ARN/],
   [['--s3-bucket', 'b', '--start-time', '2026-03-01', '--local', '/nonexistent/dir'], /not a directory/],
   [['--s3-bucket', 'b', '--start-time', '2026-03-01', '--local', '.'], /needs --public-keys/],
-  [['--s3-bucket', 'b', '--start-time', '2026-03-01', '--bogus'], /Unknown option/],
+  [['--s3-bucket', 'b', '--start-time', '2026-03-01', '--bogus'], /unknown option --bogus \(see trailproof validate-logs --help\)/],
 ])('usage error %j exits 2', async (args, message) => {
   const r = await cli(args);
   expect(r.code).toBe(2);

@@ -55,7 +55,7 @@ describe('nothing read is not PASS (exit 2)', () => {
     const out = join(dir, 'out');
     const r = cli(['scan', '--events', join(dir, 'logs'), '--out', out]);
     expectNoInput(r, out, /--events/);
-    expect(r.stdout).toMatch(/skipped: .*README\.txt: not an event file/);
+    expect(r.stdout).toMatch(/skipped: 2 inputs \(.*README\.txt and 1 more\): not an event file/);
   });
 
   test('scan --events <a log file with no records>', () => {

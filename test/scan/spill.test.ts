@@ -249,7 +249,7 @@ describe('the spool directory', () => {
       setTimeout(() => process.stdout.write(' survived'), 2000);
     `;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', cwd: REPO });
-    expect(r.stdout).toMatch(/^trailproof-spool-\w+$/);
+    expect(r.stdout).toMatch(/^trailproof-spool-\d+-\w+$/);
     expect(r.signal).toBe('SIGTERM');
     expect(spoolDirsIn(parent)).toEqual([]);
   });
