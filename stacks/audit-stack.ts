@@ -12,6 +12,7 @@ import { hardenBucket, newBucket } from './parts/bucket';
 import { CONFIG_PREFIX, configRecording, securityHub } from './parts/config-recording';
 import type { BuildContext } from './parts/context';
 import { auditDashboard } from './parts/dashboard';
+import { savedQueries } from './parts/insights-queries';
 import { eventBridgeRules } from './parts/eventbridge';
 import { auditFunctions } from './parts/functions';
 import { customerKey } from './parts/key';
@@ -130,7 +131,8 @@ export class AuditStack extends TerraformStack {
     let recording: ITerraformDependable[] = [];
     if (config.config.enabled) recording = configRecording(ctx, { bucket: audit.bucket, key: trailKey, dependsOn: [audit.policy] });
     if (config.securityHub.enabled) securityHub(ctx, recording);
-    if (config.dashboard.enabled) auditDashboard(ctx, { alarms, logGroup, deliveryAlarm });
+    const queries = savedQueries(ctx, plans, logGroup);
+    if (config.dashboard.enabled) auditDashboard(ctx, { alarms, logGroup, deliveryAlarm, queries });
 
     output(this, 'trail_arn', trail.arn);
     output(this, 'audit_bucket', audit.bucket.id);

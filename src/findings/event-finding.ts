@@ -3,6 +3,8 @@ import type { EventSubject, Finding } from '../model/finding';
 import type { Rule } from '../model/rule';
 import { conditionPaths } from '../engine/conditions';
 import { resolveSelector } from '../engine/selector';
+import { queryWindow } from '../insights/translate';
+import { ruleInsights } from '../insights/rule-queries';
 import { eventEvidenceOf } from './event-evidence';
 import { findingId } from './finding-id';
 
@@ -47,7 +49,13 @@ export function eventEvidence(rule: Rule, record: CloudTrailRecord, full = false
     const v = resolveSelector(record, p);
     evidence[p] = v === undefined ? '(missing)' : v;
   }
-  if (full) evidence.event = eventEvidenceOf(record);
+  if (full) {
+    evidence.event = eventEvidenceOf(record);
+    // The saved query and the hour either side of the event: what an investigator opens next.
+    const q = ruleInsights(rule);
+    const w = q && queryWindow(typeof record.eventTime === 'string' ? record.eventTime : null);
+    if (q && w) evidence.logsInsights = { queryDefinition: q.name, query: q.query, ...w };
+  }
   if (rule.cloudwatch) evidence.filterPattern = rule.cloudwatch.filterPattern;
   return evidence;
 }

@@ -1,5 +1,6 @@
 import type { EventSubject, Finding } from '../model/finding';
 import type { Rule } from '../model/rule';
+import { ruleInsights } from '../insights/rule-queries';
 
 const FINDING_KEYS = ['id', 'ruleId', 'title', 'severity', 'status', 'controls', 'subject', 'message', 'evidence', 'remediation'] as const;
 const SUBJECT_KEYS = ['kind', 'eventId', 'eventName', 'eventTime', 'eventSource', 'principal', 'sourceIp', 'account', 'region', 'source'] as const;
@@ -63,7 +64,14 @@ type Compact = [
   evidence: Record<string, unknown>,
   /** 1: the rule's filter pattern was the evidence's last entry. */
   filterPattern: 0 | 1,
+  /**
+   * The window of `logsInsights` when it cited the rule's own saved query, just before the
+   * pattern (or last): the query text is the rule's, put back on reading.
+   */
+  insightsWindow?: [startTime: string, endTime: string],
 ];
+
+const INSIGHTS_KEYS = ['queryDefinition', 'query', 'startTime', 'endTime'] as const;
 
 function compact(f: Finding, rule: Rule | undefined): string | undefined {
   if (!rule || !keysAre(f, FINDING_KEYS)) return undefined;
@@ -87,6 +95,7 @@ function compact(f: Finding, rule: Rule | undefined): string | undefined {
   const pattern = rule.cloudwatch?.filterPattern;
   let evidence = '{';
   let lastWasPattern = 0;
+  let window: string | undefined;
   for (const key in ev) {
     const v = ev[key];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') return undefined;
@@ -95,10 +104,19 @@ function compact(f: Finding, rule: Rule | undefined): string | undefined {
       lastWasPattern = 1;
       continue;
     }
+    if (window !== undefined) return undefined; // only the pattern may follow the query
+    if (key === 'logsInsights' && v !== null && typeof v === 'object' && keysAre(v, INSIGHTS_KEYS)) {
+      const li = v as Record<(typeof INSIGHTS_KEYS)[number], unknown>;
+      const rq = ruleInsights(rule);
+      if (rq && li.queryDefinition === rq.name && li.query === rq.query && typeof li.startTime === 'string' && typeof li.endTime === 'string') {
+        window = `,[${q(li.startTime)},${q(li.endTime)}]`;
+        continue;
+      }
+    }
     evidence += `${evidence.length > 1 ? ',' : ''}${q(key)}:${typeof v === 'string' ? q(v) : JSON.stringify(v)}`;
   }
   const num = (v: unknown) => (typeof v === 'number' ? JSON.stringify(v) : 'null');
-  return `[${q(f.id)},${q(f.ruleId)},${fields.join(',')},${q(src.path)},${num(src.index)},${num(src.line)},${q(f.message)},${evidence}},${lastWasPattern}]`;
+  return `[${q(f.id)},${q(f.ruleId)},${fields.join(',')},${q(src.path)},${num(src.index)},${num(src.line)},${q(f.message)},${evidence}},${lastWasPattern}${window ?? ''}]`;
 }
 
 function expand(a: Compact, byId: ReadonlyMap<string, Rule>): Finding {
@@ -108,6 +126,12 @@ function expand(a: Compact, byId: ReadonlyMap<string, Rule>): Finding {
   if (a[11] !== null) source.index = a[11];
   if (a[12] !== null) source.line = a[12];
   const evidence = a[14];
+  const w = a[16];
+  if (w) {
+    const rq = ruleInsights(rule);
+    if (!rq) throw new Error(`spooled finding cites a Logs Insights query rule ${a[1]} does not have`);
+    evidence.logsInsights = { queryDefinition: rq.name, query: rq.query, startTime: w[0], endTime: w[1] };
+  }
   if (a[15] === 1) evidence.filterPattern = rule.cloudwatch?.filterPattern;
   return {
     id: a[0],

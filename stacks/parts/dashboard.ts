@@ -2,6 +2,8 @@ import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { AlarmTopology } from './alarms';
+import type { SavedQueries } from './insights-queries';
+import { ruleInsights } from '../../src/insights/rule-queries';
 import { type BuildContext, json } from './context';
 
 const WIDTH = 8;
@@ -17,7 +19,37 @@ function alarmWidget(title: string, alarm: CloudwatchMetricAlarm, x: number, y: 
  * One widget per alarm (its metric with the alarm line on it), after a header row with the
  * trail's delivery health, so a glance tells whether the alarms can be trusted at all.
  */
-export function auditDashboard(ctx: BuildContext, o: { alarms: AlarmTopology['alarms']; logGroup: CloudwatchLogGroup; deliveryAlarm?: CloudwatchMetricAlarm }): CloudwatchDashboard {
+/**
+ * Who set off the detections, the last day: one Logs Insights table over the trail's log group,
+ * every event rule's filter ORed, counted by principal and event name. (A widget runs its query on
+ * each refresh, so there is one, not one per rule; the saved queries give the per-rule view.)
+ */
+function insightsWidget(queries: readonly SavedQueries[], logGroupName: string, y: number, region: string): Record<string, unknown> | undefined {
+  const all = queries.map((q) => ruleInsightsFilter(q)).filter((f): f is string => f !== undefined);
+  // Logs Insights takes a query of at most 10,000 characters: rules past that stay in their saved queries.
+  const filters: string[] = [];
+  let length = 400 + logGroupName.length;
+  for (const f of all) {
+    if (length + f.length + 6 > 10_000) break;
+    filters.push(f);
+    length += f.length + 6;
+  }
+  if (filters.length === 0) return undefined;
+  const query =
+    `SOURCE '${logGroupName}' | filter ${filters.map((f) => `(${f})`).join(' or ')}\n` +
+    '| fields coalesce(userIdentity.arn, userIdentity.principalId, userIdentity.invokedBy, userIdentity.type) as principal\n' +
+    '| stats count(*) as events, max(@timestamp) as last by principal, eventName\n| sort events desc\n| limit 50';
+  return { type: 'log', x: 0, y, width: 24, height: HEIGHT, properties: { title: `Detections by principal (Logs Insights, ${filters.length === all.length ? 'every event rule' : `${filters.length} of ${all.length} event rules`})`, region, view: 'table', query } };
+}
+
+function ruleInsightsFilter(q: SavedQueries): string | undefined {
+  return ruleInsights(q.plan.rule)?.filter;
+}
+
+export function auditDashboard(
+  ctx: BuildContext,
+  o: { alarms: AlarmTopology['alarms']; logGroup: CloudwatchLogGroup; deliveryAlarm?: CloudwatchMetricAlarm; queries?: readonly SavedQueries[] },
+): CloudwatchDashboard {
   const { stack, config } = ctx;
   const region = config.region;
   const widgets: Record<string, unknown>[] = [
@@ -54,5 +86,7 @@ export function auditDashboard(ctx: BuildContext, o: { alarms: AlarmTopology['al
   o.alarms.forEach(({ plan, alarm }, i) => {
     widgets.push(alarmWidget(plan.rule.title, alarm, (i % PER_ROW) * WIDTH, HEIGHT * (1 + Math.floor(i / PER_ROW)), region));
   });
+  const insights = insightsWidget(o.queries ?? [], config.logs.logGroupName, HEIGHT * (1 + Math.ceil(o.alarms.length / PER_ROW)), region);
+  if (insights) widgets.push(insights);
   return new CloudwatchDashboard(stack, 'audit_dashboard', { dashboardName: config.dashboard.name, dashboardBody: json({ widgets }) });
 }

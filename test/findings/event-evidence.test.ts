@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { renderReport } from '../../reports/write';
 import { EVIDENCE_VALUE_CAP, type EventEvidence } from '../../src/findings/event-evidence';
 import { findingCodec } from '../../src/findings/finding-codec';
+import { ruleInsights } from '../../src/insights/rule-queries';
 import { loadCatalogues } from '../../src/controls/catalogue';
 import type { Finding, FindingsView } from '../../src/model/finding';
 import { loadRulePack } from '../../src/rules/load';
@@ -103,5 +104,27 @@ describe('event findings carry full evidence', () => {
     expect(html).toContain('<th>user agent</th><td class="mono">&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain(`<th>log file</th><td class="mono">${path}:1</td>`);
+  });
+
+  test('each event finding cites its rule\'s saved Logs Insights query with the hour either side of the event; the spill form holds only the window', async () => {
+    const { findings } = await findingsOf(INVICTUS);
+    const codec = findingCodec(pack.rules);
+    for (const f of findings) {
+      if (f.subject.kind !== 'event') continue;
+      const rule = pack.rules.find((r) => r.id === f.ruleId)!;
+      const li = f.evidence.logsInsights as { queryDefinition: string; query: string; startTime: string; endTime: string };
+      expect(li.queryDefinition).toBe(`trailproof/${rule.id}`);
+      expect(li.query).toBe(ruleInsights(rule)!.query);
+      expect(li.query).toContain('| filter ');
+      const t = Date.parse(f.subject.eventTime!);
+      expect([Date.parse(li.startTime), Date.parse(li.endTime)]).toEqual([t - 3_600_000, t + 3_600_000]);
+      // evidence.logsInsights sits just before the pattern, as the codec expects
+      expect(Object.keys(f.evidence).slice(-2)).toEqual(['logsInsights', 'filterPattern']);
+      const encoded = codec.encode(f);
+      expect(encoded.startsWith('[')).toBe(true);
+      expect(encoded).not.toContain('| filter ');
+      expect(codec.decode(encoded)).toEqual(f);
+      expect(JSON.stringify(codec.decode(encoded))).toBe(JSON.stringify(f));
+    }
   });
 });
