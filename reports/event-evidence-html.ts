@@ -48,6 +48,18 @@ export function eventEvidenceTable(f: Finding): string {
     row('response elements', e.responseElements),
     row('cut', e.cut?.join('\n')),
     row('log file', src.line !== undefined ? `${src.path}:${src.line}` : `${src.path} [record ${src.index ?? '?'}]`),
+    ...insightsRows(f.evidence.logsInsights),
   ].join('');
   return `<p><b>Event</b></p><table class="event-evidence"><tbody>${rows}</tbody></table>`;
+}
+
+/** The saved Logs Insights query and the window around the event, to run on the trail's log group. */
+function insightsRows(v: unknown): string[] {
+  if (v === null || typeof v !== 'object') return [];
+  const q = v as { queryDefinition?: unknown; query?: unknown; startTime?: unknown; endTime?: unknown };
+  if (typeof q.query !== 'string') return [];
+  return [
+    row('Logs Insights query', `${String(q.queryDefinition ?? '')}, from ${String(q.startTime ?? '?')} to ${String(q.endTime ?? '?')}`),
+    `<tr><th></th><td class="mono"><pre>${h(q.query)}</pre></td></tr>`,
+  ];
 }

@@ -104,6 +104,8 @@ describe('event findings carry full evidence', () => {
     expect(html).toContain('<th>user agent</th><td class="mono">&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain(`<th>log file</th><td class="mono">${path}:1</td>`);
+    expect(html).toContain('<th>Logs Insights query</th><td class="mono">trailproof/cis-iam-policy-changes, from ');
+    expect(html).toContain('| filter eventName in [&quot;DeleteGroupPolicy&quot;');
   });
 
   test('each event finding cites its rule\'s saved Logs Insights query with the hour either side of the event; the spill form holds only the window', async () => {
