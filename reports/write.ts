@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { computeCoverage, type FrameworkCoverage } from '../src/findings/coverage';
 import type { FindingsView } from '../src/model/finding';
+import { writeAsff } from './asff';
 import { renderCsv } from './csv';
 import { writeFindingsCsv } from './findings-csv';
 import { writeHtml } from './html';
@@ -15,8 +16,8 @@ import type { ReportTally } from './tally';
 import type { ReportContext } from './view';
 
 export type { ReportContext } from './view';
-export type ReportFormat = 'json' | 'md' | 'sarif' | 'junit' | 'html' | 'csv' | 'findings-csv';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'sarif', 'junit', 'html', 'csv', 'findings-csv'];
+export type ReportFormat = 'json' | 'md' | 'sarif' | 'junit' | 'html' | 'csv' | 'findings-csv' | 'asff';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'sarif', 'junit', 'html', 'csv', 'findings-csv', 'asff'];
 
 /** File name per format, inside --out. */
 export const REPORT_FILES: Record<ReportFormat, string> = {
@@ -27,6 +28,7 @@ export const REPORT_FILES: Record<ReportFormat, string> = {
   html: 'report.html',
   csv: 'report.csv',
   'findings-csv': 'findings.csv',
+  asff: 'findings.asff.json',
 };
 
 export function isReportFormat(s: string): s is ReportFormat {
@@ -66,6 +68,8 @@ export function writeReport(format: ReportFormat, doc: FindingsView, ctx: Report
       return out.write(renderCsv(coverage));
     case 'findings-csv':
       return writeFindingsCsv(doc, out);
+    case 'asff':
+      return writeAsff(doc, out);
   }
 }
 

@@ -26,7 +26,7 @@ describe('writeReports', () => {
     );
     const files = await writeReports(doc, [...REPORT_FORMATS], out, ctx);
     expect(files).toEqual(REPORT_FORMATS.map((f) => join(out, REPORT_FILES[f])));
-    expect(readdirSync(out).sort()).toEqual(['findings.csv', 'findings.json', 'junit.xml', 'report.csv', 'report.html', 'report.md', 'report.sarif']);
+    expect(readdirSync(out).sort()).toEqual(['findings.asff.json', 'findings.csv', 'findings.json', 'junit.xml', 'report.csv', 'report.html', 'report.md', 'report.sarif']);
     const written = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8'));
     expect(findingsSchemaProblems(written)).toEqual([]);
     expect(written.findings.some((f: { status: string }) => f.status === 'muted')).toBe(true);

@@ -16,7 +16,7 @@ Options:
   --endpoint URL        endpoint override for every AWS client (testing, private endpoints)
   --rules DIR           rule pack directory (default: the bundled rules/)
   --out DIR             where reports go (default: out)
-  --format LIST         comma-separated: json, md, sarif, junit, html, csv, findings-csv, or all (default json; findings.json is always written)
+  --format LIST         comma-separated: json, md, sarif, junit, html, csv, findings-csv, asff, or all (default json; findings.json is always written)
   --baseline PATH       a previous findings.json: findings are marked new or unchanged, and fixed ones listed
   --new-only            judge --fail-on on new findings only (needs --baseline to mean anything)
   --allow-broken-chains a failing CIS monitoring chain blocks only at --fail-on (default: always)

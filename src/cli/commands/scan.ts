@@ -26,8 +26,9 @@ Judging and reports:
   --rules DIR           rule pack directory (default: the bundled rules/)
   --strict              a rule file that does not load is fatal (exit 2)
   --out DIR             where reports go (default: out)
-  --format LIST         json, md, sarif, junit, html, csv (per control), findings-csv (per finding)
-                        or all, comma-separated (default json; findings.json is always written)
+  --format LIST         json, md, sarif, junit, html, csv (per control), findings-csv (per finding),
+                        asff (Security Hub) or all, comma-separated (default json; findings.json is
+                        always written)
   --fail-on SEVERITY    critical|high|medium|low|info|none (default low)
   --baseline PATH       a previous findings.json: findings marked new or unchanged, fixed ones listed
   --new-only            apply --fail-on to new findings only (with --baseline): judge a change, not history
@@ -112,7 +113,7 @@ export const command: Command = {
     const failOn = parseFailOn(values['fail-on']);
     if (!failOn) throw new UsageError('--fail-on must be one of critical, high, medium, low, info, none');
     const { formats, unknown } = parseFormats(values.format);
-    if (unknown.length > 0) throw new UsageError(`unknown format "${unknown.join('", "')}" (json, md, sarif, junit, html, csv, findings-csv, all)`);
+    if (unknown.length > 0) throw new UsageError(`unknown format "${unknown.join('", "')}" (json, md, sarif, junit, html, csv, findings-csv, asff, all)`);
     const since = isoDate('--start-time', values['start-time']);
     const until = isoDate('--end-time', values['end-time']);
     const maxRecordBytes = positiveInt('--max-record-bytes', values['max-record-bytes']);
