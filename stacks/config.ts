@@ -70,6 +70,7 @@ export interface StacksConfigInput {
     securityHub?: boolean;
     eventBridge?: boolean | { busName?: string };
     sns?: boolean;
+    severities?: Severity[];
     batchSize?: number;
     batchingWindowSeconds?: number;
     maxReceiveCount?: number;
@@ -142,6 +143,8 @@ export interface StacksConfig {
     securityHub: boolean;
     eventBus?: string;
     sns: boolean;
+    /** Published severities; undefined: all. */
+    severities?: Severity[];
     batchSize: number;
     batchingWindowSeconds: number;
     maxReceiveCount: number;
@@ -298,6 +301,7 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
       securityHub: det.securityHub ?? true,
       eventBus: det.eventBridge ? (typeof det.eventBridge === 'object' && det.eventBridge.busName) || 'default' : undefined,
       sns: det.sns ?? false,
+      severities: det.severities,
       batchSize: det.batchSize ?? 10,
       batchingWindowSeconds: det.batchingWindowSeconds ?? 0,
       maxReceiveCount: det.maxReceiveCount ?? 5,

@@ -1,6 +1,6 @@
 import type { SqsBatchResponse, SqsEvent } from '../model/lambda-events';
 import { detectionHandler } from './detect';
-import { bundledRulePack, ENV, type FunctionIdentity, identityOf, publishersFromEnv, s3Client } from './environment';
+import { bundledRulePack, ENV, type FunctionIdentity, identityOf, publishersFromEnv, publishSeveritiesFromEnv, s3Client } from './environment';
 
 /**
  * The detection function's entry point (the bundle's `handler` export). Clients and the rule pack
@@ -19,6 +19,7 @@ export async function handler(event: SqsEvent, context?: { invokedFunctionArn?: 
       s3,
       publishers: publishersFromEnv(() => identity!, s3),
       metricNamespace: process.env[ENV.metricNamespace] ?? 'CISBenchmark',
+      publishSeverities: publishSeveritiesFromEnv(),
     });
   }
   const { batchItemFailures } = await run(event);

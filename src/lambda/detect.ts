@@ -4,6 +4,7 @@ import type { Finding } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from '../model/lambda-events';
 import type { Rule, RulePack } from '../model/rule';
+import type { Severity } from '../model/severity';
 import { EventJudge } from '../scan/scan-events';
 import { emfLines, type MetricPoint } from './emf';
 import { isTrailLogKey, readMessage } from './notifications';
@@ -21,6 +22,8 @@ export interface DetectionSettings {
   operationsNamespace?: string;
   tmpDir?: string;
   maxRecordBytes?: number;
+  /** Only findings of these severities are published (all by default); metrics count every match. */
+  publishSeverities?: ReadonlySet<Severity>;
   /** One line per call; stdout in Lambda, where EMF lines become metrics. */
   log?: (line: string) => void;
   now?: () => Date;
@@ -82,11 +85,12 @@ export function detectionHandler(s: DetectionSettings): (event: SqsEvent) => Pro
     for (const f of list) result.ruleCounts[f.ruleId] = (result.ruleCounts[f.ruleId] ?? 0) + 1;
     // Findings read before a file's damage are published even though the message fails: nothing
     // read is held back, and the redelivery finds them already published.
-    if (list.length > 0) {
+    const wanted = s.publishSeverities ? list.filter((f) => s.publishSeverities!.has(f.severity)) : list;
+    if (wanted.length > 0) {
       for (const p of s.publishers) {
-        const o = await p.publish(list);
+        const o = await p.publish(wanted);
         result.outcomes.push(o);
-        if (o.failed.length > 0) problems.push(`${o.channel}: ${o.failed.length} of ${list.length} findings not published (first: ${o.failed[0].reason})`);
+        if (o.failed.length > 0) problems.push(`${o.channel}: ${o.failed.length} of ${wanted.length} findings not published (first: ${o.failed[0].reason})`);
       }
     }
     if (problems.length > 0) return { ...result, ok: false, reason: problems.join('; ') };

@@ -4,6 +4,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { join } from 'node:path';
 import type { RulePack } from '../model/rule';
+import { isSeverity, type Severity } from '../model/severity';
 import { loadRulePack } from '../rules/load';
 import { REPO_ROOT } from '../version';
 import type { AsffContext } from './asff';
@@ -27,7 +28,15 @@ export const ENV = {
   reportsKmsKey: 'TRAILPROOF_REPORTS_KMS_KEY',
   regions: 'TRAILPROOF_REGIONS',
   aggregator: 'TRAILPROOF_AGGREGATOR',
+  publishSeverities: 'TRAILPROOF_PUBLISH_SEVERITIES',
 } as const;
+
+/**
+ * src/util/schema.ts keeps ajv's compiled validators as standalone code that require()s ajv's
+ * runtime modules, which the bundle does not ship as files: the functions compile their schemas
+ * at start instead, given a cache directory that cannot be made (nothing kept, nothing read back).
+ */
+export const NO_SCHEMA_CACHE = { TRAILPROOF_SCHEMA_CACHE: '/dev/null/no-schema-cache' } as const;
 
 export interface FunctionIdentity {
   partition: string;
@@ -40,6 +49,16 @@ export function identityOf(functionArn: string | undefined, env: NodeJS.ProcessE
   const parts = (functionArn ?? '').split(':');
   if (parts.length >= 7 && parts[0] === 'arn' && parts[2] === 'lambda') return { partition: parts[1], region: parts[3], account: parts[4] };
   return { partition: 'aws', region: env.AWS_REGION ?? 'us-east-1', account: env.TRAILPROOF_ACCOUNT ?? '000000000000' };
+}
+
+/** TRAILPROOF_PUBLISH_SEVERITIES (comma-separated); undefined when unset: every severity. */
+export function publishSeveritiesFromEnv(env: NodeJS.ProcessEnv = process.env): Set<Severity> | undefined {
+  const v = env[ENV.publishSeverities];
+  if (!v) return undefined;
+  const list = v.split(',').map((x) => x.trim());
+  const bad = list.filter((x) => !isSeverity(x));
+  if (bad.length > 0) throw new Error(`${ENV.publishSeverities}: not severities: ${bad.join(', ')}`);
+  return new Set(list as Severity[]);
 }
 
 const clientBase = () => ({ maxAttempts: 8, retryMode: 'standard' as const });

@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLambdaAsset } from '../../src/lambda/bundle';
-import { ENV } from '../../src/lambda/environment';
+import { ENV, NO_SCHEMA_CACHE } from '../../src/lambda/environment';
 import { backfillDefinition } from '../backfill-definition';
 import {
   backfillRolePolicy,
@@ -123,7 +123,7 @@ export function auditFunctions(ctx: BuildContext, inputs: FunctionInputs): void 
       sourceCodeHash: asset.assetHash,
       memorySize: s.memoryMb,
       timeout: s.timeoutSeconds,
-      environment: { variables: s.environment },
+      environment: { variables: { ...s.environment, ...NO_SCHEMA_CACHE } },
       loggingConfig: { logFormat: 'Text', logGroup: logs.name },
       // The role's policy must be in place before the first invocation, the group before the first line.
       dependsOn: [logs, r.policy],
@@ -172,6 +172,7 @@ export function auditFunctions(ctx: BuildContext, inputs: FunctionInputs): void 
       [ENV.metricNamespace]: config.alarms.namespace,
       [ENV.securityHub]: String(d.securityHub),
     };
+    if (d.severities) environment[ENV.publishSeverities] = d.severities.join(',');
     if (d.eventBus) environment[ENV.eventBus] = d.eventBus;
     if (d.sns) environment[ENV.topicArn] = inputs.topic.arn;
     if (d.eventBus || d.sns) {

@@ -15,6 +15,7 @@ import * as s3 from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildLambdaAsset } from '../../src/lambda/bundle';
 import { handler, resetForTests } from '../../src/lambda/detect-entry';
+import { NO_SCHEMA_CACHE } from '../../src/lambda/environment';
 import { loadRulePack } from '../../src/rules/load';
 import { runScan } from '../../src/scan/run-scan';
 import { REPO } from '../support/paths';
@@ -248,6 +249,26 @@ describe('per-delivery detection', () => {
     expect(aws.events.length - events).toBe(expected.length);
   });
 
+  test('with publishSeverities, low findings stay unpublished while their rule metric still counts them', async () => {
+    process.env.TRAILPROOF_PUBLISH_SEVERITIES = 'critical,high,medium';
+    resetForTests();
+    try {
+      const file = stratusFile('awsdiscoveryec2downloaduserdata'); // 17 low findings (cis-unauthorized-api-calls)
+      const hub = aws.hubFindings.size;
+      const imports = aws.callsOf('BatchImportFindings');
+      await deliver(file);
+      expect(await invoke()).toEqual([{ received: 1, failed: [] }]);
+      expect(aws.callsOf('BatchImportFindings')).toBe(imports);
+      expect(aws.hubFindings.size).toBe(hub);
+      const cis = emf().find((d) => d._aws.CloudWatchMetrics[0].Namespace === 'CISBenchmark')!;
+      expect(cis.unauthorized_api_calls_metric).toBe(17);
+      expect(logLines()[0]).toMatchObject({ ok: true, findings: 17, published: {} });
+    } finally {
+      delete process.env.TRAILPROOF_PUBLISH_SEVERITIES;
+      resetForTests();
+    }
+  });
+
   test("S3's test event is consumed; a notification for a key outside the trail layout is skipped, not failed", async () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: '2026-12-01T10:00:00.000Z', Bucket: TRAIL_BUCKET, RequestId: 'R', HostId: 'H' }) }));
     await s3client.send(new s3.PutObjectCommand({ Bucket: TRAIL_BUCKET, Key: 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/12/01/d.json.gz', Body: 'x' }));
@@ -269,10 +290,13 @@ describe('per-delivery detection', () => {
     const script = join(asset.dir, 'run.js');
     writeFileSync(script, `require('./${asset.handlers.detect.replace(/\.handler$/, '.js')}').handler(${JSON.stringify(event)}, { invokedFunctionArn: 'arn:aws:lambda:us-east-1:111122223333:function:f' }).then((r) => process.stderr.write('RESULT ' + JSON.stringify(r)))`);
     // The asset folder has no node_modules: everything the handler needs is in the bundle.
-    // Asynchronously: s3rver and the loopback services answer from this process.
-    const { stdout: out, stderr } = await promisify(execFile)(process.execPath, [script], { cwd: asset.dir, env: { ...process.env, NODE_PATH: '' }, encoding: 'utf8' });
-    expect(out).toMatch(/"ok":true/);
-    expect(stderr).toMatch(/RESULT \{"batchItemFailures":\[\]\}/);
+    // Asynchronously: s3rver and the loopback services answer from this process. Twice, as two
+    // cold starts of the same code (the second finds whatever the first left beside the bundle).
+    for (let i = 0; i < 2; i++) {
+      const { stdout: out, stderr } = await promisify(execFile)(process.execPath, [script], { cwd: asset.dir, env: { ...process.env, ...NO_SCHEMA_CACHE, NODE_PATH: '' }, encoding: 'utf8' });
+      expect(out).toMatch(/"ok":true/);
+      expect(stderr).toMatch(/RESULT \{"batchItemFailures":\[\]\}/);
+    }
     const expected = await cliFindingIds(file.path);
     expect(expected.length).toBeGreaterThan(0);
     for (const id of expected) expect(hubIds()).toContain(id);

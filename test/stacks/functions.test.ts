@@ -83,7 +83,7 @@ describe('detection through the bucket notification', () => {
   test('the function: the bundle as an asset, reporting batch item failures', () => {
     const fn = s.resource('aws_lambda_function', 'detection_function');
     expect(fn).toMatchObject({ function_name: 'trailproof-detect', handler: 'handler/detect.handler', runtime: 'nodejs22.x', architectures: ['arm64'], timeout: 60, memory_size: 512 });
-    expect(fn.environment.variables).toEqual({ TRAILPROOF_METRIC_NAMESPACE: 'CISBenchmark', TRAILPROOF_SECURITY_HUB: 'true' });
+    expect(fn.environment.variables).toEqual({ TRAILPROOF_METRIC_NAMESPACE: 'CISBenchmark', TRAILPROOF_SECURITY_HUB: 'true', TRAILPROOF_SCHEMA_CACHE: '/dev/null/no-schema-cache' });
     expect(fn.logging_config).toEqual({ log_format: 'Text', log_group: ref('aws_cloudwatch_log_group', 'detection_logs', 'name') });
     const zip = join(s.result.outdir, 'stacks', 'trailproof-audit', fn.filename);
     expect(existsSync(zip)).toBe(true);
@@ -120,7 +120,7 @@ describe('detection through the bucket notification', () => {
 describe('detection through EventBridge, publishing to a bus and the topic', () => {
   let s: Synthesized;
   beforeAll(() => {
-    s = synth({ account: ACCOUNT, detection: { enabled: true, trigger: 'eventbridge', eventBridge: { busName: 'security' }, sns: true } });
+    s = synth({ account: ACCOUNT, detection: { enabled: true, trigger: 'eventbridge', eventBridge: { busName: 'security' }, sns: true, severities: ['critical', 'high'] } });
   });
   afterAll(() => s?.cleanup());
 
@@ -148,7 +148,7 @@ describe('detection through EventBridge, publishing to a bus and the topic', () 
 
   test('the function publishes to the bus and the topic and keeps its ledger in the functions bucket; the role says exactly that', () => {
     const fn = s.resource('aws_lambda_function', 'detection_function');
-    expect(fn.environment.variables).toMatchObject({ TRAILPROOF_EVENT_BUS: 'security', TRAILPROOF_TOPIC_ARN: ref('aws_sns_topic', 'alarm_topic', 'arn'), TRAILPROOF_STATE_BUCKET: ref('aws_s3_bucket', 'functions_bucket', 'bucket'), TRAILPROOF_STATE_PREFIX: 'state/published/' });
+    expect(fn.environment.variables).toMatchObject({ TRAILPROOF_PUBLISH_SEVERITIES: 'critical,high', TRAILPROOF_EVENT_BUS: 'security', TRAILPROOF_TOPIC_ARN: ref('aws_sns_topic', 'alarm_topic', 'arn'), TRAILPROOF_STATE_BUCKET: ref('aws_s3_bucket', 'functions_bucket', 'bucket'), TRAILPROOF_STATE_PREFIX: 'state/published/' });
     const st = s.policy('aws_iam_role_policy', 'detection_role_policy');
     expect(statement(st, 'PutFindingEvents').Resource).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:event-bus/security`);
     expect(statement(st, 'PublishFindings').Resource).toBe(ref('aws_sns_topic', 'alarm_topic', 'arn'));
@@ -215,7 +215,7 @@ describe('scheduled posture scan and backfill', () => {
 describe('configuration', () => {
   test('defaults', () => {
     const c = resolveConfig({ detection: { enabled: true } });
-    expect(c.detection).toEqual({ enabled: true, trigger: 's3-notification', securityHub: true, eventBus: undefined, sns: false, batchSize: 10, batchingWindowSeconds: 0, maxReceiveCount: 5, memoryMb: 512, timeoutSeconds: 120, maxConcurrency: undefined });
+    expect(c.detection).toEqual({ enabled: true, trigger: 's3-notification', securityHub: true, eventBus: undefined, sns: false, severities: undefined, batchSize: 10, batchingWindowSeconds: 0, maxReceiveCount: 5, memoryMb: 512, timeoutSeconds: 120, maxConcurrency: undefined });
     expect(resolveConfig({ detection: { eventBridge: true } }).detection.eventBus).toBe('default');
     expect(resolveConfig({ regions: ['us-east-1', 'eu-west-1'] }).schedule).toMatchObject({ enabled: false, expression: 'rate(1 day)', regions: ['us-east-1', 'eu-west-1'] });
   });
@@ -229,4 +229,31 @@ describe('configuration', () => {
     expect(() => resolveConfig({ backfill: { itemsPerBatch: 0 } })).toThrow('/backfill/itemsPerBatch');
     expect(() => resolveConfig({ detection: { timeoutSeconds: 901 } })).toThrow('/detection/timeoutSeconds');
   });
+});
+
+test('with every function on, the posture gate still passes: the new log groups, bucket and key hold the same controls', async () => {
+  const { runScan } = await import('../../src/scan/run-scan');
+  const { loadRulePack } = await import('../../src/rules/load');
+  const s = synth({ account: ACCOUNT, notifications: [{ protocol: 'email', endpoint: 'soc@example.com' }], detection: { enabled: true, eventBridge: true, sns: true }, schedule: { enabled: true }, backfill: { enabled: true } });
+  try {
+    const doc = await runScan({ pack: loadRulePack(), events: [], terraform: [s.result.outdir] });
+    const findings = [...doc.findings];
+    doc.findings.close();
+    // The function log groups are judged like the trail's (retention, KMS).
+    expect(findings.some((f) => f.subject.kind === 'resource' && String(f.subject.resourceId).includes('/aws/lambda/trailproof-detect'))).toBe(true);
+    expect(findings.filter((f) => f.status === 'fail').map((f) => `${f.ruleId} ${f.message}`)).toEqual([]);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test("the README's detection example is a valid configuration that turns every function on", () => {
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('<!-- section:detection -->'), readme.indexOf('<!-- /section:detection -->'));
+  const example = /```json\n([\s\S]*?)```/.exec(section);
+  expect(example).not.toBeNull();
+  const c = resolveConfig(JSON.parse(example![1]), 'README.md');
+  expect([c.detection.enabled, c.schedule.enabled, c.backfill.enabled]).toEqual([true, true, true]);
+  expect(c.detection.severities).toEqual(['critical', 'high', 'medium']);
 });

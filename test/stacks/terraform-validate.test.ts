@@ -46,6 +46,17 @@ const SINGLE_REGION: Record<string, StacksConfigInput> = {
       ],
     },
   },
+  'the opt-in functions: detection by bucket notification publishing everywhere, the posture schedule, the backfill': {
+    account: '111122223333',
+    notifications: [{ protocol: 'email', endpoint: 'security@example.com' }],
+    detection: { enabled: true, eventBridge: true, sns: true, batchSize: 100, batchingWindowSeconds: 5, maxConcurrency: 10 },
+    schedule: { enabled: true, expression: 'cron(0 6 * * ? *)', timezone: 'Europe/Paris' },
+    backfill: { enabled: true },
+  },
+  'detection through an EventBridge rule': {
+    notifications: [{ protocol: 'email', endpoint: 'security@example.com' }],
+    detection: { enabled: true, trigger: 'eventbridge' },
+  },
 };
 
 /** Uses the AWS provider's per-resource `region` argument, which exists from provider 6.0. */
