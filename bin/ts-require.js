@@ -56,11 +56,35 @@ function compile(source, filename) {
       fs.writeFileSync(tmp, code);
       fs.renameSync(tmp, cached);
       writable = true;
+      sweep();
     } catch {
       writable = false; // a read-only install compiles in memory on every start
     }
   }
   return code;
+}
+
+// Output for sources that have since changed is never read again; on a compile (a source changed)
+// files not rewritten for SWEEP_DAYS go, once per process. One still in use is compiled again.
+const SWEEP_DAYS = 14;
+let swept = false;
+
+function sweep() {
+  if (swept) return;
+  swept = true;
+  const before = Date.now() - SWEEP_DAYS * 24 * 3600 * 1000;
+  try {
+    for (const f of fs.readdirSync(CACHE)) {
+      const p = path.join(CACHE, f);
+      try {
+        if (f.endsWith('.js') && fs.statSync(p).mtimeMs < before) fs.rmSync(p, { force: true });
+      } catch {
+        // Another process removed it first.
+      }
+    }
+  } catch {
+    // Nothing to sweep.
+  }
 }
 
 function register() {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../support/paths';
@@ -59,5 +59,24 @@ a.go().then((v) => process.stdout.write(JSON.stringify({ before, after: globalTh
 try { require(${JSON.stringify(join(dir, 'thrower.ts'))}).boom({ a: 1 }); } catch (e) { process.stdout.write(e.stack); }`);
     expect(out).toContain('boom 1');
     expect(out).toContain(`${join(dir, 'thrower.ts')}:4`);
+  });
+});
+
+describe('bin/ts-require.js cache', () => {
+  test('a compile removes output not rewritten for two weeks, and leaves the rest', () => {
+    const cache = tmp('sweep');
+    const old = join(cache, 'f'.repeat(40) + '.js');
+    const recent = join(cache, 'e'.repeat(40) + '.js');
+    writeFileSync(old, '');
+    writeFileSync(recent, '');
+    const month = (Date.now() - 30 * 24 * 3600 * 1000) / 1000;
+    utimesSync(old, month, month);
+    const dir = tmp('src');
+    writeFileSync(join(dir, 'x.ts'), 'export const x: number = 1;\n');
+    probe(cache, `require(${JSON.stringify(join(dir, 'x.ts'))});`);
+    const left = readdirSync(cache);
+    expect(left).not.toContain('f'.repeat(40) + '.js');
+    expect(left).toContain('e'.repeat(40) + '.js');
+    expect(left).toHaveLength(2); // the recent file and x.ts's output
   });
 });
