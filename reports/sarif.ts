@@ -4,6 +4,7 @@ import { alarmControls, COVERAGE_NOTES } from '../src/findings/coverage';
 import type { Finding, FindingsView, SourceRef } from '../src/model/finding';
 import type { Rule } from '../src/model/rule';
 import type { Severity } from '../src/model/severity';
+import { ConstructSources } from './construct-source';
 import { mdCode, mdText, showControls } from './escape';
 import { collectText, type TextSink, writeJsonFilling } from './sink';
 import { compareFindingKeys, compareFindings, findingKey, findingSpool, type ReportContext, locationLabel, subjectFields } from './view';
@@ -106,7 +107,7 @@ function isResult(f: Finding): boolean {
   return f.status === 'fail' || f.status === 'muted';
 }
 
-function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, baseDir: string, alarms: ReadonlySet<string>): Record<string, unknown> {
+function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, baseDir: string, alarms: ReadonlySet<string>, sources?: ConstructSources): Record<string, unknown> {
   const where = locationLabel(f.subject.source);
   const fields = subjectFields(f.subject)
     .map(([k, v]) => `${k}: ${v}`)
@@ -126,6 +127,14 @@ function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, baseDir
     partialFingerprints: { 'trailproofFindingId/v1': f.id },
     properties: { findingId: f.id, status: f.status, severity: f.severity, controls: f.controls, subjectKind: f.subject.kind, evidence: clipEvidence(f.evidence), remediation: f.remediation },
   };
+  // The construct's source line, where known, is where code scanning can show the result and the
+  // fix goes; the synthesized cdk.tf.json (build output, seldom committed) stays as related.
+  const site = f.subject.kind === 'resource' && f.subject.constructPath ? sources?.find(f.subject.constructPath) : undefined;
+  if (site) {
+    const synthesized = (r.locations as Record<string, unknown>[])[0];
+    r.locations = [{ ...synthesized, physicalLocation: { artifactLocation: { uri: site.path.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }, region: { startLine: site.line } } }];
+    r.relatedLocations = [{ id: 1, physicalLocation: synthesized.physicalLocation, message: { text: 'the resource as synthesized (cdk.tf.json)' } }];
+  }
   // An event matching an alarm control's pattern is activity for that control, not its failure.
   const activityFor = f.subject.kind === 'event' ? f.controls.filter((c) => alarms.has(c)) : [];
   if (activityFor.length > 0) (r.properties as Record<string, unknown>).activityFor = activityFor;
@@ -346,6 +355,7 @@ function buildResults(doc: FindingsView, ctx: ReportContext, ruleIndex: Readonly
   const open = findingSpool(findingKey, compareFindingKeys, ctx);
   for (const f of doc.findings) if (isResult(f)) open.add(f);
   const alarms = alarmControls(ctx.rules);
+  const sources = new ConstructSources(baseDir);
   // Room for one overflow result per rule.
   const budget = SARIF_LIMITS.results - ruleIndex.size;
   const slots: (EventGroup | { result: Record<string, unknown> })[] = [];
@@ -369,7 +379,7 @@ function buildResults(doc: FindingsView, ctx: ReportContext, ruleIndex: Readonly
           continue;
         }
       } else if (slots.length < budget) {
-        slots.push({ result: sarifResult(f, ruleIndex, baseDir, alarms) });
+        slots.push({ result: sarifResult(f, ruleIndex, baseDir, alarms, sources) });
         continue;
       }
       folded++;
