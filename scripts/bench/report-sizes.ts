@@ -88,6 +88,8 @@ void (async () => {
     htmlDetails: (html.match(/<details class="finding"/g) ?? []).length,
     htmlLoadSeconds: load === null ? null : Math.round(load * 100) / 100,
     csvKB: Math.round(size('report.csv') / 10) / 100,
+    findingsCsvMB: Math.round(size('findings.csv') / 1e4) / 100,
+    asffMB: Math.round(size('findings.asff.json') / 1e4) / 100,
     mdKB: Math.round(size('report.md') / 10) / 100,
   };
   if (!values.keep) rmSync(dir, { recursive: true, force: true });
