@@ -47,10 +47,25 @@ function put<T extends object>(o: T, k: keyof T, v: unknown): void {
   if (v !== undefined) (o as Record<keyof T, unknown>)[k] = v;
 }
 
+/**
+ * Characters of a value's JSON, counted until `budget` is passed (then budget + 1): a bound that
+ * decides most values without serializing them. One character of a string can take up to six
+ * bytes of JSON (a \u escape), so a value this counts at most CAP/6 is surely under the cap.
+ */
+function sizeWithin(v: unknown, budget: number): number {
+  if (v === null || typeof v !== 'object') return typeof v === 'string' ? v.length + 2 : 8;
+  let n = 2;
+  for (const [k, x] of Array.isArray(v) ? v.entries() : Object.entries(v)) {
+    n += (typeof k === 'string' ? k.length + 3 : 0) + sizeWithin(x, budget - n) + 1;
+    if (n > budget) return budget + 1;
+  }
+  return n;
+}
+
 function capped(name: string, v: unknown, cut: string[]): unknown {
   // null and scalars are cheap and small; only objects and long strings can be large.
   if (v === undefined || v === null || typeof v === 'number' || typeof v === 'boolean') return v;
-  if (typeof v === 'string' && v.length <= EVIDENCE_VALUE_CAP / 6) return v;
+  if (sizeWithin(v, EVIDENCE_VALUE_CAP / 6) <= EVIDENCE_VALUE_CAP / 6) return v;
   const text = JSON.stringify(v);
   const bytes = Buffer.byteLength(text);
   if (bytes <= EVIDENCE_VALUE_CAP) return v;

@@ -201,7 +201,12 @@ export function insightsQuery(pattern: string): InsightsQuery {
 
 /** The window an investigator opens around one event: an hour either side. */
 export function queryWindow(eventTime: string | null, marginMs = 3_600_000): { startTime: string; endTime: string } | undefined {
+  // Findings of one log file come in time order, many in the same second: reuse the last answer.
+  if (eventTime === lastWindow.time && marginMs === lastWindow.margin) return lastWindow.window && { ...lastWindow.window };
   const t = eventTime ? Date.parse(eventTime) : NaN;
-  if (Number.isNaN(t)) return undefined;
-  return { startTime: new Date(t - marginMs).toISOString(), endTime: new Date(t + marginMs).toISOString() };
+  const window = Number.isNaN(t) ? undefined : { startTime: new Date(t - marginMs).toISOString(), endTime: new Date(t + marginMs).toISOString() };
+  lastWindow = { time: eventTime, margin: marginMs, window };
+  return window && { ...window };
 }
+
+let lastWindow: { time: string | null; margin: number; window: { startTime: string; endTime: string } | undefined } = { time: null, margin: 0, window: undefined };

@@ -14,6 +14,9 @@ const USAGE = `Usage:
       Parse P (AWS's limits included), print its kind, normal form and warnings.
   trailproof pattern compare --actual P --expected Q [--json]
       Compare by meaning: equivalent, broader (P matches more) or narrower-or-different.
+  trailproof pattern insights --pattern P [--json]
+      The CloudWatch Logs Insights query that finds the events P matches, its count by
+      principal, and where the two languages differ (the queries the stacks save per rule).
 
 Exit codes: 0 done (compare: equivalent or broader); 1 compare: narrower-or-different;
 2 usage error, a pattern AWS would reject, or no input readable.`;
@@ -68,7 +71,7 @@ async function runTest(pattern: string, files: string[], json: boolean): Promise
 
 export const command: Command = {
   name: 'pattern',
-  summary: 'test, check or compare CloudWatch Logs filter patterns offline',
+  summary: 'test, check or compare CloudWatch Logs filter patterns offline, or print their Logs Insights queries',
   usage: USAGE,
   async run(argv) {
     const { values, positionals } = parseArgs({
@@ -101,6 +104,18 @@ export const command: Command = {
         }
         return EXIT.OK;
       }
+      if (sub === 'insights') {
+        if (values.pattern === undefined) throw new UsageError('give --pattern P');
+        if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+        const { insightsQuery } = await import('../../insights/translate');
+        const q = insightsQuery(values.pattern);
+        if (json) process.stdout.write(`${JSON.stringify(q)}\n`);
+        else {
+          process.stdout.write(sanitizeForTerminal(`# events\n${q.query}\n\n# by principal\n${q.byPrincipal}\n`, true));
+          for (const d of q.differences) process.stderr.write(`note: ${sanitizeForTerminal(d)}\n`);
+        }
+        return EXIT.OK;
+      }
       if (sub === 'compare') {
         if (values.actual === undefined || values.expected === undefined) throw new UsageError('give --actual P --expected Q');
         const cmp = comparePatterns(values.actual, values.expected);
@@ -118,6 +133,6 @@ export const command: Command = {
       if (e instanceof PatternSyntaxError) return reportSyntax(e, json, e.side ?? 'pattern');
       throw e;
     }
-    throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'give a subcommand: test, check or compare');
+    throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'give a subcommand: test, check, compare or insights');
   },
 };
