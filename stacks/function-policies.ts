@@ -141,8 +141,11 @@ export function schedulerRolePolicy(functionArn: string): PolicyDocument {
 
 /**
  * The functions key: the account administers it; S3 or EventBridge (whichever delivers to the
- * queue) encrypts messages for this account only; CloudWatch Logs encrypts the functions' log
- * groups. The functions' roles get their use of it from their IAM policies.
+ * queue) may encrypt messages with it; CloudWatch Logs encrypts the functions' log groups. AWS's
+ * pages for S3 and EventBridge delivery to an encrypted queue give the key statement without
+ * conditions, and a condition the service does not send would drop every notification silently,
+ * so the queue policy (aws:SourceArn, aws:SourceAccount) is where sending is scoped, as
+ * topicKeyPolicy does for the alarm topic. The functions' roles get their use from IAM.
  */
 export function functionsKeyPolicy(c: PolicyContext, o: { queueSender?: 's3.amazonaws.com' | 'events.amazonaws.com'; functionNames: string[] }): PolicyDocument {
   const s: Statement[] = [{ Sid: 'AccountAdministersKeyThroughIam', Effect: 'Allow', Principal: { AWS: rootArn(c) }, Action: 'kms:*', Resource: '*' }];
@@ -153,7 +156,6 @@ export function functionsKeyPolicy(c: PolicyContext, o: { queueSender?: 's3.amaz
       Principal: { Service: o.queueSender },
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': c.account } },
     });
   }
   if (o.functionNames.length > 0) {

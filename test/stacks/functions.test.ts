@@ -59,7 +59,7 @@ describe('detection through the bucket notification', () => {
     expect(JSON.parse(s.resource('aws_sqs_queue_redrive_allow_policy', 'detection_dlq_redrive_allow').redrive_allow_policy)).toEqual({ redrivePermission: 'byQueue', sourceQueueArns: [ref('aws_sqs_queue', 'detection_queue', 'arn')] });
   });
 
-  test('only the audit bucket may send, over TLS; S3 may use the key for this account only', () => {
+  test('only the audit bucket may send, over TLS; S3 may use the key to encrypt its notifications', () => {
     const st = s.policy('aws_sqs_queue_policy', 'detection_queue_policy');
     expect(statement(st, 'DeliveriesSendNotifications')).toMatchObject({
       Principal: { Service: 's3.amazonaws.com' },
@@ -69,7 +69,7 @@ describe('detection through the bucket notification', () => {
     expect(statement(st, 'DenyInsecureTransport')).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': false } } });
     // S3 to an SSE-KMS queue needs kms:GenerateDataKey and kms:Decrypt in the key policy (S3 notification docs).
     const key = s.policy('aws_kms_key', 'functions_key');
-    expect(statement(key, 'DeliveriesEncryptQueueMessages')).toMatchObject({ Principal: { Service: 's3.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'] });
+    expect(statement(key, 'DeliveriesEncryptQueueMessages')).toEqual({ Sid: 'DeliveriesEncryptQueueMessages', Effect: 'Allow', Principal: { Service: 's3.amazonaws.com' }, Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: '*' });
     expect(s.resource('aws_kms_key', 'functions_key').enable_key_rotation).toBe(true);
   });
 
