@@ -107,6 +107,31 @@ test('a run whose findings Security Hub refuses still writes its reports, then f
   expect(JSON.parse(await text('reports/posture/run-2/findings.json')).findings.length).toBeGreaterThan(0);
 });
 
+test("with the stack's TRAILPROOF_AGGREGATOR, the scan reads the organization through the aggregator; the member account's findings go to the importing account", async () => {
+  const other = '444455556666';
+  fake.world.regions[REGION].aggregators = {
+    org: [
+      { accountId: other, awsRegion: 'eu-west-1', resourceId: 'vpc-9', resourceName: 'vpc-9', resourceType: 'AWS::EC2::VPC', arn: `arn:aws:ec2:eu-west-1:${other}:vpc/vpc-9`, configuration: { vpcId: 'vpc-9' }, supplementaryConfiguration: {} },
+      ...(fake.world.regions[REGION].configItems ?? []),
+    ],
+  };
+  process.env.TRAILPROOF_AGGREGATOR = 'org';
+  try {
+    const before = fake.opsCalled('SelectAggregateResourceConfig').length;
+    const run = await handler({ runId: 'run-org' }, CONTEXT);
+    expect(fake.opsCalled('SelectAggregateResourceConfig').length).toBeGreaterThan(before);
+    const doc = JSON.parse(await text('reports/posture/run-org/findings.json'));
+    const vpc9 = doc.findings.find((f: { ruleId: string; subject: { resourceId?: string } }) => f.ruleId === 'cis-vpc-flow-logs' && f.subject.resourceId === 'vpc-9');
+    expect(vpc9).toMatchObject({ status: 'fail', subject: { account: other } });
+    const imported = aws.hubFindings.get(`arn:aws:securityhub:us-east-1:111122223333:product/111122223333/default|${vpc9.id}`);
+    expect(imported).toMatchObject({ AwsAccountId: '111122223333', RecordState: 'ACTIVE', Resources: [{ Id: `arn:aws:ec2:eu-west-1:${other}:vpc/vpc-9`, Region: 'eu-west-1' }] });
+    expect(run.summary.failing).toBeGreaterThan(0);
+  } finally {
+    delete process.env.TRAILPROOF_AGGREGATOR;
+    delete fake.world.regions[REGION].aggregators;
+  }
+});
+
 test('the posture role allows every call the scan made', () => {
   const st = synth({ account: '111122223333', schedule: { enabled: true } });
   try {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../stacks/config';
-import { asList, danglingReferences, ref, statement, synth, type Json, type Statement, type Synthesized } from './support';
+import { asList, danglingReferences, FIXTURE_RULES, ref, statement, synth, type Json, type Statement, type Synthesized } from './support';
 
 /**
  * The opt-in functions as synthesized, one configuration per option. Values AWS documents are
@@ -256,4 +256,15 @@ test("the README's detection example is a valid configuration that turns every f
   const c = resolveConfig(JSON.parse(example![1]), 'README.md');
   expect([c.detection.enabled, c.schedule.enabled, c.backfill.enabled]).toEqual([true, true, true]);
   expect(c.detection.severities).toEqual(['critical', 'high', 'medium']);
+});
+
+test('the asset carries the configured rule pack (alarms.rulesDir), the one the alarms are built from', () => {
+  const s = synth({ account: ACCOUNT, alarms: { rulesDir: FIXTURE_RULES }, detection: { enabled: true } });
+  try {
+    const zip = join(s.result.outdir, 'stacks', 'trailproof-audit', s.resource('aws_lambda_function', 'detection_function').filename);
+    const rules = execFileSync('python3', ['-c', 'import sys,zipfile; print("\\n".join(n for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith("rules/") and not n.endswith("/")))', zip], { encoding: 'utf8' }).trim().split('\n').sort();
+    expect(rules).toEqual(['rules/root-usage.json', 'rules/trail-changes.json', 'rules/unauthorized.json']);
+  } finally {
+    s.cleanup();
+  }
 });
