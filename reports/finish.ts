@@ -1,6 +1,6 @@
 import { applyBaseline, loadBaseline } from '../src/findings/baseline';
 import { computeCoverage, type FrameworkCoverage } from '../src/findings/coverage';
-import { type CoverageLoss, coverageLost } from '../src/findings/coverage-change';
+import { baselineRules, type CoverageLoss, coverageLost } from '../src/findings/coverage-change';
 import {
   applySuppressions,
   constructSuppressionsFromInputs,
@@ -83,12 +83,13 @@ export async function finishReports(scanned: FindingsView, opts: FinishOptions):
   let coverage: FrameworkCoverage[] | undefined;
   const coverageOf = () => (coverage ??= computeCoverage(doc, opts.rules, opts.catalogues, tally.fill(doc.findings).coverage));
   if (previous) {
-    // The baseline judged with the same rules and catalogues: only what its findings say differs.
+    // The baseline judged with the same catalogues and with this run's rules plus any its index lists
+    // that are gone now (deleted rules): what its findings and rules say differs.
     // Worked out when a report or the verdict first asks, so it rides on their pass.
     let lost: CoverageLoss[] | undefined;
     Object.defineProperty(ctx, 'coverageLost', {
       enumerable: true,
-      get: () => (lost ??= coverageLost(computeCoverage(previous, opts.rules, opts.catalogues), coverageOf())),
+      get: () => (lost ??= coverageLost(computeCoverage(previous, baselineRules(opts.rules, previous.rulePack.index), opts.catalogues), coverageOf())),
     });
   }
   // findings.json always: the next run's --baseline reads it, whatever was asked for.

@@ -1,4 +1,5 @@
-import type { ControlStatus, FrameworkCoverage } from './coverage';
+import type { RuleIndexEntry } from '../model/finding';
+import type { ControlStatus, FrameworkCoverage, RuleInfo } from './coverage';
 
 /** A control some rule judged in the baseline run and no rule judges now. */
 export interface CoverageLoss {
@@ -30,4 +31,16 @@ export function coverageLost(before: readonly FrameworkCoverage[], after: readon
     }
   }
   return out;
+}
+
+/**
+ * The rules to judge a baseline's coverage with: this run's, plus those the baseline's own index
+ * (findings.json `rulePack.index`) lists and this run no longer has. Without the second part a
+ * deleted rule that left no finding in the baseline (an event rule that matched nothing) would
+ * vanish from both sides, and the coverage it gave would be lost unseen.
+ */
+export function baselineRules(current: readonly RuleInfo[], index: readonly RuleIndexEntry[] | undefined): RuleInfo[] {
+  if (!index) return [...current];
+  const have = new Set(current.map((r) => r.id));
+  return [...current, ...index.filter((e) => !have.has(e.id))];
 }

@@ -48,7 +48,9 @@ export interface FrameworkCoverage {
   counts: Record<ControlStatus, number>;
 }
 
-type RuleInfo = Pick<Rule, 'id' | 'target' | 'controls'> & Partial<Pick<Rule, 'check' | 'cloudwatch'>>;
+/** What coverage reads of a rule: a loaded rule, or a baseline's index entry (RuleIndexEntry),
+ *  of which only the presence of `cloudwatch` counts. */
+export type RuleInfo = Pick<Rule, 'id' | 'target' | 'controls'> & { check?: Rule['check']; cloudwatch?: unknown };
 
 /**
  * What the statuses mean, written into every report that shows coverage: an auditor must not

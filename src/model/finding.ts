@@ -1,5 +1,6 @@
 import type { Severity } from './severity';
 import type { InputRecord } from './input';
+import type { RuleTarget } from './rule';
 
 export type FindingStatus = 'fail' | 'pass' | 'muted' | 'manual' | 'not-applicable' | 'error';
 
@@ -84,10 +85,27 @@ export interface Finding {
   baseline?: 'new' | 'unchanged';
 }
 
+/**
+ * What a rule of the run could judge: enough for a later run with --baseline to work out which
+ * controls this run covered, even for a rule deleted since (a deleted rule leaves no finding, so
+ * the later run's own rule pack cannot say what it used to cover).
+ */
+export interface RuleIndexEntry {
+  id: string;
+  target: RuleTarget;
+  controls: string[];
+  /** The rule carries a CloudWatch filter (what makes its CIS controls alarm controls). */
+  cloudwatch?: true;
+  /** A monitoring-chain rule: which controls its chain check judges. */
+  check?: { kind: string; eventRuleControl?: string };
+}
+
 export interface RulePackInfo {
   rules: number;
   sha256: string;
   errors: { path: string; pointer: string; message: string }[];
+  /** One entry per loaded rule (absent in documents written before it was added). */
+  index?: RuleIndexEntry[];
 }
 
 /** findings.json: the contract every report and downstream tool reads. */
