@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { DEFAULT_RULES_DIR } from '../../src/rules/load';
 import { DATASETS } from '../support/paths';
+import { quietly } from '../support/quietly';
 
 /**
  * Issue 14's remaining gap: in an event-only scan, deleting a rule that matched nothing in the
@@ -13,15 +14,6 @@ import { DATASETS } from '../support/paths';
 const EVENTS = join(DATASETS, 'stratus-red-team', 'detonation-logs', 'aws.defense-evasion.cloudtrail-stop.json');
 // NIST AC-6(9) is mapped by the root-usage rule alone, and that file holds no root activity.
 const LOST = 'nist-800-53@r5:AC-6(9)';
-
-function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  return fn().finally(() => {
-    out.mockRestore();
-    err.mockRestore();
-  });
-}
 
 const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 async function scan(extra: string[]): Promise<{ code: number; out: string }> {

@@ -7,19 +7,11 @@ import { FIXTURES } from '../support/paths';
 import { FakeAws } from './support/fake-aws';
 import { REGION, goodWorld } from './support/live-world';
 import { goodStack, tmpDir, writeCdktfOut } from './support/stack';
+import { quietly } from '../support/quietly';
 
 process.env.AWS_ACCESS_KEY_ID = 'AKIDTRAILPROOFTEST';
 process.env.AWS_SECRET_ACCESS_KEY = 'trailproof-test-secret';
 delete process.env.AWS_PROFILE;
-
-function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  return fn().finally(() => {
-    out.mockRestore();
-    err.mockRestore();
-  });
-}
 
 function readDoc(dir: string): FindingsDocument {
   return JSON.parse(readFileSync(join(dir, 'findings.json'), 'utf8')) as FindingsDocument;

@@ -5,21 +5,13 @@ import { main } from '../../src/cli/main';
 import { DEFAULT_RULES_DIR } from '../../src/rules/load';
 import { REPO } from '../support/paths';
 import { type Json, goodStack, tmpDir, writeCdktfOut } from '../posture/support/stack';
+import { quietly } from '../support/quietly';
 
 /**
  * The pull-request gate as the workflow runs it (`posture ... --baseline base --fail-on high
  * --new-only`): the regressions a security reviewer expects it to stop, which a high-only,
  * new-only threshold alone let through.
  */
-function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  return fn().finally(() => {
-    out.mockRestore();
-    err.mockRestore();
-  });
-}
-
 async function posture(stack: Json, extra: string[] = []): Promise<{ code: number; out: string }> {
   const out = tmpDir();
   const code = await quietly(() => main(['posture', '--terraform', writeCdktfOut({ audit: stack }), '--out', out, '--format', 'md', '--quiet', ...extra]));
