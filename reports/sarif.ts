@@ -103,6 +103,11 @@ function ruleDescriptor(id: string, rule: Rule | undefined, f: Finding | undefin
   return d;
 }
 
+/** What every result starts with: its rule, level and kind (a failing or muted finding is a `fail`). */
+function resultHead(f: Finding, ruleIndex: ReadonlyMap<string, number>) {
+  return { ruleId: f.ruleId, ruleIndex: ruleIndex.get(f.ruleId), level: LEVEL[f.severity], kind: 'fail' };
+}
+
 function isResult(f: Finding): boolean {
   return f.status === 'fail' || f.status === 'muted';
 }
@@ -113,10 +118,7 @@ function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, baseDir
     .map(([k, v]) => `${k}: ${v}`)
     .join('; ');
   const r: Record<string, unknown> = {
-    ruleId: f.ruleId,
-    ruleIndex: ruleIndex.get(f.ruleId),
-    level: LEVEL[f.severity],
-    kind: 'fail',
+    ...resultHead(f, ruleIndex),
     message: {
       text: clipText(showControls(`${f.message} (${where})`)),
       markdown: `${mdText(f.title)}: ${subjectFields(f.subject)
@@ -278,10 +280,7 @@ function groupResult(g: EventGroup, ruleIndex: ReadonlyMap<string, number>, base
   const principals = `${[...g.principals].join(', ')}${g.morePrincipals ? ` and ${g.morePrincipals} more` : ''}`;
   const text = `${f.title}: ${g.count} ${s.eventName ?? 'event'} event(s) in ${where}${when} by ${principals}. First: ${f.message}`;
   const r: Record<string, unknown> = {
-    ruleId: f.ruleId,
-    ruleIndex: ruleIndex.get(f.ruleId),
-    level: LEVEL[f.severity],
-    kind: 'fail',
+    ...resultHead(f, ruleIndex),
     message: {
       text: clipText(showControls(text)),
       markdown: `${mdText(f.title)}: **${g.count}** ${mdCode(s.eventName ?? 'event')} event(s) in ${mdCode(where)}${when ? ` ${mdText(when.trim())}` : ''} by ${[...g.principals].map((p) => mdCode(p)).join(', ')}${g.morePrincipals ? ` and ${g.morePrincipals} more` : ''}`,
@@ -327,10 +326,7 @@ interface Overflow {
 function overflowResult(o: Overflow, ruleIndex: ReadonlyMap<string, number>, baseDir: string): Record<string, unknown> {
   const f = o.first;
   return {
-    ruleId: f.ruleId,
-    ruleIndex: ruleIndex.get(f.ruleId),
-    level: LEVEL[f.severity],
-    kind: 'fail',
+    ...resultHead(f, ruleIndex),
     message: { text: clipText(showControls(`${f.title}: ${o.count} more finding(s) (${o.muted} muted) not listed one by one: this run is capped at ${SARIF_LIMITS.results} results, what GitHub code scanning shows. Every finding is in findings.json.`)) },
     locations: [{ physicalLocation: physicalLocation(f.subject.source, baseDir) }],
     partialFingerprints: { 'trailproofOverflow/v1': f.ruleId },
