@@ -11,7 +11,8 @@ The main job on the bundled sample data (what \`npm start\` runs):
   2. scans the sample CloudTrail logs (samples/cloudtrail), the sample AWS Config items
      (samples/config) and the synthesized Terraform JSON with the full rule pack;
   3. writes every report (findings.json, report.md, report.sarif, junit.xml, report.html,
-     report.csv) to DIR (default out/) and prints the summary and the deploy gate's verdict.
+     report.csv, findings.csv, findings.asff.json) to DIR (default out/) and prints the summary
+     and the deploy gate's verdict.
 Exits 0 when the job ran and the synthesized stacks pass the gate (the samples are attack
 recordings, so their findings are expected); 1 if the stacks fail the gate; 2 if the rule pack,
 the stack configuration or the samples could not be read.`;
@@ -32,6 +33,7 @@ export const command: Command = {
     const { parseFormats } = await import('../../../reports/write');
     const { printRuleErrors } = await import('../output');
     const { sanitizeForTerminal: t } = await import('../../util/terminal');
+    const { repoRoot } = await import('../../util/repo-root');
     const out = resolve(values.out);
     const { formats, unknown } = parseFormats(values.format);
     if (unknown.length > 0) {
@@ -70,7 +72,8 @@ export const command: Command = {
         rules: pack.rules,
         catalogues: loadCatalogues(),
         failOn: 'low',
-        baseDir: process.cwd(),
+        baseDir: repoRoot(process.cwd()),
+        commandLine: ['trailproof', ...process.argv.slice(2)],
         color: process.stdout.isTTY === true && !process.env.NO_COLOR,
       });
       for (const w of result.warnings) process.stderr.write(`trailproof main: ${t(w)}\n`);
