@@ -14,6 +14,12 @@ const STATUS_CLASS: Record<string, string> = { fail: 'st-fail', pass: 'st-pass',
 export const HTML_GROUP_ROWS = 50;
 /** Findings shown in full in the whole report: a report of a large scan stays openable in seconds. */
 export const HTML_DETAILS_CAP = 2_000;
+/** Rows of the inputs, fixed and not re-judged tables; findings.json lists all. */
+export const HTML_TABLE_ROWS = 2_000;
+
+function moreRow(total: number, columns: number): string {
+  return total > HTML_TABLE_ROWS ? `<tr><td colspan="${columns}"><i>${total - HTML_TABLE_ROWS} more in findings.json</i></td></tr>` : '';
+}
 
 /**
  * The one script: filter findings and controls as you type, open every finding before printing.
@@ -368,12 +374,12 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
   if (total === 0) body += '<p>No findings.</p>';
   if (doc.fixed && doc.fixed.length > 0) {
     body += `<h2 id="fixed">Fixed since the baseline (${doc.fixed.length})</h2><table><thead><tr><th>Rule</th><th>Subject</th><th>Finding id</th></tr></thead><tbody>`;
-    body += doc.fixed.map((x) => `<tr><td><code>${h(x.ruleId)}</code></td><td class="mono">${h(subjectLabel(x.subject))}</td><td class="mono">${h(x.id)}</td></tr>`).join('');
+    body += doc.fixed.slice(0, HTML_TABLE_ROWS).map((x) => `<tr><td><code>${h(x.ruleId)}</code></td><td class="mono">${h(subjectLabel(x.subject))}</td><td class="mono">${h(x.id)}</td></tr>`).join('') + moreRow(doc.fixed.length, 3);
     body += '</tbody></table>';
   }
   if (doc.notRejudged && doc.notRejudged.length > 0) {
     body += `<h2 id="not-rejudged">Not re-judged since the baseline (${doc.notRejudged.length})</h2><p>Open in the baseline, but their input was not scanned this time: neither fixed nor failing.</p><table><thead><tr><th>Rule</th><th>Subject</th><th>Finding id</th></tr></thead><tbody>`;
-    body += doc.notRejudged.map((x) => `<tr><td><code>${h(x.ruleId)}</code></td><td class="mono">${h(subjectLabel(x.subject))}</td><td class="mono">${h(x.id)}</td></tr>`).join('');
+    body += doc.notRejudged.slice(0, HTML_TABLE_ROWS).map((x) => `<tr><td><code>${h(x.ruleId)}</code></td><td class="mono">${h(subjectLabel(x.subject))}</td><td class="mono">${h(x.id)}</td></tr>`).join('') + moreRow(doc.notRejudged.length, 3);
     body += '</tbody></table>';
   }
   if (doc.suppressions) {
@@ -392,7 +398,10 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
   }
 
   body += `<h2 id="inputs">Inputs (${doc.inputs.length})</h2><table class="inputs"><thead><tr><th>Path</th><th>Kind</th><th>Status</th><th>Records</th><th>Bytes</th><th>SHA-256</th><th>Reason</th></tr></thead><tbody>`;
-  body += doc.inputs
+  // Inputs not fully read first: they are what a reader must see; the rest up to the cap.
+  const inputs = [...doc.inputs.filter((i) => i.status !== 'processed'), ...doc.inputs.filter((i) => i.status === 'processed')];
+  body += inputs
+    .slice(0, HTML_TABLE_ROWS)
     .map(
       (i) =>
         `<tr><td class="mono">${h(i.path)}</td><td>${h(i.kind)}</td><td>${h(i.status)}</td><td class="num">${i.records}</td><td class="num">${i.bytes ?? ''}</td><td class="mono">${h(i.sha256 ?? '')}</td><td>${h(
@@ -400,7 +409,7 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
         )}</td></tr>`,
     )
     .join('');
-  body += '</tbody></table>';
+  body += `${moreRow(inputs.length, 7)}</tbody></table>`;
 
   body += `<h2 id="provenance">Provenance</h2><table><tbody>`;
   body += `<tr><th>tool</th><td>${h(doc.tool.name)} ${h(doc.tool.version)}</td></tr>`;

@@ -158,6 +158,22 @@ function suppressionsOf(f: Finding): Record<string, unknown>[] | undefined {
   ];
 }
 
+/** Inputs listed as artifacts, and inputs not fully read given a notification each; findings.json lists every input. */
+const SARIF_ARTIFACTS = 1_000;
+const SARIF_INPUT_NOTIFICATIONS = 100;
+
+function inputNotifications(doc: FindingsView, baseDir: string): Record<string, unknown>[] {
+  const problems = doc.inputs.filter((i) => i.status !== 'processed');
+  const out: Record<string, unknown>[] = problems.slice(0, SARIF_INPUT_NOTIFICATIONS).map((i) => ({
+    level: i.status === 'error' ? 'error' : 'warning',
+    message: { text: showControls(`${i.path}: ${i.status}: ${i.reason ?? ''}`) },
+    locations: [{ physicalLocation: { artifactLocation: artifactUri(i.path, baseDir) } }],
+  }));
+  const rest = problems.length - out.length;
+  if (rest > 0) out.push({ level: 'warning', message: { text: `${rest} more input(s) not fully read; every input is listed in findings.json.` } });
+  return out;
+}
+
 /**
  * Everything but the results, from one pass over the findings: the rule table needs each rule's
  * first result (in report order), not the results themselves.
@@ -176,9 +192,14 @@ function sarifShell(doc: FindingsView, ctx: ReportContext): { log: Record<string
 
   const artifacts: Record<string, unknown>[] = [];
   const seen = new Set<string>();
+  let artifactsNotListed = 0;
   for (const i of doc.inputs) {
     const loc = artifactUri(i.path, baseDir);
     if (seen.has(loc.uri)) continue;
+    if (artifacts.length >= SARIF_ARTIFACTS) {
+      artifactsNotListed++;
+      continue;
+    }
     seen.add(loc.uri);
     const a: Record<string, unknown> = { location: loc, roles: ['analysisTarget'] };
     if (i.sha256) a.hashes = { 'sha-256': i.sha256 };
@@ -204,13 +225,7 @@ function sarifShell(doc: FindingsView, ctx: ReportContext): { log: Record<string
             executionSuccessful: doc.inputs.every((i) => i.status !== 'error'),
             startTimeUtc: doc.startedAt,
             endTimeUtc: doc.finishedAt,
-            toolExecutionNotifications: doc.inputs
-              .filter((i) => i.status !== 'processed')
-              .map((i) => ({
-                level: i.status === 'error' ? 'error' : 'warning',
-                message: { text: showControls(`${i.path}: ${i.status}: ${i.reason ?? ''}`) },
-                locations: [{ physicalLocation: { artifactLocation: artifactUri(i.path, baseDir) } }],
-              })),
+            toolExecutionNotifications: inputNotifications(doc, baseDir),
           },
         ],
         originalUriBaseIds: { '%SRCROOT%': { uri: `file://${baseDir.split(sep).map(encodeURIComponent).join('/')}/` } },
@@ -219,6 +234,7 @@ function sarifShell(doc: FindingsView, ctx: ReportContext): { log: Record<string
         columnKind: 'utf16CodeUnits',
         properties: {
           rulePackSha256: doc.rulePack.sha256,
+          ...(artifactsNotListed > 0 ? { artifactsNotListed } : {}),
           notes: COVERAGE_NOTES,
           events: doc.summary.events,
           ...(doc.baseline ? { baseline: doc.baseline, fixed: (doc.fixed ?? []).map((x) => ({ id: x.id, ruleId: x.ruleId })), notRejudged: (doc.notRejudged ?? []).length } : {}),

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { applyBaseline } from '../../src/findings/baseline';
 import { computeCoverage } from '../../src/findings/coverage';
 import { applySuppressions } from '../../src/findings/suppress';
-import { renderChart, renderHtml } from '../../reports/html';
+import { HTML_TABLE_ROWS, renderChart, renderHtml } from '../../reports/html';
 import { describeWithBrowser } from '../support/browser';
 import { REPO } from '../support/paths';
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, resourceFinding, stratusDocument } from './support';
@@ -52,6 +52,18 @@ describe('report.html as text', () => {
     expect(html).toMatch(/<div class="card"><b>\d+<\/b>needs manual review<\/div>/);
     expect(html).toMatch(/<th>accounts \(in findings\)<\/th><td><code>\d{12}<\/code>/);
     expect(html).toMatch(/<th>event time range \(in findings\)<\/th><td>\d{4}-\d\d-\d\dT[^<]+ to \d{4}-/);
+  });
+
+  test('the inputs table is capped with a count, inputs not fully read first', () => {
+    const many = Array.from({ length: HTML_TABLE_ROWS + 150 }, (_, i) => ({ path: `/logs/readme-${i}.txt`, kind: 'unknown' as const, status: 'skipped' as const, records: 0, sha256: null, reason: 'not an event file' }));
+    const big = stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'], extraInputs: many });
+    const text = renderHtml(big, ctx, []);
+    const table = text.slice(text.indexOf('<table class="inputs">'), text.indexOf('</table>', text.indexOf('<table class="inputs">')));
+    expect((table.match(/<tr><td class="mono">/g) ?? []).length).toBe(HTML_TABLE_ROWS);
+    expect(table).toContain(`<i>${big.inputs.length - HTML_TABLE_ROWS} more in findings.json</i>`);
+    // The skipped inputs come first; the one processed input is among those cut.
+    expect(table.indexOf('readme-0.txt')).toBeGreaterThan(0);
+    expect(table).not.toContain('cloudtrail-stop.json');
   });
 
   test('the chart stacks failing findings per control by severity', () => {

@@ -85,4 +85,16 @@ describe('report.sarif', () => {
     }
     expect(JSON.stringify(log)).toContain(HOSTILE.csv.replace(/"/g, '\\"'));
   });
+
+  test('many inputs: artifacts and notifications are capped, the rest counted; still valid SARIF', () => {
+    const many = Array.from({ length: 1_200 }, (_, i) => ({ path: join(DATASETS, `skipped-${i}.txt`), kind: 'unknown' as const, status: 'skipped' as const, records: 0, sha256: null, reason: 'not an event file' }));
+    const log = renderSarif(stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'], extraInputs: many }), ctx) as unknown as Log & { runs: { properties: Record<string, number> }[] };
+    valid(log);
+    const run = log.runs[0];
+    expect(run.artifacts).toHaveLength(1_000);
+    expect(run.properties.artifactsNotListed).toBe(201);
+    const notes = run.invocations[0].toolExecutionNotifications as { message: { text: string } }[];
+    expect(notes).toHaveLength(101);
+    expect(notes[100].message.text).toBe('1100 more input(s) not fully read; every input is listed in findings.json.');
+  });
 });
