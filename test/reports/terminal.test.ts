@@ -2,6 +2,10 @@ import { computeCoverage } from '../../src/findings/coverage';
 import { applyBaseline } from '../../src/findings/baseline';
 import { ProgressBar, renderTerminalSummary } from '../../reports/terminal';
 import { LISTED_FAILING } from '../../reports/tally';
+import { writeReports } from '../../reports/write';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compareFindings } from '../../reports/view';
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, stratusDocument } from './support';
 
@@ -85,6 +89,22 @@ describe('progress bar', () => {
     bar.update({ events: 10, findings: 1, path: 'a.json' });
     bar.done();
     expect(writes).toEqual([]);
+  });
+
+  test('report phase: writeReports names each file as it begins it, and the bar shows it in place', async () => {
+    const { s: tty, writes } = stream(true, 40);
+    const bar = new ProgressBar(tty);
+    const doc = stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'] });
+    const seen: string[] = [];
+    const out = mkdtempSync(join(tmpdir(), 'tp-progress-'));
+    await writeReports(doc, ['json', 'md', 'sarif'], out, { ...ctx, onReport: (file, i, n) => (seen.push(`${file} ${i + 1}/${n}`), bar.status(`writing ${file} (${i + 1}/${n})`)) });
+    expect(seen).toEqual(['findings.json 1/3', 'report.md 2/3', 'report.sarif 3/3']);
+    expect(writes).toEqual(['\r\u001b[2Kwriting findings.json (1/3)', '\r\u001b[2Kwriting report.md (2/3)', '\r\u001b[2Kwriting report.sarif (3/3)']);
+    bar.done();
+    expect(writes.at(-1)).toBe('\r\u001b[2K');
+    const { s: pipe, writes: none } = stream(false, 40);
+    new ProgressBar(pipe).status('writing x');
+    expect(none).toEqual([]);
   });
 
   test('on a TTY: one redrawn line, cut to the width, sanitised, cleared at the end', () => {
