@@ -19,6 +19,7 @@ export async function handler(event: SqsEvent, context?: { invokedFunctionArn?: 
       s3,
       publishers: publishersFromEnv(() => identity!, s3),
       metricNamespace: process.env[ENV.metricNamespace] ?? 'CISBenchmark',
+      ruleMetricsNamespace: process.env[ENV.ruleMetricsNamespace] || undefined,
       publishSeverities: publishSeveritiesFromEnv(),
     });
   }

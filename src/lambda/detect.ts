@@ -18,6 +18,13 @@ export interface DetectionSettings {
   publishers: Publisher[];
   /** The stack's metric namespace: the rule alarms' namespace when a rule names none. */
   metricNamespace: string;
+  /**
+   * When set, every rule's metric goes to this namespace instead of its alarm's. Set where the
+   * trail also delivers to CloudWatch Logs (the stacks always do: the CIS chain is judged there),
+   * whose metric filters already feed the alarms: a second writer to the same metric would count
+   * each event twice and trip any alarm whose threshold is above one early.
+   */
+  ruleMetricsNamespace?: string;
   /** Where the function's own counters go (files, events, failures). */
   operationsNamespace?: string;
   tmpDir?: string;
@@ -120,7 +127,7 @@ export function detectionHandler(s: DetectionSettings): (event: SqsEvent) => Pro
         }),
       );
     }
-    for (const line of emfLines(metricsOf(results, byId, s.metricNamespace, opsNs), now(), { function: 'detect' })) log(line);
+    for (const line of emfLines(metricsOf(results, byId, s.metricNamespace, opsNs, s.ruleMetricsNamespace), now(), { function: 'detect' })) log(line);
     return { batchItemFailures: results.filter((r) => !r.ok).map((r) => ({ itemIdentifier: r.messageId })), results };
   };
 }
@@ -130,7 +137,7 @@ export function detectionHandler(s: DetectionSettings): (event: SqsEvent) => Pro
  * and the function's own counters. Zero for a rule with no match is left out, as a metric filter
  * publishes nothing for no match (the alarms treat missing data as not breaching).
  */
-function metricsOf(results: readonly MessageResult[], byId: ReadonlyMap<string, Rule>, namespace: string, opsNs: string): MetricPoint[] {
+function metricsOf(results: readonly MessageResult[], byId: ReadonlyMap<string, Rule>, namespace: string, opsNs: string, ruleNs?: string): MetricPoint[] {
   const points: MetricPoint[] = [];
   let files = 0;
   let events = 0;
@@ -146,7 +153,7 @@ function metricsOf(results: readonly MessageResult[], byId: ReadonlyMap<string, 
     for (const [ruleId, n] of Object.entries(r.ruleCounts)) {
       const rule = byId.get(ruleId);
       if (!rule?.cloudwatch) continue;
-      points.push({ namespace: rule.cloudwatch.metricNamespace ?? namespace, name: rule.cloudwatch.metricName, value: n * metricValue(rule) });
+      points.push({ namespace: ruleNs ?? rule.cloudwatch.metricNamespace ?? namespace, name: rule.cloudwatch.metricName, value: n * metricValue(rule) });
     }
   }
   const failed = results.filter((r) => !r.ok).length;

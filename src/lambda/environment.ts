@@ -18,6 +18,7 @@ import { EventBridgePublisher, PublishedLedger, type Publisher, SecurityHubPubli
 export const ENV = {
   rulesDir: 'TRAILPROOF_RULES_DIR',
   metricNamespace: 'TRAILPROOF_METRIC_NAMESPACE',
+  ruleMetricsNamespace: 'TRAILPROOF_RULE_METRICS_NAMESPACE',
   securityHub: 'TRAILPROOF_SECURITY_HUB',
   eventBus: 'TRAILPROOF_EVENT_BUS',
   topicArn: 'TRAILPROOF_TOPIC_ARN',

@@ -46,6 +46,8 @@ export interface FunctionInputs {
 }
 
 /** A runtime whose support outlasts Node 20's; arm64 costs less per GB-second than x86_64. */
+/** Where the detection function writes its per-rule counts (same metric names as the alarms'). */
+export const DETECTION_RULE_METRICS_NAMESPACE = 'trailproof/detection/rules';
 const RUNTIME = 'nodejs22.x';
 const ARCHITECTURE = 'arm64';
 
@@ -170,6 +172,9 @@ export function auditFunctions(ctx: BuildContext, inputs: FunctionInputs): void 
 
     const environment: Record<string, string> = {
       [ENV.metricNamespace]: config.alarms.namespace,
+      // The trail's metric filters feed the alarms already (it always delivers to CloudWatch Logs):
+      // the function's counts go beside them, not into the same metrics (DetectionSettings).
+      [ENV.ruleMetricsNamespace]: DETECTION_RULE_METRICS_NAMESPACE,
       [ENV.securityHub]: String(d.securityHub),
     };
     if (d.severities) environment[ENV.publishSeverities] = d.severities.join(',');

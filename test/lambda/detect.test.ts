@@ -269,6 +269,23 @@ describe('per-delivery detection', () => {
     }
   });
 
+  test('with a rule-metrics namespace (as the stacks set it), rule counts go there and nothing into the alarms\' namespace', async () => {
+    process.env.TRAILPROOF_RULE_METRICS_NAMESPACE = 'trailproof/detection/rules';
+    resetForTests();
+    try {
+      const file = stratusFile('awsdiscoveryec2downloaduserdata'); // 17 matches of cis-unauthorized-api-calls
+      await deliver(file);
+      expect(await invoke()).toEqual([{ received: 1, failed: [] }]);
+      const namespaces = emf().map((d) => d._aws.CloudWatchMetrics[0].Namespace);
+      expect(namespaces).not.toContain('CISBenchmark');
+      const rules = emf().find((d) => d._aws.CloudWatchMetrics[0].Namespace === 'trailproof/detection/rules')!;
+      expect(rules.unauthorized_api_calls_metric).toBe(17);
+    } finally {
+      delete process.env.TRAILPROOF_RULE_METRICS_NAMESPACE;
+      resetForTests();
+    }
+  });
+
   test("S3's test event is consumed; a notification for a key outside the trail layout is skipped, not failed", async () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Time: '2026-12-01T10:00:00.000Z', Bucket: TRAIL_BUCKET, RequestId: 'R', HostId: 'H' }) }));
     await s3client.send(new s3.PutObjectCommand({ Bucket: TRAIL_BUCKET, Key: 'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/12/01/d.json.gz', Body: 'x' }));

@@ -83,7 +83,7 @@ describe('detection through the bucket notification', () => {
   test('the function: the bundle as an asset, reporting batch item failures', () => {
     const fn = s.resource('aws_lambda_function', 'detection_function');
     expect(fn).toMatchObject({ function_name: 'trailproof-detect', handler: 'handler/detect.handler', runtime: 'nodejs22.x', architectures: ['arm64'], timeout: 60, memory_size: 512 });
-    expect(fn.environment.variables).toEqual({ TRAILPROOF_METRIC_NAMESPACE: 'CISBenchmark', TRAILPROOF_SECURITY_HUB: 'true', TRAILPROOF_SCHEMA_CACHE: '/dev/null/no-schema-cache' });
+    expect(fn.environment.variables).toEqual({ TRAILPROOF_METRIC_NAMESPACE: 'CISBenchmark', TRAILPROOF_RULE_METRICS_NAMESPACE: 'trailproof/detection/rules', TRAILPROOF_SECURITY_HUB: 'true', TRAILPROOF_SCHEMA_CACHE: '/dev/null/no-schema-cache' });
     expect(fn.logging_config).toEqual({ log_format: 'Text', log_group: ref('aws_cloudwatch_log_group', 'detection_logs', 'name') });
     const zip = join(s.result.outdir, 'stacks', 'trailproof-audit', fn.filename);
     expect(existsSync(zip)).toBe(true);
@@ -93,6 +93,18 @@ describe('detection through the bucket notification', () => {
     expect(m).toMatchObject({ event_source_arn: ref('aws_sqs_queue', 'detection_queue', 'arn'), batch_size: 5, function_response_types: ['ReportBatchItemFailures'] });
     const logs = s.resource('aws_cloudwatch_log_group', 'detection_logs');
     expect(logs).toMatchObject({ name: '/aws/lambda/trailproof-detect', retention_in_days: 365, kms_key_id: KEY_ARN });
+  });
+
+  test('the function counts beside the alarms, not into them: every alarm already reads a metric filter on the trail log group', () => {
+    const ns = s.resource('aws_lambda_function', 'detection_function').environment.variables.TRAILPROOF_RULE_METRICS_NAMESPACE;
+    const alarms = Object.values(s.resources('aws_cloudwatch_metric_alarm'));
+    const filters = Object.values(s.resources('aws_cloudwatch_log_metric_filter'));
+    expect(alarms.length).toBeGreaterThan(10);
+    expect(ns).toEqual(expect.any(String));
+    // the trail still delivers to CloudWatch Logs, so a second writer to an alarm's metric would double-count
+    for (const a of alarms) expect(a.namespace).not.toBe(ns);
+    expect(filters.filter((f) => f.metric_transformation.namespace === ns)).toEqual([]);
+    expect(s.resource('aws_cloudtrail', 'audit_trail').cloud_watch_logs_group_arn).toBeDefined();
   });
 
   test('the role: Security Hub only (the default publisher), no ledger, no bus, no topic', () => {
