@@ -4,7 +4,7 @@
  * loopback AWS JSON 1.1 server. Nothing stubs `send`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import nodeCrypto = require('crypto');
+import { singleDesViaTripleDes } from '../support/s3rver-tokens';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -43,26 +43,10 @@ let backfill: { digest: string; log: string };
 const BACKFILL_AT = new Date('2026-11-21T10:00:00Z');
 const envBefore = { ...process.env };
 
-/**
- * s3rver encrypts its continuation tokens with single DES, which OpenSSL 3 no longer offers by
- * default. Three-key DES with three equal keys is single DES, so the server's tokens are
- * unchanged; only its cipher lookup is redirected.
- */
-function letS3rverUseDes(): () => void {
-  const original = nodeCrypto.createCipheriv;
-  const originalDecipher = nodeCrypto.createDecipheriv;
-  const asEde3 = (alg: string, key: Buffer): [string, Buffer] => (alg === 'des' ? ['des-ede3-cbc', Buffer.concat([key, key, key])] : [alg, key]);
-  (nodeCrypto as { createCipheriv: unknown }).createCipheriv = (alg: string, key: Buffer, iv: Buffer) => original(...asEde3(alg, key), iv);
-  (nodeCrypto as { createDecipheriv: unknown }).createDecipheriv = (alg: string, key: Buffer, iv: Buffer) => originalDecipher(...asEde3(alg, key), iv);
-  return () => {
-    (nodeCrypto as { createCipheriv: unknown }).createCipheriv = original;
-    (nodeCrypto as { createDecipheriv: unknown }).createDecipheriv = originalDecipher;
-  };
-}
 let restoreCrypto: () => void;
 
 beforeAll(async () => {
-  restoreCrypto = letS3rverUseDes();
+  restoreCrypto = singleDesViaTripleDes();
   dir = mkdtempSync(join(tmpdir(), 'tp-s3rver-'));
   const s = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: BUCKET }] });
   const addr = (await s.run()) as { port: number };

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import nodeCrypto = require('crypto');
+import { singleDesViaTripleDes } from '../support/s3rver-tokens';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -81,19 +81,6 @@ describe('CloudTrail Event History (cloudtrail:lookup)', () => {
     expect(slept).toEqual([400]);
   });
 });
-
-/** s3rver's continuation tokens use single DES, absent from OpenSSL 3: map it to 3DES with K1=K2=K3 (the same cipher). */
-function singleDesViaTripleDes(): () => void {
-  const c = nodeCrypto.createCipheriv;
-  const d = nodeCrypto.createDecipheriv;
-  const fix = (alg: string, key: Buffer): [string, Buffer] => (alg === 'des' ? ['des-ede3-cbc', Buffer.concat([key, key, key])] : [alg, key]);
-  (nodeCrypto as { createCipheriv: unknown }).createCipheriv = (alg: string, key: Buffer, iv: Buffer) => c(...fix(alg, key), iv);
-  (nodeCrypto as { createDecipheriv: unknown }).createDecipheriv = (alg: string, key: Buffer, iv: Buffer) => d(...fix(alg, key), iv);
-  return () => {
-    (nodeCrypto as { createCipheriv: unknown }).createCipheriv = c;
-    (nodeCrypto as { createDecipheriv: unknown }).createDecipheriv = d;
-  };
-}
 
 describe('CloudTrail archive in S3 (s3://bucket/prefix) over s3rver', () => {
   const BUCKET = 'audit-archive';

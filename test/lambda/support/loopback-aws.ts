@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { listenLoopback } from '../../support/loopback-server';
 
 /**
  * A loopback AWS for the detection functions' publishers and queue, speaking each service's wire
@@ -68,20 +68,7 @@ export class LoopbackAws {
   constructor(readonly account = '111122223333') {}
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        try {
-          this.handle(req, Buffer.concat(chunks).toString('utf8'), res);
-        } catch (e) {
-          res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ __type: 'InternalFailure', message: String(e) }));
-        }
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
-    this.endpoint = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    ({ server: this.server, endpoint: this.endpoint } = await listenLoopback((req, body, res) => this.handle(req, body, res)));
     return this.endpoint;
   }
 

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { listenLoopback } from '../../support/loopback-server';
 
 /**
  * A loopback AWS that speaks each service's wire protocol, so tests drive the real SDK v3 clients
@@ -86,20 +86,7 @@ export class FakeAws {
   constructor(public world: World) {}
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        try {
-          this.handle(req, Buffer.concat(chunks).toString('utf8'), res);
-        } catch (e) {
-          res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ __type: 'InternalFailure', message: String(e) }));
-        }
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', () => r()));
-    this.endpoint = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    ({ server: this.server, endpoint: this.endpoint } = await listenLoopback((req, body, res) => this.handle(req, body, res)));
     return this.endpoint;
   }
 
