@@ -16,7 +16,7 @@ import { savedQueries } from './parts/insights-queries';
 import { eventBridgeRules } from './parts/eventbridge';
 import { auditFunctions } from './parts/functions';
 import { customerKey } from './parts/key';
-import { auditTrail, dataEventsTrail, operationsTrail } from './parts/trail';
+import { auditTrail, dataEventsTrail, deliversToLogs, operationsTrail } from './parts/trail';
 
 const ACCESS_LOG_PREFIX = 's3-access/';
 
@@ -110,6 +110,12 @@ export class AuditStack extends TerraformStack {
     });
 
     const { trail, logGroup } = auditTrail(ctx, { bucketName: audit.bucket.id, key: trailKey, dependsOn: [audit.policy] });
+    if (!deliversToLogs(config)) {
+      Annotations.of(this).addWarning(
+        "detection.alarmSource is 'detection': the trail does not deliver to CloudWatch Logs and the rule alarms read the detection function's metrics. " +
+          'CIS prescribes a metric filter on the trail\'s log group for its monitoring controls (v1.4-v5 4.x, v6/v7 5.x), so the chain check reports them failing; no Logs Insights queries are saved.',
+      );
+    }
     if (dataTrailName) dataEventsTrail(ctx, { name: dataTrailName, bucketName: audit.bucket.id, key: trailKey, dependsOn: [audit.policy] });
     if (opsBucket && opsTrailArn) {
       const ops = hardenBucket(ctx, opsBucket, {
@@ -136,7 +142,7 @@ export class AuditStack extends TerraformStack {
 
     output(this, 'trail_arn', trail.arn);
     output(this, 'audit_bucket', audit.bucket.id);
-    output(this, 'log_group', logGroup.name);
+    if (logGroup) output(this, 'log_group', logGroup.name);
     output(this, 'alarm_topic_arn', topic.arn);
   }
 }

@@ -71,6 +71,7 @@ export interface StacksConfigInput {
     eventBridge?: boolean | { busName?: string };
     sns?: boolean;
     severities?: Severity[];
+    alarmSource?: 'metric-filters' | 'detection';
     batchSize?: number;
     batchingWindowSeconds?: number;
     maxReceiveCount?: number;
@@ -145,6 +146,13 @@ export interface StacksConfig {
     sns: boolean;
     /** Published severities; undefined: all. */
     severities?: Severity[];
+    /**
+     * What feeds the rule alarms. metric-filters (default): the trail delivers to CloudWatch Logs
+     * and metric filters count; the function's counts go beside them. detection: the trail does
+     * not deliver to CloudWatch Logs at all (no ingestion of the trail) and the alarms read the
+     * function's EMF metrics, under the same names.
+     */
+    alarmSource: 'metric-filters' | 'detection';
     batchSize: number;
     batchingWindowSeconds: number;
     maxReceiveCount: number;
@@ -235,6 +243,9 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
   if (det.enabled && det.securityHub === false && !det.eventBridge && !det.sns) {
     problems.push({ pointer: '/detection', message: 'detection enabled with nowhere to publish: turn on securityHub, eventBridge or sns' });
   }
+  if (det.alarmSource === 'detection' && !det.enabled) {
+    problems.push({ pointer: '/detection/alarmSource', message: "'detection' feeds the alarms from the detection function: set detection.enabled too" });
+  }
   if (problems.length > 0) throw new ConfigError(source, problems);
 
   const rulesDir = c.alarms?.rulesDir;
@@ -302,6 +313,7 @@ export function resolveConfig(input: unknown, source = '<inline>', baseDir = REP
       eventBus: det.eventBridge ? (typeof det.eventBridge === 'object' && det.eventBridge.busName) || 'default' : undefined,
       sns: det.sns ?? false,
       severities: det.severities,
+      alarmSource: det.alarmSource ?? 'metric-filters',
       batchSize: det.batchSize ?? 10,
       batchingWindowSeconds: det.batchingWindowSeconds ?? 0,
       maxReceiveCount: det.maxReceiveCount ?? 5,

@@ -11,9 +11,13 @@ import { topicKeyPolicy, topicPolicy } from '../policies';
 import { type BuildContext, json } from './context';
 import { customerKey } from './key';
 
+/** Where the detection function writes its own counters (src/lambda/detect.ts). */
+export const DETECTION_OPERATIONS_NAMESPACE = 'trailproof/detection';
+
 export interface AlarmTopology {
   topic: SnsTopic;
-  alarms: { plan: AlarmPlan; alarm: CloudwatchMetricAlarm; filter: CloudwatchLogMetricFilter }[];
+  /** `filter` is absent where the detection function feeds the alarm (detection.alarmSource). */
+  alarms: { plan: AlarmPlan; alarm: CloudwatchMetricAlarm; filter?: CloudwatchLogMetricFilter }[];
   deliveryAlarm?: CloudwatchMetricAlarm;
 }
 
@@ -58,16 +62,21 @@ function stateActions(ctx: BuildContext, topic: SnsTopic): { okActions?: string[
   };
 }
 
-/** One metric filter and one alarm per planned rule, all on the trail's log group. */
-export function ruleAlarms(ctx: BuildContext, plans: AlarmPlan[], logGroup: CloudwatchLogGroup, topic: SnsTopic): AlarmTopology['alarms'] {
+/**
+ * One metric filter and one alarm per planned rule, all on the trail's log group. Without a log
+ * group the alarm alone, on the same metric, which the detection function writes as EMF.
+ */
+export function ruleAlarms(ctx: BuildContext, plans: AlarmPlan[], logGroup: CloudwatchLogGroup | undefined, topic: SnsTopic): AlarmTopology['alarms'] {
   const { stack } = ctx;
   return plans.map((plan) => {
-    const filter = new CloudwatchLogMetricFilter(stack, `filter_${plan.logicalId}`, {
-      name: plan.filterName,
-      logGroupName: logGroup.name,
-      pattern: plan.filterPattern,
-      metricTransformation: { name: plan.metricName, namespace: plan.namespace, value: plan.metricValue },
-    });
+    const filter = logGroup
+      ? new CloudwatchLogMetricFilter(stack, `filter_${plan.logicalId}`, {
+          name: plan.filterName,
+          logGroupName: logGroup.name,
+          pattern: plan.filterPattern,
+          metricTransformation: { name: plan.metricName, namespace: plan.namespace, value: plan.metricValue },
+        })
+      : undefined;
     const alarm = new CloudwatchMetricAlarm(stack, `alarm_${plan.logicalId}`, {
       alarmName: plan.alarmName,
       alarmDescription: plan.alarmDescription,
@@ -83,7 +92,7 @@ export function ruleAlarms(ctx: BuildContext, plans: AlarmPlan[], logGroup: Clou
       alarmActions: [topic.arn],
       ...stateActions(ctx, topic),
       // The metric exists only once the filter does; creating the alarm first leaves it on no data.
-      dependsOn: [filter],
+      dependsOn: filter ? [filter] : undefined,
     });
     return { plan, alarm, filter };
   });
@@ -98,14 +107,25 @@ export function ruleAlarms(ctx: BuildContext, plans: AlarmPlan[], logGroup: Clou
  * change, no notification), goes OK once events flow, and a stop moves it OK -> INSUFFICIENT_DATA,
  * which notifies the topic.
  */
-export function deliveryHealthAlarm(ctx: BuildContext, logGroup: CloudwatchLogGroup, topic: SnsTopic): CloudwatchMetricAlarm {
+export function deliveryHealthAlarm(ctx: BuildContext, logGroup: CloudwatchLogGroup | undefined, topic: SnsTopic): CloudwatchMetricAlarm {
   const { stack, config } = ctx;
+  // Without CloudWatch Logs delivery the same question is asked of the detection function's
+  // count of log files it scanned (trailproof/detection Files, dimensionless EMF).
+  const metric = logGroup
+    ? {
+        alarmDescription: `INSUFFICIENT_DATA after OK: no CloudTrail events reached ${config.logs.logGroupName} for 2 hours, the trail ${config.trail.name} may have stopped logging or lost its delivery role`,
+        namespace: 'AWS/Logs',
+        metricName: 'IncomingLogEvents',
+        dimensions: { LogGroupName: logGroup.name },
+      }
+    : {
+        alarmDescription: `INSUFFICIENT_DATA after OK: the detection function scanned no log file of the trail ${config.trail.name} for 2 hours: the trail, its S3 delivery or the detection queue may have stopped`,
+        namespace: DETECTION_OPERATIONS_NAMESPACE,
+        metricName: 'Files',
+      };
   return new CloudwatchMetricAlarm(stack, 'alarm_trail_delivery_stopped', {
     alarmName: `${config.namePrefix}-trail-delivery-stopped`,
-    alarmDescription: `INSUFFICIENT_DATA after OK: no CloudTrail events reached ${config.logs.logGroupName} for 2 hours, the trail ${config.trail.name} may have stopped logging or lost its delivery role`,
-    namespace: 'AWS/Logs',
-    metricName: 'IncomingLogEvents',
-    dimensions: { LogGroupName: logGroup.name },
+    ...metric,
     statistic: 'Sum',
     period: 3600,
     evaluationPeriods: 2,

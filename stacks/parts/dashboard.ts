@@ -1,7 +1,7 @@
 import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import type { AlarmTopology } from './alarms';
+import { type AlarmTopology, DETECTION_OPERATIONS_NAMESPACE } from './alarms';
 import type { SavedQueries } from './insights-queries';
 import { ruleInsights } from '../../src/insights/rule-queries';
 import { type BuildContext, json } from './context';
@@ -48,7 +48,7 @@ function ruleInsightsFilter(q: SavedQueries): string | undefined {
 
 export function auditDashboard(
   ctx: BuildContext,
-  o: { alarms: AlarmTopology['alarms']; logGroup: CloudwatchLogGroup; deliveryAlarm?: CloudwatchMetricAlarm; queries?: readonly SavedQueries[] },
+  o: { alarms: AlarmTopology['alarms']; logGroup?: CloudwatchLogGroup; deliveryAlarm?: CloudwatchMetricAlarm; queries?: readonly SavedQueries[] },
 ): CloudwatchDashboard {
   const { stack, config } = ctx;
   const region = config.region;
@@ -60,7 +60,9 @@ export function auditDashboard(
       width: 8,
       height: HEIGHT,
       properties: {
-        markdown: `## Audit trail ${config.trail.name}\nEvents delivered to \`${config.logs.logGroupName}\` and one alarm per trailproof event rule (${o.alarms.length}). Alarms notify \`${config.alarms.topicName}\`.`,
+        markdown: o.logGroup
+          ? `## Audit trail ${config.trail.name}\nEvents delivered to \`${config.logs.logGroupName}\` and one alarm per trailproof event rule (${o.alarms.length}). Alarms notify \`${config.alarms.topicName}\`.`
+          : `## Audit trail ${config.trail.name}\nEach delivered log file is scanned by the detection function, whose counts feed one alarm per trailproof event rule (${o.alarms.length}). Alarms notify \`${config.alarms.topicName}\`.`,
       },
     },
     {
@@ -70,15 +72,20 @@ export function auditDashboard(
       width: 8,
       height: HEIGHT,
       properties: {
-        title: 'Trail delivery: events reaching the log group',
+        title: o.logGroup ? 'Trail delivery: events reaching the log group' : 'Trail delivery: files and events the detection function scanned',
         region,
         view: 'timeSeries',
         stat: 'Sum',
         period: 300,
-        metrics: [
-          ['AWS/Logs', 'IncomingLogEvents', 'LogGroupName', o.logGroup.name],
-          ['AWS/Logs', 'IncomingBytes', 'LogGroupName', o.logGroup.name, { yAxis: 'right' }],
-        ],
+        metrics: o.logGroup
+          ? [
+              ['AWS/Logs', 'IncomingLogEvents', 'LogGroupName', o.logGroup.name],
+              ['AWS/Logs', 'IncomingBytes', 'LogGroupName', o.logGroup.name, { yAxis: 'right' }],
+            ]
+          : [
+              [DETECTION_OPERATIONS_NAMESPACE, 'Events'],
+              [DETECTION_OPERATIONS_NAMESPACE, 'Files', { yAxis: 'right' }],
+            ],
       },
     },
   ];

@@ -172,11 +172,11 @@ export function auditFunctions(ctx: BuildContext, inputs: FunctionInputs): void 
 
     const environment: Record<string, string> = {
       [ENV.metricNamespace]: config.alarms.namespace,
-      // The trail's metric filters feed the alarms already (it always delivers to CloudWatch Logs):
-      // the function's counts go beside them, not into the same metrics (DetectionSettings).
-      [ENV.ruleMetricsNamespace]: DETECTION_RULE_METRICS_NAMESPACE,
       [ENV.securityHub]: String(d.securityHub),
     };
+    // With CloudWatch Logs delivery the trail's metric filters feed the alarms: the function's
+    // counts go beside them, not into the same metrics (DetectionSettings.ruleMetricsNamespace).
+    if (d.alarmSource === 'metric-filters') environment[ENV.ruleMetricsNamespace] = DETECTION_RULE_METRICS_NAMESPACE;
     if (d.severities) environment[ENV.publishSeverities] = d.severities.join(',');
     if (d.eventBus) environment[ENV.eventBus] = d.eventBus;
     if (d.sns) environment[ENV.topicArn] = inputs.topic.arn;

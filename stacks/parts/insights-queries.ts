@@ -15,8 +15,10 @@ export interface SavedQueries {
  * themselves and the count by principal. An alarm says that something happened; these say what and
  * who, under the names every finding cites (evidence.logsInsights.queryDefinition).
  */
-export function savedQueries(ctx: BuildContext, plans: readonly AlarmPlan[], logGroup: CloudwatchLogGroup): SavedQueries[] {
+export function savedQueries(ctx: BuildContext, plans: readonly AlarmPlan[], logGroup: CloudwatchLogGroup | undefined): SavedQueries[] {
   const out: SavedQueries[] = [];
+  // Logs Insights reads a log group: without the trail's delivery there is nothing to query.
+  if (!logGroup) return out;
   for (const plan of plans) {
     const q = ruleInsights(plan.rule);
     if (!q) continue;

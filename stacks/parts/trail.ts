@@ -52,13 +52,23 @@ export function eventSelectors(config: StacksConfig, c: PolicyContext): Cloudtra
 
 export interface AuditTrail {
   trail: Cloudtrail;
-  logGroup: CloudwatchLogGroup;
-  logsKey: KmsKey;
+  /** Absent when the alarms are fed by the detection function (detection.alarmSource). */
+  logGroup?: CloudwatchLogGroup;
+  logsKey?: KmsKey;
+}
+
+/** The trail delivers to CloudWatch Logs unless the detection function feeds the alarms instead. */
+export function deliversToLogs(config: StacksConfig): boolean {
+  return !(config.detection.enabled && config.detection.alarmSource === 'detection');
 }
 
 /** The trail CIS judges: every region, global events, validated, KMS-encrypted, delivered to S3 and CloudWatch Logs. */
 export function auditTrail(ctx: BuildContext, o: { bucketName: string; key: KmsKey; dependsOn: ITerraformDependable[] }): AuditTrail {
   const { stack, config, policy } = ctx;
+  if (!deliversToLogs(config)) {
+    const trail = new Cloudtrail(stack, 'audit_trail', { ...trailSettings(ctx, o), dependsOn: o.dependsOn });
+    return { trail };
+  }
   const logsKey = customerKey(ctx, 'logs_key', `${config.trail.name}: CloudWatch Logs group ${config.logs.logGroupName}`, logsKeyPolicy(policy, config.logs.logGroupName));
   const logGroup = new CloudwatchLogGroup(stack, 'trail_log_group', {
     name: config.logs.logGroupName,
@@ -76,6 +86,18 @@ export function auditTrail(ctx: BuildContext, o: { bucketName: string; key: KmsK
     policy: json(cloudTrailToLogsPolicy(policy, config.logs.logGroupName)),
   });
   const trail = new Cloudtrail(stack, 'audit_trail', {
+    ...trailSettings(ctx, o),
+    cloudWatchLogsGroupArn: `${logGroup.arn}:*`,
+    cloudWatchLogsRoleArn: role.arn,
+    // CloudTrail checks the bucket policy and the role when the trail is created.
+    dependsOn: [...o.dependsOn, rolePolicy],
+  });
+  return { trail, logGroup, logsKey };
+}
+
+function trailSettings(ctx: BuildContext, o: { bucketName: string; key: KmsKey }) {
+  const { config, policy } = ctx;
+  return {
     name: config.trail.name,
     s3BucketName: o.bucketName,
     isMultiRegionTrail: true,
@@ -84,14 +106,9 @@ export function auditTrail(ctx: BuildContext, o: { bucketName: string; key: KmsK
     enableLogging: true,
     isOrganizationTrail: config.trail.organization.enabled,
     kmsKeyId: o.key.arn,
-    cloudWatchLogsGroupArn: `${logGroup.arn}:*`,
-    cloudWatchLogsRoleArn: role.arn,
     advancedEventSelector: eventSelectors(config, policy),
     insightSelector: config.trail.insights.length > 0 ? config.trail.insights.map((insightType) => ({ insightType })) : undefined,
-    // CloudTrail checks the bucket policy and the role when the trail is created.
-    dependsOn: [...o.dependsOn, rolePolicy],
-  });
-  return { trail, logGroup, logsKey };
+  };
 }
 
 /** The operations trail: management events only, its own bucket, same integrity guarantees. */

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../../stacks/config';
+import { loadRulePack } from '../../src/rules/load';
 import { asList, danglingReferences, FIXTURE_RULES, ref, statement, synth, type Json, type Statement, type Synthesized } from './support';
 
 /**
@@ -227,7 +228,7 @@ describe('scheduled posture scan and backfill', () => {
 describe('configuration', () => {
   test('defaults', () => {
     const c = resolveConfig({ detection: { enabled: true } });
-    expect(c.detection).toEqual({ enabled: true, trigger: 's3-notification', securityHub: true, eventBus: undefined, sns: false, severities: undefined, batchSize: 10, batchingWindowSeconds: 0, maxReceiveCount: 5, memoryMb: 512, timeoutSeconds: 120, maxConcurrency: undefined });
+    expect(c.detection).toEqual({ enabled: true, trigger: 's3-notification', securityHub: true, eventBus: undefined, sns: false, severities: undefined, alarmSource: 'metric-filters', batchSize: 10, batchingWindowSeconds: 0, maxReceiveCount: 5, memoryMb: 512, timeoutSeconds: 120, maxConcurrency: undefined });
     expect(resolveConfig({ detection: { eventBridge: true } }).detection.eventBus).toBe('default');
     expect(resolveConfig({ regions: ['us-east-1', 'eu-west-1'] }).schedule).toMatchObject({ enabled: false, expression: 'rate(1 day)', regions: ['us-east-1', 'eu-west-1'] });
   });
@@ -279,4 +280,53 @@ test('the asset carries the configured rule pack (alarms.rulesDir), the one the 
   } finally {
     s.cleanup();
   }
+});
+
+describe("detection.alarmSource 'detection': the alarms read the function's metrics, the trail is not ingested by CloudWatch Logs", () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synth({ account: ACCOUNT, alarms: { rulesDir: FIXTURE_RULES }, detection: { enabled: true, alarmSource: 'detection' } });
+  });
+  afterAll(() => s.cleanup());
+
+  test('no CloudWatch Logs delivery, no log group, no metric filters, no saved queries', () => {
+    const trail = s.resource('aws_cloudtrail', 'audit_trail');
+    expect(trail.cloud_watch_logs_group_arn).toBeUndefined();
+    expect(trail.cloud_watch_logs_role_arn).toBeUndefined();
+    expect(trail).toMatchObject({ is_multi_region_trail: true, enable_log_file_validation: true, include_global_service_events: true });
+    expect(s.resources('aws_cloudwatch_log_group').trail_log_group).toBeUndefined();
+    expect(s.resources('aws_iam_role').trail_logs_role).toBeUndefined();
+    expect(Object.keys(s.resources('aws_cloudwatch_log_metric_filter'))).toEqual([]);
+    expect(Object.keys(s.resources('aws_cloudwatch_query_definition'))).toEqual([]);
+    expect(s.result.warnings).toEqual(expect.arrayContaining([expect.stringContaining("the trail does not deliver to CloudWatch Logs")]));
+  });
+
+  test("every rule alarm watches the metric the function writes for its rule (the rule's namespace, else the stack's; no dimensions)", () => {
+    const fn = s.resource('aws_lambda_function', 'detection_function');
+    // unset: the handler writes each rule's count where its alarm looks (src/lambda/detect.ts)
+    expect(fn.environment.variables.TRAILPROOF_RULE_METRICS_NAMESPACE).toBeUndefined();
+    expect(fn.environment.variables.TRAILPROOF_METRIC_NAMESPACE).toBe('CISBenchmark');
+    const pack = loadRulePack({ dir: FIXTURE_RULES });
+    const written = pack.rules
+      .filter((r) => r.target === 'event' && r.cloudwatch)
+      .map((r) => `${r.cloudwatch!.metricNamespace ?? 'CISBenchmark'}/${r.cloudwatch!.metricName}`)
+      .sort();
+    // every alarm but the trail's delivery health and the dead-letter queue's (an AWS/SQS metric)
+    const alarms = Object.entries(s.resources('aws_cloudwatch_metric_alarm')).filter(([name, a]) => name !== 'alarm_trail_delivery_stopped' && !String(a.namespace).startsWith('AWS/'));
+    expect(alarms.map(([, a]) => `${a.namespace}/${a.metric_name}`).sort()).toEqual(written);
+    expect(written).toContain('SecurityAlarms/UnauthorizedAPICalls');
+    for (const [, a] of alarms) expect(a.dimensions).toBeUndefined();
+  });
+
+  test("delivery health asks the function's file count, and the dashboard shows the function's counts", () => {
+    const health = s.resource('aws_cloudwatch_metric_alarm', 'alarm_trail_delivery_stopped');
+    expect(health).toMatchObject({ namespace: 'trailproof/detection', metric_name: 'Files', comparison_operator: 'LessThanThreshold', treat_missing_data: 'missing' });
+    const body = JSON.stringify(s.resource('aws_cloudwatch_dashboard', 'audit_dashboard').dashboard_body);
+    expect(body).toContain('trailproof/detection');
+    expect(body).not.toContain('IncomingLogEvents');
+  });
+
+  test('asking for it without the detection function is a configuration error', () => {
+    expect(() => resolveConfig({ detection: { alarmSource: 'detection' } }, 'test')).toThrow(/alarmSource.*set detection\.enabled/);
+  });
 });

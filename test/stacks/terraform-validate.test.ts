@@ -57,6 +57,10 @@ const SINGLE_REGION: Record<string, StacksConfigInput> = {
     notifications: [{ protocol: 'email', endpoint: 'security@example.com' }],
     detection: { enabled: true, trigger: 'eventbridge' },
   },
+  'alarms fed by the detection function, no CloudWatch Logs delivery': {
+    notifications: [{ protocol: 'email', endpoint: 'security@example.com' }],
+    detection: { enabled: true, alarmSource: 'detection' },
+  },
 };
 
 /** Uses the AWS provider's per-resource `region` argument, which exists from provider 6.0. */
