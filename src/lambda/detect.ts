@@ -6,7 +6,7 @@ import type { SqsBatchResponse, SqsEvent, SqsRecord } from '../model/lambda-even
 import type { Rule, RulePack } from '../model/rule';
 import type { Severity } from '../model/severity';
 import { EventJudge } from '../scan/scan-events';
-import { emfLines, type MetricPoint } from './emf';
+import { emfLines, METRIC_NAMESPACES, type MetricPoint } from './emf';
 import { isTrailLogKey, readMessage } from './notifications';
 import type { Publisher, PublishOutcome } from './publish';
 import { scanObject } from './scan-object';
@@ -68,7 +68,7 @@ export function detectionHandler(s: DetectionSettings): (event: SqsEvent) => Pro
   const log = s.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = s.now ?? (() => new Date());
   const tmp = s.tmpDir ?? tmpdir();
-  const opsNs = s.operationsNamespace ?? 'trailproof/detection';
+  const opsNs = s.operationsNamespace ?? METRIC_NAMESPACES.operations;
 
   async function one(record: SqsRecord): Promise<MessageResult> {
     const result: MessageResult = { messageId: record.messageId, ok: true, inputs: [], findings: 0, ruleCounts: {}, outcomes: [] };

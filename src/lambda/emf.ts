@@ -1,4 +1,15 @@
 /**
+ * The detection function's metric namespaces, named once for the handler and the stacks (which
+ * alarm on the first and keep the second apart from the rule alarms' metrics).
+ */
+export const METRIC_NAMESPACES = {
+  /** The function's own counters: Messages, Files, Events, Findings... */
+  operations: 'trailproof/detection',
+  /** Per-rule counts where the trail's metric filters already feed the alarms. */
+  rules: 'trailproof/detection/rules',
+} as const;
+
+/**
  * CloudWatch Embedded Metric Format lines: a Lambda function's stdout goes to its own log group,
  * where CloudWatch turns each such line into metric data points. This is how the detection
  * function feeds the rule alarms without the whole trail being ingested into CloudWatch Logs.

@@ -10,9 +10,7 @@ import type { AlarmPlan } from '../alarm-plan';
 import { topicKeyPolicy, topicPolicy } from '../policies';
 import { type BuildContext, json } from './context';
 import { customerKey } from './key';
-
-/** Where the detection function writes its own counters (src/lambda/detect.ts). */
-export const DETECTION_OPERATIONS_NAMESPACE = 'trailproof/detection';
+import { METRIC_NAMESPACES } from '../../src/lambda/emf';
 
 export interface AlarmTopology {
   topic: SnsTopic;
@@ -120,7 +118,7 @@ export function deliveryHealthAlarm(ctx: BuildContext, logGroup: CloudwatchLogGr
       }
     : {
         alarmDescription: `INSUFFICIENT_DATA after OK: the detection function scanned no log file of the trail ${config.trail.name} for 2 hours: the trail, its S3 delivery or the detection queue may have stopped`,
-        namespace: DETECTION_OPERATIONS_NAMESPACE,
+        namespace: METRIC_NAMESPACES.operations,
         metricName: 'Files',
       };
   return new CloudwatchMetricAlarm(stack, 'alarm_trail_delivery_stopped', {

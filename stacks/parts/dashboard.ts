@@ -1,7 +1,8 @@
 import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import type { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { type AlarmTopology, DETECTION_OPERATIONS_NAMESPACE } from './alarms';
+import type { AlarmTopology } from './alarms';
+import { METRIC_NAMESPACES } from '../../src/lambda/emf';
 import type { SavedQueries } from './insights-queries';
 import { ruleInsights } from '../../src/insights/rule-queries';
 import { type BuildContext, json } from './context';
@@ -83,8 +84,8 @@ export function auditDashboard(
               ['AWS/Logs', 'IncomingBytes', 'LogGroupName', o.logGroup.name, { yAxis: 'right' }],
             ]
           : [
-              [DETECTION_OPERATIONS_NAMESPACE, 'Events'],
-              [DETECTION_OPERATIONS_NAMESPACE, 'Files', { yAxis: 'right' }],
+              [METRIC_NAMESPACES.operations, 'Events'],
+              [METRIC_NAMESPACES.operations, 'Files', { yAxis: 'right' }],
             ],
       },
     },

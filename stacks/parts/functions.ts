@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildLambdaAsset } from '../../src/lambda/bundle';
+import { METRIC_NAMESPACES } from '../../src/lambda/emf';
 import { ENV, NO_SCHEMA_CACHE } from '../../src/lambda/environment';
 import { backfillDefinition } from '../backfill-definition';
 import {
@@ -46,8 +47,6 @@ export interface FunctionInputs {
 }
 
 /** A runtime whose support outlasts Node 20's; arm64 costs less per GB-second than x86_64. */
-/** Where the detection function writes its per-rule counts (same metric names as the alarms'). */
-export const DETECTION_RULE_METRICS_NAMESPACE = 'trailproof/detection/rules';
 const RUNTIME = 'nodejs22.x';
 const ARCHITECTURE = 'arm64';
 
@@ -176,7 +175,7 @@ export function auditFunctions(ctx: BuildContext, inputs: FunctionInputs): void 
     };
     // With CloudWatch Logs delivery the trail's metric filters feed the alarms: the function's
     // counts go beside them, not into the same metrics (DetectionSettings.ruleMetricsNamespace).
-    if (d.alarmSource === 'metric-filters') environment[ENV.ruleMetricsNamespace] = DETECTION_RULE_METRICS_NAMESPACE;
+    if (d.alarmSource === 'metric-filters') environment[ENV.ruleMetricsNamespace] = METRIC_NAMESPACES.rules;
     if (d.severities) environment[ENV.publishSeverities] = d.severities.join(',');
     if (d.eventBus) environment[ENV.eventBus] = d.eventBus;
     if (d.sns) environment[ENV.topicArn] = inputs.topic.arn;
