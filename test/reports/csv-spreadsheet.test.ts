@@ -34,8 +34,14 @@ describe('CSV in a spreadsheet', () => {
     const catalogues = loadCatalogues();
     const pack = loadRulePack();
     const cov = computeCoverage(stratusDocument({ files: [] }), pack.rules, catalogues);
-    const read = asSpreadsheet(renderCsv(cov));
+    const csv = renderCsv(cov);
+    const read = asSpreadsheet(csv);
     const want = cov.flatMap((fw) => fw.controls.map((c) => [fw.version, c.id]));
+    // In the file itself, what a spreadsheet would coerce is written in its text-safe form (this is
+    // what keeps it text; without ssconvert it is the only part of the test that sees the form).
+    const raw = parseCsv(csv).slice(1);
+    expect(raw.some((r) => r[CSV_COLUMNS.indexOf('version')] === '="1.4.0"')).toBe(true);
+    expect(raw.some((r) => /^="\d+\.\d0"$/.test(r[CSV_COLUMNS.indexOf('control')]))).toBe(true);
     const got = read.slice(1).map((r) => [r[CSV_COLUMNS.indexOf('version')], r[CSV_COLUMNS.indexOf('control')]]);
     // Without the text-safe form Gnumeric reads 1.4.0 as 2000/01/04 and 3.10 as 3.1.
     expect(want.some(([v]) => v === '1.4.0')).toBe(true);
@@ -67,6 +73,7 @@ describe('CSV in a spreadsheet', () => {
       }
     }
     expect(rows.some((r) => r[col('account')] === '012345678901')).toBe(true);
+    expect(raw.some((r) => r[col('account')] === '="012345678901"')).toBe(true);
     const hostile = rows.find((r) => r[col('principal')].includes('<script>'))!;
     expect(hostile[col('principal')]).toContain(HOSTILE.html);
     // The apostrophe makes the spreadsheet keep the cell as text (Gnumeric shows the text without it); never a live formula.
