@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FastMatcher } from '../../src/engine/fast-matcher';
+import type { CloudTrailRecord } from '../../src/model/event';
 import { loadRulePack } from '../../src/rules/load';
 import { cisRules, runDuckdb } from '../../scripts/bench/duckdb';
 import { sharedEvents } from '../support/shared-events';
@@ -42,7 +43,7 @@ function trailDir(records: readonly object[]): string {
 
 const rules = cisRules(loadRulePack().rules);
 const matcher = new FastMatcher(rules);
-function trailproofCounts(records: readonly object[]): Record<string, number> {
+function trailproofCounts(records: readonly CloudTrailRecord[]): Record<string, number> {
   const want: Record<string, number> = Object.fromEntries(rules.map((r) => [r.id, 0]));
   for (const r of records) for (const id of matcher.matches(r)) want[id]++;
   return want;

@@ -20,6 +20,7 @@ import { REPO } from '../support/paths';
 import { singleDesViaTripleDes } from '../support/s3rver-tokens';
 import { RecordingProxy } from './support/recording-proxy';
 import { asList, ref, synth, type Statement } from '../stacks/support';
+import { allows } from './support/iam';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver');
 
@@ -139,20 +140,11 @@ test('the backfill role allows every S3 call the function made', () => {
   const st = synth({ account: '111122223333', backfill: { enabled: true } });
   try {
     const statements = st.policy('aws_iam_role_policy', 'backfill_role_policy') as Statement[];
-    const glob = (g: string) => new RegExp(`^${g.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
     const arnOf = (b: string) => ref('aws_s3_bucket', b === ARCHIVE ? 'audit_bucket' : 'functions_bucket', 'arn');
-    const allows = (action: string, resource: string, prefix?: string) =>
-      statements.some(
-        (x) =>
-          x.Effect === 'Allow' &&
-          (asList(x.Action) as string[]).includes(action) &&
-          (asList(x.Resource) as string[]).some((r) => glob(r).test(resource)) &&
-          (prefix === undefined || !x.Condition?.StringLike?.['s3:prefix'] || glob(String(x.Condition.StringLike['s3:prefix'])).test(prefix)),
-      );
     const ops = new Set(proxy.calls.map((c) => c.op));
     expect([...ops].sort()).toEqual(['GetObject', 'ListObjectsV2', 'PutObject']);
     const denied = proxy.calls.filter((c) =>
-      c.op === 'ListObjectsV2' ? !allows('s3:ListBucket', arnOf(c.bucket), c.prefix) : !allows(c.op === 'GetObject' ? 's3:GetObject' : 's3:PutObject', `${arnOf(c.bucket)}/${c.key}`),
+      c.op === 'ListObjectsV2' ? !allows(statements, 's3:ListBucket', arnOf(c.bucket), c.prefix) : !allows(statements, c.op === 'GetObject' ? 's3:GetObject' : 's3:PutObject', `${arnOf(c.bucket)}/${c.key}`),
     );
     expect(denied).toEqual([]);
   } finally {

@@ -23,6 +23,7 @@ import { drain, pollOnce } from './support/event-source';
 import { type Json, LoopbackAws } from './support/loopback-aws';
 import { RecordingProxy } from './support/recording-proxy';
 import { synth, ref, asList, type Statement } from '../stacks/support';
+import { allows } from './support/iam';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver');
 
@@ -323,9 +324,6 @@ describe('per-delivery detection', () => {
     const st = synth({ account: '111122223333', detection: { enabled: true, eventBridge: true, sns: true } });
     try {
       const statements = st.policy('aws_iam_role_policy', 'detection_role_policy') as Statement[];
-      const glob = (g: string) => new RegExp(`^${g.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-      const allows = (action: string, resource: string) =>
-        statements.some((x) => x.Effect === 'Allow' && (asList(x.Action) as string[]).includes(action) && (asList(x.Resource) as string[]).some((r) => glob(r).test(resource)));
       // This test's names for the stack's resources.
       const auditArn = ref('aws_s3_bucket', 'audit_bucket', 'arn');
       const functionsArn = ref('aws_s3_bucket', 'functions_bucket', 'arn');
@@ -348,13 +346,11 @@ describe('per-delivery detection', () => {
       };
       for (const [op, need] of Object.entries(ops)) if (aws.callsOf(op) > 0) needed.set(need, op);
       expect(needed.size).toBeGreaterThan(6);
-      const missing = [...needed.keys()].filter((k) => !allows(k.split(' ')[0], k.split(' ')[1]));
+      const missing = [...needed.keys()].filter((k) => !allows(statements, k.split(' ')[0], k.split(' ')[1]));
       expect(missing).toEqual([]);
       // The check can fail: without its ledger statement the role would miss the ledger's calls.
       const kept = statements.filter((x) => x.Sid !== 'ReadWriteLedger');
-      const allowsKept = (action: string, resource: string) =>
-        kept.some((x) => x.Effect === 'Allow' && (asList(x.Action) as string[]).includes(action) && (asList(x.Resource) as string[]).some((r) => glob(r).test(resource)));
-      expect([...needed.keys()].filter((k) => !allowsKept(k.split(' ')[0], k.split(' ')[1])).some((k) => k.includes('/state/published/'))).toBe(true);
+      expect([...needed.keys()].filter((k) => !allows(kept, k.split(' ')[0], k.split(' ')[1])).some((k) => k.includes('/state/published/'))).toBe(true);
       // Least privilege: every action granted was needed, except what no loopback can show: the
       // mapping's GetQueueAttributes, the runtime's log writes, and KMS, which S3 and SQS call on
       // the function's behalf for its encrypted objects and messages.
