@@ -1,3 +1,4 @@
+import { requiredEventNames } from '../src/engine/requirements';
 import type { Rule } from '../src/model/rule';
 
 /**
@@ -30,12 +31,12 @@ function requiredLeaves(conditions: unknown): Leaf[] {
 
 /** Whether every event the rule can match is a data event (so only a trail delivering data events to the log group feeds its alarm). */
 export function matchesDataEventsOnly(rule: Rule): boolean {
+  // The engine's own reading of which event names a match must have (through all/any at any depth).
+  const names = requiredEventNames(rule.conditions);
+  if (names && names.size > 0 && [...names].every((n) => DATA_EVENT_NAMES.has(n))) return true;
   return requiredLeaves(rule.conditions).some((l) => {
     if (l.operator !== 'cwEquals' && l.operator !== 'cwIn') return false;
     const values = (Array.isArray(l.value) ? l.value : [l.value]).map(String);
-    if (values.length === 0) return false;
-    if (l.path === '$.eventCategory') return values.every((v) => v === 'Data');
-    if (l.path === '$.eventName') return values.every((v) => DATA_EVENT_NAMES.has(v));
-    return false;
+    return l.path === '$.eventCategory' && values.length > 0 && values.every((v) => v === 'Data');
   });
 }

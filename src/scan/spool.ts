@@ -86,7 +86,12 @@ function sweepStale(parent: string): void {
   }
   for (const name of names) {
     const m = /^trailproof-spool-(\d+)-/.exec(name);
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(join(parent, name), { recursive: true, force: true });
+    if (!m || Number(m[1]) === process.pid || alive(Number(m[1]))) continue;
+    try {
+      rmSync(join(parent, name), { recursive: true, force: true });
+    } catch {
+      // Another user's leftovers (force ignores only a missing path): theirs to sweep, never a reason to fail this scan.
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { ConfigError, resolveConfig } from '../../stacks/config';
 import { FIXTURE_RULES, danglingReferences, ref, synth, type Json } from './support';
+import { matchesDataEventsOnly } from '../../stacks/data-events';
+import type { Rule } from '../../src/model/rule';
 
 /**
  * The alarms and EventBridge rules alert for real once applied: recovery notifications, no alarm
@@ -54,6 +56,15 @@ describe('data-event rules with a separate data-event trail', () => {
       s.cleanup();
     }
   });
+});
+
+test('a rule whose names sit in an any of alternatives (not a top-level all) is still seen as data-events-only', () => {
+  const rule = (conditions: unknown) => ({ conditions }) as unknown as Rule;
+  const leaf = (name: string) => ({ fact: 'event', path: '$.eventName', operator: 'cwEquals', value: name });
+  expect(matchesDataEventsOnly(rule({ any: [leaf('GetObject'), leaf('PutObject')] }))).toBe(true);
+  expect(matchesDataEventsOnly(rule({ all: [{ any: [leaf('GetObject'), leaf('DeleteObject')] }] }))).toBe(true);
+  expect(matchesDataEventsOnly(rule({ any: [leaf('GetObject'), leaf('PutBucketPolicy')] }))).toBe(false);
+  expect(matchesDataEventsOnly(rule({ all: [{ fact: 'event', path: '$.eventCategory', operator: 'cwEquals', value: 'Data' }] }))).toBe(true);
 });
 
 describe('EventBridge in every region', () => {
