@@ -99,3 +99,8 @@ export function csvTextField(value: string | null | undefined): string {
   if (value === null || value === undefined) return '';
   return /^[0-9][0-9.,:/+\-TZe ]*$/.test(value) ? `"=""${value}"""` : csvField(value);
 }
+
+/** Text cut to `n` characters with a note pointing at findings.json, which keeps it whole. */
+export function clipText(s: string, n: number): string {
+  return s.length <= n ? s : `${s.slice(0, n)}… (${s.length - n} more characters in findings.json)`;
+}

@@ -1,6 +1,6 @@
 import type { ControlResult, FrameworkCoverage } from '../src/findings/coverage';
 import type { Finding, FindingsView } from '../src/model/finding';
-import { escapeXml as x } from './escape';
+import { clipText, escapeXml as x } from './escape';
 import { collectText, type TextSink } from './sink';
 import { compareFindingKeys, findingKey, findingSpool, locationLabel, type ReportContext, subjectFields, subjectLabel } from './view';
 
@@ -20,12 +20,8 @@ export const JUNIT_SAMPLES = 10;
 const INPUT_CASES = 1_000;
 const EVIDENCE_CHARS = 600;
 
-function clip(s: string, n: number): string {
-  return s.length <= n ? s : `${s.slice(0, n)}… (${s.length - n} more characters in findings.json)`;
-}
-
 function sampleLine(f: Finding): string {
-  return clip(`${subjectLabel(f.subject)} (${locationLabel(f.subject.source)}) [${f.id}]: ${f.message}`, 400);
+  return clipText(`${subjectLabel(f.subject)} (${locationLabel(f.subject.source)}) [${f.id}]: ${f.message}`, 400);
 }
 
 function findingCase(f: Finding): Case {
@@ -36,7 +32,7 @@ function findingCase(f: Finding): Case {
     ...subjectFields(f.subject).map(([k, v]) => `${k}: ${v}`),
     `rule: ${f.ruleId} (${f.severity})`,
     `controls: ${f.controls.join(', ')}`,
-    `evidence: ${clip(JSON.stringify(f.evidence), EVIDENCE_CHARS)}`,
+    `evidence: ${clipText(JSON.stringify(f.evidence), EVIDENCE_CHARS)}`,
     `remediation: ${f.remediation}`,
     ...(f.baseline ? [`baseline: ${f.baseline}`] : []),
     ...(f.suppression?.expired ? [`suppression expired ${f.suppression.expires}: ${f.suppression.reason}`] : []),

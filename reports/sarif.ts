@@ -5,7 +5,7 @@ import type { Finding, FindingsView, SourceRef } from '../src/model/finding';
 import type { Rule } from '../src/model/rule';
 import type { Severity } from '../src/model/severity';
 import { ConstructSources } from './construct-source';
-import { mdCode, mdText, showControls } from './escape';
+import { clipText, mdCode, mdText, showControls } from './escape';
 import { collectText, type TextSink, writeJsonFilling } from './sink';
 import { compareFindingKeys, compareFindings, findingKey, findingSpool, type ReportContext, locationLabel, subjectFields } from './view';
 
@@ -25,10 +25,6 @@ const EVIDENCE_CHARS = 1_000;
 const MESSAGE_CHARS = 1_000;
 /** Principals, event ids and finding ids named in an event group. */
 const GROUP_SAMPLES = 10;
-
-function clipText(s: string, n = MESSAGE_CHARS): string {
-  return s.length <= n ? s : `${s.slice(0, n)}… (${s.length - n} more characters in findings.json)`;
-}
 
 function clipEvidence(e: Record<string, unknown>): unknown {
   const json = JSON.stringify(e);
@@ -120,7 +116,7 @@ function sarifResult(f: Finding, ruleIndex: ReadonlyMap<string, number>, baseDir
   const r: Record<string, unknown> = {
     ...resultHead(f, ruleIndex),
     message: {
-      text: clipText(showControls(`${f.message} (${where})`)),
+      text: clipText(showControls(`${f.message} (${where})`), MESSAGE_CHARS),
       markdown: `${mdText(f.title)}: ${subjectFields(f.subject)
         .map(([k, v]) => `${mdText(k)} ${mdCode(v)}`)
         .join(', ')}`,
@@ -298,7 +294,7 @@ function groupResult(g: EventGroup, ruleIndex: ReadonlyMap<string, number>, base
   const r: Record<string, unknown> = {
     ...resultHead(f, ruleIndex),
     message: {
-      text: clipText(showControls(text)),
+      text: clipText(showControls(text), MESSAGE_CHARS),
       markdown: `${mdText(f.title)}: **${g.count}** ${mdCode(s.eventName ?? 'event')} event(s) in ${mdCode(where)}${when ? ` ${mdText(when.trim())}` : ''} by ${[...g.principals].map((p) => mdCode(p)).join(', ')}${g.morePrincipals ? ` and ${g.morePrincipals} more` : ''}`,
     },
     locations: g.files.map((path, i) => ({
@@ -343,7 +339,7 @@ function overflowResult(o: Overflow, ruleIndex: ReadonlyMap<string, number>, bas
   const f = o.first;
   return {
     ...resultHead(f, ruleIndex),
-    message: { text: clipText(showControls(`${f.title}: ${o.count} more finding(s) (${o.muted} muted) not listed one by one: this run is capped at ${SARIF_LIMITS.results} results, what GitHub code scanning shows. Every finding is in findings.json.`)) },
+    message: { text: clipText(showControls(`${f.title}: ${o.count} more finding(s) (${o.muted} muted) not listed one by one: this run is capped at ${SARIF_LIMITS.results} results, what GitHub code scanning shows. Every finding is in findings.json.`), MESSAGE_CHARS) },
     locations: [{ physicalLocation: physicalLocation(f.subject.source, baseDir) }],
     partialFingerprints: { 'trailproofOverflow/v1': f.ruleId },
     properties: { aggregated: true, overflow: true, count: o.count, muted: o.muted, severity: f.severity, controls: f.controls },

@@ -4,6 +4,7 @@ import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Finding } from '../model/finding';
 import { type AsffContext, clip, toAsff } from './asff';
+import { describeAwsError } from '../sources/s3-object-store';
 
 /** What one publisher did with a list of findings: each one either went out or failed with a reason. */
 export interface PublishOutcome {
@@ -17,12 +18,6 @@ export interface PublishOutcome {
 export interface Publisher {
   readonly channel: string;
   publish(findings: readonly Finding[]): Promise<PublishOutcome>;
-}
-
-function describeError(e: unknown): string {
-  const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const status = err.$metadata?.httpStatusCode;
-  return `${err.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${err.message ?? String(e)}`;
 }
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -58,7 +53,7 @@ export class SecurityHubPublisher implements Publisher {
           else out.published++;
         }
       } catch (e) {
-        for (const f of part) out.failed.push({ id: f.id, reason: describeError(e) });
+        for (const f of part) out.failed.push({ id: f.id, reason: describeAwsError(e) });
       }
     }
     return out;
@@ -107,7 +102,7 @@ async function unpublished(ledger: PublishedLedger | undefined, channel: string,
       if (await ledger.has(channel, f.id)) out.alreadyPublished++;
       else fresh.push(f);
     } catch (e) {
-      out.failed.push({ id: f.id, reason: `ledger: ${describeError(e)}` });
+      out.failed.push({ id: f.id, reason: `ledger: ${describeAwsError(e)}` });
     }
   }
   return fresh;
@@ -122,7 +117,7 @@ async function remember(ledger: PublishedLedger | undefined, channel: string, f:
     await ledger.mark(channel, f.id);
     out.published++;
   } catch (e) {
-    out.failed.push({ id: f.id, reason: `published, but the ledger could not record it: ${describeError(e)}` });
+    out.failed.push({ id: f.id, reason: `published, but the ledger could not record it: ${describeAwsError(e)}` });
   }
 }
 
@@ -178,7 +173,7 @@ export class EventBridgePublisher implements Publisher {
             }),
           );
         } catch (e) {
-          for (const f of pending) out.failed.push({ id: f.id, reason: describeError(e) });
+          for (const f of pending) out.failed.push({ id: f.id, reason: describeAwsError(e) });
           break;
         }
         const retry: Finding[] = [];
@@ -226,7 +221,7 @@ export class SnsPublisher implements Publisher {
           }),
         );
       } catch (e) {
-        for (const f of part) out.failed.push({ id: f.id, reason: describeError(e) });
+        for (const f of part) out.failed.push({ id: f.id, reason: describeAwsError(e) });
         continue;
       }
       const failed = new Map((res.Failed ?? []).map((x) => [x.Id ?? '', `${x.Code ?? 'Failed'}: ${x.Message ?? ''}`]));

@@ -8,6 +8,7 @@ import type { Finding } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { ObjectRef } from '../model/lambda-events';
 import { type EventJudge, eventFindings } from '../scan/scan-events';
+import { describeAwsError } from '../sources/s3-object-store';
 
 export interface ObjectScan {
   uri: string;
@@ -17,12 +18,6 @@ export interface ObjectScan {
   findings: Finding[];
   /** The object could not be fetched (the file was never read). */
   fetchError?: string;
-}
-
-function describeError(e: unknown): string {
-  const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-  const status = err.$metadata?.httpStatusCode;
-  return `${err.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${err.message ?? String(e)}`;
 }
 
 /**
@@ -45,7 +40,7 @@ export async function scanObject(s3: S3Client, ref: ObjectRef, judge: EventJudge
       await mkdir(dirname(file), { recursive: true });
       await pipeline(res.Body as Readable, createWriteStream(file));
     } catch (e) {
-      const reason = `cannot fetch: ${describeError(e)}`;
+      const reason = `cannot fetch: ${describeAwsError(e)}`;
       return { uri, findings: [], fetchError: reason, input: { path: uri, kind: 'unknown', status: 'error', records: 0, sha256: null, reason } };
     }
     let input: InputRecord | undefined;

@@ -103,8 +103,3 @@ export async function runScan(req: ScanRequest): Promise<FindingsView<FindingSto
     throw err;
   }
 }
-
-/** No input could be read at all: the run proves nothing, so it must not look like a pass. */
-export function nothingReadable(doc: Pick<FindingsView, 'inputs'>): boolean {
-  return doc.inputs.length === 0 || doc.inputs.every((i) => i.status === 'error');
-}

@@ -83,7 +83,7 @@ export class S3ObjectStore implements ObjectStore {
       res = await this.client.send(new this.s3.GetObjectCommand({ Bucket: bucket, Key: key }));
     } catch (e) {
       if (isNotFound(e)) return undefined;
-      throw new StoreError(describe(e), this.locate(bucket, key));
+      throw new StoreError(describeAwsError(e), this.locate(bucket, key));
     }
     const body = res.Body ? Buffer.from(await res.Body.transformToByteArray()) : Buffer.alloc(0);
     const metadata: Record<string, string> = {};
@@ -95,7 +95,7 @@ export class S3ObjectStore implements ObjectStore {
     try {
       return await call();
     } catch (e) {
-      throw new StoreError(describe(e), this.locate(bucket, prefix));
+      throw new StoreError(describeAwsError(e), this.locate(bucket, prefix));
     }
   }
 }
@@ -105,7 +105,8 @@ function isNotFound(e: unknown): boolean {
   return err.name === 'NoSuchKey' || err.Code === 'NoSuchKey' || err.name === 'NotFound';
 }
 
-function describe(e: unknown): string {
+/** An AWS SDK error as one line: its name, the HTTP status when there was one, and its message. */
+export function describeAwsError(e: unknown): string {
   const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = err.$metadata?.httpStatusCode;
   return `${err.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${err.message ?? String(e)}`;

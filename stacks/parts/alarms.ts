@@ -132,7 +132,8 @@ export function deliveryHealthAlarm(ctx: BuildContext, logGroup: CloudwatchLogGr
     treatMissingData: 'missing',
     actionsEnabled: true,
     alarmActions: [topic.arn],
+    // INSUFFICIENT_DATA is this alarm's signal, so it notifies whatever alarms.insufficientDataActions says.
+    ...stateActions(ctx, topic),
     insufficientDataActions: [topic.arn],
-    ...(config.alarms.okActions ? { okActions: [topic.arn] } : {}),
   });
 }
