@@ -6,6 +6,7 @@ import { loadCatalogues } from '../controls/catalogue';
 import type { Finding } from '../model/finding';
 import type { PostureScanEvent } from '../model/lambda-events';
 import type { RulePack } from '../model/rule';
+import { unreadInputs } from '../scan/input-read';
 import { runScan } from '../scan/run-scan';
 import { writeReports } from '../../reports/write';
 import type { Publisher, PublishOutcome } from './publish';
@@ -63,6 +64,9 @@ export async function runPostureScan(s: PostureSettings, event: PostureScanEvent
         },
         published,
       };
+      // A scan where no AWS call answered judged nothing: as on the CLI (exit 2), never a success.
+      const unread = unreadInputs(doc, ['live']);
+      if (unread.length > 0) throw new Error(`reports written (${uploaded.join(', ')}), but nothing was judged: ${unread.map((u) => u.reason).join('; ')}`);
       const failed = published.filter((o) => o.failed.length > 0);
       if (failed.length > 0) {
         throw new Error(`reports written (${uploaded.join(', ')}), but ${failed.map((o) => `${o.channel}: ${o.failed.length} findings not published (first: ${o.failed[0].reason})`).join('; ')}`);

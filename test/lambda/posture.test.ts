@@ -108,6 +108,15 @@ test('a run whose findings Security Hub refuses still writes its reports, then f
   expect(JSON.parse(await text('reports/posture/run-2/findings.json')).findings.length).toBeGreaterThan(0);
 });
 
+test('a run in which no AWS call answered fails after writing its reports, never a success', async () => {
+  fake.faults = [{ op: '*', kind: 'deny' }];
+  try {
+    await expect(handler({ runId: 'run-unread' }, CONTEXT)).rejects.toThrow(/reports written \(.*run-unread\/findings\.json.*nothing was judged: no AWS call succeeded/);
+  } finally {
+    fake.faults = [];
+  }
+});
+
 test("with the stack's TRAILPROOF_AGGREGATOR, the scan reads the organization through the aggregator; the member account's findings go to the importing account", async () => {
   const other = '444455556666';
   fake.world.regions[REGION].aggregators = {

@@ -39,7 +39,7 @@ export interface World {
 export type FaultKind = 'throttle' | 'deny' | 'malformed' | 'not-found';
 
 export interface Fault {
-  /** Operation name, e.g. `DescribeTrails`. */
+  /** Operation name, e.g. `DescribeTrails`; `*` for every operation. */
   op: string;
   kind: FaultKind;
   /** How many times to inject (default: always). */
@@ -99,7 +99,7 @@ export class FakeAws {
   }
 
   private fault(op: string, region: string): FaultKind | undefined {
-    const f = this.faults.find((x) => x.op === op && (!x.region || x.region === region) && (x.times === undefined || x.times > 0));
+    const f = this.faults.find((x) => (x.op === op || x.op === '*') && (!x.region || x.region === region) && (x.times === undefined || x.times > 0));
     if (!f) return undefined;
     if (f.times !== undefined) f.times--;
     return f.kind;
