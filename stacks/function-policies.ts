@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FUNCTIONS_PREFIX } from '../src/lambda/environment';
 import { REPO_ROOT } from '../src/version';
 import { doc, type PolicyContext, type PolicyDocument, rootArn, type Statement } from './policies';
 
@@ -17,12 +18,8 @@ export interface FunctionArns {
   trailKeyArn: string;
 }
 
-/** The prefixes of the functions bucket, one per job. */
-export const FUNCTIONS_PREFIX = {
-  ledger: 'state/published/',
-  posture: 'reports/posture/',
-  backfill: 'reports/backfill/',
-} as const;
+// The functions read the same prefixes as their defaults: one definition for both sides.
+export { FUNCTIONS_PREFIX };
 
 export const lambdaLogGroupArn = (c: PolicyContext, functionName: string) => `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:/aws/lambda/${functionName}`;
 export const securityHubProductArn = (c: PolicyContext) => `arn:${c.partition}:securityhub:${c.region}:${c.account}:product/${c.account}/default`;

@@ -1,6 +1,6 @@
 import type { BackfillBatchEvent, BackfillReduceEvent } from '../model/lambda-events';
 import { type BackfillSettings, type BatchSummary, type MergeSummary, mergeBatches, scanBatch } from './backfill';
-import { bundledRulePack, ENV, s3Client } from './environment';
+import { bundledRulePack, ENV, FUNCTIONS_PREFIX, s3Client } from './environment';
 import { asPrefix } from './upload';
 
 /**
@@ -15,7 +15,7 @@ export async function handler(event: BackfillBatchEvent | BackfillReduceEvent): 
   const settings: BackfillSettings = {
     pack: bundledRulePack(),
     s3,
-    output: { bucket, prefix: asPrefix(env[ENV.reportsPrefix], 'reports/backfill/'), kmsKeyId: env[ENV.reportsKmsKey] },
+    output: { bucket, prefix: asPrefix(env[ENV.reportsPrefix], FUNCTIONS_PREFIX.backfill), kmsKeyId: env[ENV.reportsKmsKey] },
   };
   try {
     if ('Items' in event && Array.isArray(event.Items)) {

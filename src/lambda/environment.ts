@@ -32,6 +32,13 @@ export const ENV = {
   publishSeverities: 'TRAILPROOF_PUBLISH_SEVERITIES',
 } as const;
 
+/** The prefixes of the functions bucket, one per job (the stacks grant and set exactly these). */
+export const FUNCTIONS_PREFIX = {
+  ledger: 'state/published/',
+  posture: 'reports/posture/',
+  backfill: 'reports/backfill/',
+} as const;
+
 /**
  * src/util/schema.ts keeps ajv's compiled validators as standalone code that require()s ajv's
  * runtime modules, which the bundle does not ship as files: the functions compile their schemas
@@ -91,7 +98,7 @@ export function securityHubClient(): SecurityHubClient {
 /** The publishers the environment asks for, in the order they are tried. */
 export function publishersFromEnv(identity: () => FunctionIdentity, s3: S3Client, env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): Publisher[] {
   const out: Publisher[] = [];
-  const ledger = env[ENV.stateBucket] ? new PublishedLedger(s3, env[ENV.stateBucket]!, env[ENV.statePrefix] ?? 'state/published/') : undefined;
+  const ledger = env[ENV.stateBucket] ? new PublishedLedger(s3, env[ENV.stateBucket]!, env[ENV.statePrefix] ?? FUNCTIONS_PREFIX.ledger) : undefined;
   if (env[ENV.securityHub] === 'true') {
     out.push(new SecurityHubPublisher(securityHubClient(), (): AsffContext => ({ ...identity(), now: now() })));
   }

@@ -1,5 +1,5 @@
 import type { PostureScanEvent } from '../model/lambda-events';
-import { bundledRulePack, ENV, type FunctionIdentity, identityOf, s3Client } from './environment';
+import { bundledRulePack, ENV, FUNCTIONS_PREFIX, type FunctionIdentity, identityOf, s3Client } from './environment';
 import { type PostureRun, runPostureScan } from './posture';
 import { SecurityHubPublisher } from './publish';
 import { securityHubClient } from './environment';
@@ -18,7 +18,7 @@ export async function handler(event: PostureScanEvent | undefined, context?: { i
       {
         pack: bundledRulePack(),
         s3,
-        reports: { bucket, prefix: asPrefix(env[ENV.reportsPrefix], 'reports/posture/'), kmsKeyId: env[ENV.reportsKmsKey] },
+        reports: { bucket, prefix: asPrefix(env[ENV.reportsPrefix], FUNCTIONS_PREFIX.posture), kmsKeyId: env[ENV.reportsKmsKey] },
         publishers: env[ENV.securityHub] === 'true' ? [new SecurityHubPublisher(securityHubClient(), () => ({ ...identity, now: new Date() }))] : [],
         regions,
         aggregator: env[ENV.aggregator] || undefined,
