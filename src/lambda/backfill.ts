@@ -49,9 +49,17 @@ const COLD = new Set(['GLACIER', 'DEEP_ARCHIVE']);
  * the window, or an object in a cold storage class (the bucket moves log files to Glacier after
  * storage.glacierAfterDays; restore those first), is an input with the reason it was not read.
  */
+// A warm container runs many batches with the one rule pack: compile its matcher once.
+const judges = new WeakMap<RulePack, EventJudge>();
+function judgeFor(pack: RulePack): EventJudge {
+  let j = judges.get(pack);
+  if (!j) judges.set(pack, (j = new EventJudge(pack.rules)));
+  return j;
+}
+
 export async function scanBatch(s: BackfillSettings, event: BackfillBatchEvent): Promise<BatchSummary> {
   const { bucket, runId, since, until } = event.BatchInput;
-  const judge = new EventJudge(s.pack.rules);
+  const judge = judgeFor(s.pack);
   const startedAt = (s.now ?? (() => new Date()))();
   const inputs: InputRecord[] = [];
   const findings = new Map<string, Finding>();
