@@ -92,9 +92,7 @@ export async function finishReports(scanned: FindingsView, opts: FinishOptions):
       get: () => (lost ??= coverageLost(computeCoverage(previous, baselineRules(opts.rules, previous.rulePack.index), opts.catalogues), coverageOf())),
     });
   }
-  // findings.json always: the next run's --baseline reads it, whatever was asked for.
-  const formats: ReportFormat[] = opts.formats.includes('json') ? opts.formats : ['json', ...opts.formats];
-  const files = await writeReports(doc, formats, opts.outDir, ctx, coverageOf, tally);
+  const files = await writeReports(doc, opts.formats, opts.outDir, ctx, coverageOf, tally);
   tally.fill(doc.findings);
   const verdict = verdictOf(doc, ctx, tally.blocking, tally.brokenChains);
   return {

@@ -76,14 +76,6 @@ export class SchemaSampler {
   }
 }
 
-/** The document's shell, and the first finding of each kind (SchemaSampler), against the schema. */
-export function sampledSchemaProblems(doc: FindingsView): SchemaProblem[] {
-  const problems = shellProblems(doc);
-  const sampler = new SchemaSampler();
-  for (const f of doc.findings) problems.push(...sampler.check(f));
-  return problems;
-}
-
 /**
  * findings.json exactly as published, written finding by finding. The shell and the first
  * finding of each kind are checked against the schema before they are written (SchemaSampler);

@@ -6,7 +6,7 @@ import { writeAsff } from './asff';
 import { renderCsv } from './csv';
 import { writeFindingsCsv } from './findings-csv';
 import { writeHtml } from './html';
-import { FindingsContractError, sampledSchemaProblems, writeJson } from './json';
+import { writeJson } from './json';
 import { writeJunit } from './junit';
 import { renderMarkdown } from './markdown';
 import { writeSarif } from './sarif';
@@ -97,12 +97,10 @@ export async function writeReports(
   coverage?: FrameworkCoverage[] | (() => FrameworkCoverage[]),
   tally?: ReportTally,
 ): Promise<string[]> {
-  const ordered = [...formats].sort((a, b) => (a === 'json' ? -1 : b === 'json' ? 1 : 0));
+  // findings.json always, first, whatever was asked for: it is the record of the run and the next
+  // run's --baseline; writing it checks the document against its schema.
+  const ordered: ReportFormat[] = ['json', ...formats.filter((f) => f !== 'json')];
   const first: FindingsView = tally ? { ...doc, findings: tally.tap(doc.findings) } : doc;
-  if (!ordered.includes('json')) {
-    const problems = sampledSchemaProblems(first);
-    if (problems.length > 0) throw new FindingsContractError(problems);
-  }
   let known: FrameworkCoverage[] | undefined = Array.isArray(coverage) ? coverage : undefined;
   const coverageNow = () => (known ??= typeof coverage === 'function' ? coverage() : computeCoverage(doc, ctx.rules, ctx.catalogues, tally?.fill(doc.findings).coverage));
   const created = mkdirSync(outDir, { recursive: true });
@@ -131,6 +129,6 @@ export async function writeReports(
     throw err;
   }
   for (const [partial, file] of done) renameSync(partial, file);
-  // In the order asked for, as before.
-  return formats.map((f) => join(outDir, REPORT_FILES[f]));
+  // In the order asked for, findings.json first when it was not asked for.
+  return (formats.includes('json') ? formats : ordered).map((f) => join(outDir, REPORT_FILES[f]));
 }

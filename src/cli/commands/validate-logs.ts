@@ -223,8 +223,6 @@ async function formatList(list: string): Promise<{ formats: string[]; unknown: s
 
 async function writeOutputs(doc: FindingsDocument, formats: string[], outDir: string): Promise<string[]> {
   const { writeReports } = await import('../../../reports/write');
-  // findings.json always, whatever --format says: it is the record of the run.
-  if (!formats.includes('json')) formats = ['json', ...formats];
   try {
     return await writeReports(doc, formats as Parameters<typeof writeReports>[1], outDir, { rules: [], catalogues: [] });
   } catch (e) {
