@@ -279,8 +279,8 @@ export async function evaluatePosture(model: ResourceModel, rules: readonly Rule
       for (const ctx of model.contexts) {
         const regions: (string | null)[] = check.scope === 'region' ? (ctx.regions.length > 0 ? ctx.regions : [null]) : [null];
         for (const region of regions) {
-          const listed = [RT.Trail, RT.Recorder, RT.RecorderStatus, RT.SecurityHub].flatMap((t) => fb.inContext(ctx.key, t, region));
-          const j = withUnresolved(await judge(rule, 'account', fb.accountFact(ctx, region), accountLabel(ctx, region), engines), listed);
+          const fact = fb.accountFact(ctx, region);
+          const j = withUnresolved(await judge(rule, 'account', fact, accountLabel(ctx, region), engines), fact.sources ?? []);
           findings.push(finding(rule, accountSubject(ctx, region), j.status, j.message, j.evidence));
         }
       }

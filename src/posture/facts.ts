@@ -10,6 +10,8 @@ import { type Context, type Gap, RT, type RelationName, type Resource, type Reso
 export interface Fact {
   value: Record<string, unknown>;
   errors: Record<string, string>;
+  /** The resources an account fact was built from (their unresolved expressions explain a manual). */
+  sources?: Resource[];
 }
 
 const SINGULAR: RelationName[] = ['bucket', 'kmsKey', 'logGroup', 'role', 'topic', 'vpc', 'loggingTarget', 'recorder', 'key'];
@@ -111,10 +113,12 @@ export class FactBuilder {
    */
   accountFact(ctx: Context, region: string | null): Fact {
     const errors: Record<string, string> = {};
+    const sources: Resource[] = [];
     const gaps = this.gapsFor(ctx.key, region);
     const listed = (type: string, name: string, knownWhenAbsent: boolean, regional: boolean): Record<string, unknown>[] | undefined => {
       const gap = gaps.find((g) => g.resourceType === type);
       const resources = this.inContext(ctx.key, type, regional ? region : null);
+      sources.push(...resources);
       for (const r of resources) for (const [p, why] of Object.entries(r.errors ?? {})) errors[`$.${name}.${p}`] = why;
       const items = resources.map((r) => this.resourceFact(r).value);
       if (gap) {
@@ -142,6 +146,7 @@ export class FactBuilder {
         securityHubs: hubs,
       },
       errors,
+      sources,
     };
   }
 }
