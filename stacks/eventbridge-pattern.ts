@@ -1,5 +1,5 @@
 import type { TopLevelCondition } from 'json-rules-engine';
-import { isRegexValue } from '../src/engine/semantics';
+import { isRegexValue } from '../src/semantics/compare';
 
 /**
  * Turns an event rule's conditions into an EventBridge event pattern for CloudTrail events, for

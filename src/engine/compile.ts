@@ -2,8 +2,8 @@ import type { NestedCondition, TopLevelCondition } from 'json-rules-engine';
 import type { CloudTrailRecord } from '../model/event';
 import type { LeafCondition } from './conditions';
 import { CW_OPERATORS } from './operators';
-import { parseSelector, resolveSegments } from './selector';
-import { isRegexValue } from './semantics';
+import { parseSelector, resolveSegments } from '../semantics/selector';
+import { isRegexValue } from '../semantics/compare';
 
 export type Predicate = (record: CloudTrailRecord) => boolean;
 

@@ -4,7 +4,7 @@ import type { Rule } from '../model/rule';
 import { findingId } from '../findings/finding-id';
 import { conditionPaths, walkLeaves } from './conditions';
 import { addCloudWatchOperators } from './operators';
-import { resolveSelector } from './selector';
+import { resolveSelector } from '../semantics/selector';
 import { type Fact, accountSubject, resourceSubject, FactBuilder } from '../posture/facts';
 import { type ItemPredicate, LIST_OPERATORS, type ListOperator, addPostureOperators, judgeItem, resolveKnown } from '../posture/operators';
 import { RT, type Context, type Resource, type ResourceModel } from '../posture/model';

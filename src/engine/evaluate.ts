@@ -2,7 +2,7 @@ import { Engine } from 'json-rules-engine';
 import type { Rule } from '../model/rule';
 import type { CloudTrailRecord } from '../model/event';
 import { addCloudWatchOperators } from './operators';
-import { resolveSelector } from './selector';
+import { resolveSelector } from '../semantics/selector';
 
 /**
  * Facts are addressed with CloudWatch selectors (`$.a.b[0]`), resolved exactly as a metric filter

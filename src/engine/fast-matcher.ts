@@ -4,7 +4,7 @@ import type { Rule } from '../model/rule';
 import type { EventMatcher } from './matcher';
 import { compileConditions, type Predicate } from './compile';
 import { requiredEventNamePatterns, requiredTokens } from './requirements';
-import { globMatcher } from './semantics';
+import { globMatcher } from '../semantics/compare';
 import { TextScreen } from './text-screen';
 
 interface Compiled {

@@ -8,7 +8,7 @@ import {
   cwNotEquals,
   cwNotExists,
   cwNumeric,
-} from './semantics';
+} from '../semantics/compare';
 
 /**
  * json-rules-engine operators with CloudWatch filter semantics. The built-in `equal`/`notEqual`

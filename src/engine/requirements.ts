@@ -1,7 +1,7 @@
 import type { NestedCondition, TopLevelCondition } from 'json-rules-engine';
 import type { LeafCondition } from './conditions';
-import { parseSelector } from './selector';
-import { isRegexValue } from './semantics';
+import { parseSelector } from '../semantics/selector';
+import { isRegexValue } from '../semantics/compare';
 
 type AnyCondition = TopLevelCondition | NestedCondition;
 

@@ -2,7 +2,7 @@ import type { CloudTrailRecord, LocatedRecord } from '../model/event';
 import type { EventSubject, Finding } from '../model/finding';
 import type { Rule } from '../model/rule';
 import { conditionPaths } from '../engine/conditions';
-import { resolveSelector } from '../engine/selector';
+import { resolveSelector } from '../semantics/selector';
 import { queryWindow } from '../insights/translate';
 import { ruleInsights } from '../insights/rule-queries';
 import { eventEvidenceOf } from './event-evidence';

@@ -1,5 +1,5 @@
-import type { Segment } from '../engine/selector';
-import { isRegexValue } from '../engine/semantics';
+import type { Segment } from '../semantics/selector';
+import { isRegexValue } from '../semantics/compare';
 import type { JsonCondition, JsonExpr } from '../pattern/ast';
 import { parseFilterPattern } from '../pattern/parse';
 

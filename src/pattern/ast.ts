@@ -1,5 +1,5 @@
-import type { RegexValue } from '../engine/semantics';
-import type { Segment } from '../engine/selector';
+import type { RegexValue } from '../semantics/compare';
+import type { Segment } from '../semantics/selector';
 
 /** Offsets into the pattern text exactly as given (before trimming), end exclusive. */
 export interface Span {

@@ -1,4 +1,4 @@
-import type { Segment } from '../engine/selector';
+import type { Segment } from '../semantics/selector';
 import type { FilterPattern, PatternKind, PatternWarning } from './ast';
 import { PatternSyntaxError } from './errors';
 import { matchesRecord } from './evaluate';

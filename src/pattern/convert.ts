@@ -1,6 +1,6 @@
 import type { TopLevelCondition } from 'json-rules-engine';
-import { parseSelector, SelectorError } from '../engine/selector';
-import { type CompareValue, isRegexValue } from '../engine/semantics';
+import { parseSelector, SelectorError } from '../semantics/selector';
+import { type CompareValue, isRegexValue } from '../semantics/compare';
 import type { CompareOp, JsonCondition, JsonExpr, PatternValue, SelectorRef } from './ast';
 
 /**

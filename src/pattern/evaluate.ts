@@ -7,13 +7,13 @@ import {
   cwNotEquals,
   cwNotExists,
   cwNumeric,
-} from '../engine/semantics';
-import { resolveSegments } from '../engine/selector';
+} from '../semantics/compare';
+import { resolveSegments } from '../semantics/selector';
 import type { CompareOp, FieldExpr, FilterPattern, JsonCondition, JsonExpr, PatternValue, SpaceField, TermGroup } from './ast';
 
 /**
  * The filter-pattern evaluator (spec B.3-B.6). Every field comparison goes through
- * src/engine/semantics.ts, the same functions the rule operators use; this file only walks the
+ * src/semantics/compare.ts, the same functions the rule operators use; this file only walks the
  * pattern and finds the values. Choices this file makes itself are listed in docs/filter-patterns.md.
  */
 

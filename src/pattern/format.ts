@@ -1,6 +1,6 @@
-import type { Segment } from '../engine/selector';
-import type { CompareValue } from '../engine/semantics';
-import { isRegexValue } from '../engine/semantics';
+import type { Segment } from '../semantics/selector';
+import type { CompareValue } from '../semantics/compare';
+import { isRegexValue } from '../semantics/compare';
 import type { FieldExpr, FilterPattern, JsonCondition, JsonExpr, PatternValue } from './ast';
 
 /**

@@ -1,5 +1,5 @@
-import { resolveSegments, type Segment } from '../engine/selector';
-import { type CompareValue, cwIsFalse, cwIsNull, cwIsTrue, cwNotExists, globMatcher, isRegexValue } from '../engine/semantics';
+import { resolveSegments, type Segment } from '../semantics/selector';
+import { type CompareValue, cwIsFalse, cwIsNull, cwIsTrue, cwNotExists, globMatcher, isRegexValue } from '../semantics/compare';
 import type { CompareOp, JsonCondition, JsonExpr } from './ast';
 import { compare } from './evaluate';
 import { formatCompareValue, formatSegments } from './format';

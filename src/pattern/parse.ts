@@ -1,4 +1,4 @@
-import { parseSelector, SelectorError } from '../engine/selector';
+import { parseSelector, SelectorError } from '../semantics/selector';
 import type {
   CompareOp,
   FieldCondition,

@@ -3,7 +3,7 @@ import type { Finding, FindingStatus } from '../model/finding';
 import type { Rule } from '../model/rule';
 import { findingId } from '../findings/finding-id';
 import { comparePatterns, type PatternComparison } from '../pattern';
-import { resolveSelector } from '../engine/selector';
+import { resolveSelector } from '../semantics/selector';
 import { accountSubject, type FactBuilder } from './facts';
 import { RT, type Context, type Resource } from './model';
 import { parseArn } from './values';

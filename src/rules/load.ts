@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Rule, RuleDocument, RuleLoadError, RulePack } from '../model/rule';
 import { walkLeaves } from '../engine/conditions';
-import { parseSelector, SelectorError } from '../engine/selector';
+import { parseSelector, SelectorError } from '../semantics/selector';
 import { parseFilterPattern } from '../pattern/parse';
 import { describeJsonError } from '../util/json-position';
 import { explainErrors, schemaValidator } from '../util/schema';

@@ -6,7 +6,7 @@ import { matchesRecord, testMetricFilter } from '../../src/pattern/evaluate';
 import { parseFilterPattern } from '../../src/pattern/parse';
 
 /**
- * Each [I] choice (src/engine/semantics.ts, docs/filter-patterns.md) and each open point of
+ * Each [I] choice (src/semantics/compare.ts, docs/filter-patterns.md) and each open point of
  * spec B.10, checked on the pattern evaluator and, for JSON patterns, on json-rules-engine
  * running the same pattern converted to conditions: the two must give the verdict we chose.
  */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { Segment } from '../../src/engine/selector';
-import { isRegexValue } from '../../src/engine/semantics';
+import type { Segment } from '../../src/semantics/selector';
+import { isRegexValue } from '../../src/semantics/compare';
 import type { JsonExpr } from '../../src/pattern/ast';
 import { type Atom, normalize, toDnf } from '../../src/pattern/normal';
 

@@ -1,5 +1,5 @@
 import { Engine } from 'json-rules-engine';
-import { resolveSelector } from '../../src/engine/selector';
+import { resolveSelector } from '../../src/semantics/selector';
 import { addCloudWatchOperators } from '../../src/engine/operators';
 import { addPostureOperators, judgeItem, listOperator } from '../../src/posture/operators';
 import { loadRulePack } from '../../src/rules/load';

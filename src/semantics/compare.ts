@@ -3,7 +3,7 @@
  * (spec: cloudtrail-formats.md B.3). Both the rule operators and the filter-pattern evaluator call
  * these functions, so the offline scan and the deployed alarm cannot drift apart.
  *
- * Choices where AWS documents nothing ([I] in the spec), each tested in test/semantics.test.ts:
+ * Choices where AWS documents nothing ([I] in the spec), each tested in test/pattern/choices.test.ts:
  *  1. `*` is a general glob (any run of characters, anywhere in the value); a `*` in the middle
  *     is accepted here and flagged by `rules lint`.
  *  2. A string value (quoted or bare word) matches only JSON strings, except the lone `*`,
