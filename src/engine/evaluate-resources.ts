@@ -7,7 +7,7 @@ import { addCloudWatchOperators } from './operators';
 import { resolveSelector } from '../semantics/selector';
 import { type Fact, accountSubject, resourceSubject, FactBuilder } from '../posture/facts';
 import { type ItemPredicate, LIST_OPERATORS, type ListOperator, addPostureOperators, judgeItem, resolveKnown } from '../posture/operators';
-import { RT, type Context, type Resource, type ResourceModel } from '../posture/model';
+import { RT, type Context, type Resource, type ResourceModel } from '../model/resource';
 import { evaluateMonitoringChains } from '../posture/chain';
 
 /**

@@ -1,4 +1,4 @@
-import type { ModelPart, Resource, ResourceModel } from './model';
+import type { ModelPart, Resource, ResourceModel } from '../model/resource';
 import { deriveProperties } from './derive';
 import { resolveRelations } from './relations';
 

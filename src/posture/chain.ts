@@ -5,8 +5,8 @@ import { findingId } from '../findings/finding-id';
 import { comparePatterns, type PatternComparison } from '../pattern';
 import { resolveSelector } from '../semantics/selector';
 import { accountSubject, type FactBuilder } from './facts';
-import { RT, type Context, type Resource } from './model';
-import { parseArn } from './values';
+import { RT, type Context, type Resource } from '../model/resource';
+import { parseArn } from '../util/values';
 
 /**
  * The CIS monitoring audit chain (4.1-4.15 of v1.4-v5, 5.x in v6/v7), checked end to end:

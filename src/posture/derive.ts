@@ -1,5 +1,5 @@
-import { RT, type Resource } from './model';
-import { type Obj, asArray, isObj, maybeJson, parseArn, strings } from './values';
+import { RT, type Resource } from '../model/resource';
+import { type Obj, asArray, isObj, maybeJson, parseArn, strings } from '../util/values';
 
 type Tri = boolean | undefined;
 

@@ -1,5 +1,5 @@
 import type { AccountSubject, ResourceSubject } from '../model/finding';
-import { type Context, type Gap, RT, type RelationName, type Resource, type ResourceModel } from './model';
+import { type Context, type Gap, RT, type RelationName, type Resource, type ResourceModel } from '../model/resource';
 
 /**
  * The facts rules read. A resource fact is the resource's identity and properties at the top

@@ -1,5 +1,5 @@
 import type { Engine } from 'json-rules-engine';
-import { isObj } from './values';
+import { isObj } from '../util/values';
 
 /**
  * Posture rules quantify over lists (the trails of an account, the flow logs of a VPC). The

@@ -1,5 +1,5 @@
-import { RT, type RelationName, type Resource, type ResourceType } from './model';
-import { parseArn } from './values';
+import { RT, type RelationName, type Resource, type ResourceType } from '../model/resource';
+import { parseArn } from '../util/values';
 
 /** The resource type each relation points at. */
 const TARGET: Record<RelationName, ResourceType[]> = {

@@ -1,7 +1,7 @@
 import type { Finding, FindingsView } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { RulePack } from '../model/rule';
-import type { LiveOptions } from '../posture/scan-posture';
+import type { LiveOptions } from '../sources/live-aws';
 import { buildDocument } from '../findings/document';
 import type { EventMatcher } from '../engine/matcher';
 import { FindingCollector } from './collector';
@@ -79,7 +79,7 @@ export async function runScan(req: ScanRequest): Promise<FindingsView<FindingSto
     const eventFindings = collector.finish();
     let posture: Finding[] = [];
     if ((req.terraform?.length ?? 0) > 0 || (req.config?.length ?? 0) > 0 || req.live) {
-      const { scanPosture } = await import('../posture/scan-posture');
+      const { scanPosture } = await import('./scan-posture');
       const r = await scanPosture({ terraform: req.terraform, config: req.config, live: req.live, rules: req.pack.rules });
       inputs.push(...r.inputs);
       posture = r.findings;

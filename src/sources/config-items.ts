@@ -1,5 +1,5 @@
-import { RT, type RelationName } from '../posture/model';
-import { type Obj, asArray, bool, isObj, maybeJson, num, pick, str, strOrNull, strings } from '../posture/values';
+import { RT, type RelationName } from '../model/resource';
+import { type Obj, asArray, bool, isObj, maybeJson, num, pick, str, strOrNull, strings } from '../util/values';
 import type { MappedResource } from './terraform-resources';
 
 /**

@@ -1,7 +1,6 @@
 import type { SourceRef } from '../model/finding';
-import type { LiveOptions } from '../posture/scan-posture';
-import { type Gap, type ModelPart, RT, emptyPart } from '../posture/model';
-import { type Obj, isObj, parseArn } from '../posture/values';
+import { type Gap, type ModelPart, RT, emptyPart } from '../model/resource';
+import { type Obj, isObj, parseArn } from '../util/values';
 import type { ConfigItem } from './config-items';
 import { configContextKey, configItemResource, contextsFor } from './config-files';
 import { readConfigItem } from './config-items';
@@ -23,6 +22,13 @@ import { type ClientSettings, type RegionClients, type Sdk, clientsFor, defaultR
 export const CONFIG_TYPES = [RT.Trail, RT.Bucket, RT.AccountPublicAccessBlock, RT.Key, RT.Vpc, RT.FlowLog, RT.LogGroup, RT.Topic, RT.Alarm, RT.Role, RT.SecurityHub];
 
 export const SELECT_EXPRESSION = `SELECT accountId, awsRegion, resourceId, resourceName, resourceType, arn, configuration, supplementaryConfiguration, configurationItemStatus WHERE resourceType IN (${CONFIG_TYPES.map((t) => `'${t}'`).join(', ')})`;
+
+export interface LiveOptions {
+  regions?: string[];
+  aggregator?: string;
+  /** Endpoint override for every client (tests, VPC endpoints, LocalStack-like targets). */
+  endpoint?: string;
+}
 
 interface Collected {
   items: { item: ConfigItem; source: SourceRef; onlyProps?: string[]; errors?: Record<string, string> }[];

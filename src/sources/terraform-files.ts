@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { InputRecord } from '../model/input';
-import { type Context, type ModelPart, type Resource, emptyPart, resourceKey } from '../posture/model';
-import { jsonPointerLines, pointerEscape } from '../posture/json-lines';
-import { type Obj, asArray, isExpression, isObj, str } from '../posture/values';
+import { type Context, type ModelPart, type Resource, emptyPart, resourceKey } from '../model/resource';
+import { jsonPointerLines, pointerEscape } from '../util/json-pointer';
+import { type Obj, asArray, isExpression, isObj, str } from '../util/values';
 import { describeJsonError } from '../util/json-position';
 import { evaluateJsonencode } from './hcl-literal';
 import { mapTerraformResource, renderPolicyDocument } from './terraform-resources';

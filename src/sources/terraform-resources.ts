@@ -1,5 +1,5 @@
-import { RT, type RelationName, type ResourceType } from '../posture/model';
-import { type Obj, asArray, bool, isObj, num, setOrNull, strOrNull, str, strings } from '../posture/values';
+import { RT, type RelationName, type ResourceType } from '../model/resource';
+import { type Obj, asArray, bool, isObj, num, setOrNull, strOrNull, str, strings } from '../util/values';
 
 /** A Terraform resource mapped onto the model, before it gets its place (context, origin). */
 export interface MappedResource {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { synthesize } from '../../stacks/synth';
-import { scanPosture } from '../../src/posture/scan-posture';
+import { scanPosture } from '../../src/scan/scan-posture';
 import { bundledRules, cisEventRules, tmpDir } from './support/stack';
 
 /** What the bundled cdktf stacks deploy is exactly what the posture rules ask for. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../src/model/finding';
-import { scanPosture } from '../../src/posture/scan-posture';
+import { scanPosture } from '../../src/scan/scan-posture';
 import { DEFAULT_RULES_DIR, loadRulePack } from '../../src/rules/load';
 import { type Json, bundledRules, goodStack, tfName, writeJson } from './support/stack';
 

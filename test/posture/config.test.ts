@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Finding } from '../../src/model/finding';
 import { readConfigFiles } from '../../src/sources/config-files';
-import { scanPosture } from '../../src/posture/scan-posture';
+import { scanPosture } from '../../src/scan/scan-posture';
 import { FIXTURES, DATASETS } from '../support/paths';
 import { bundledRules, tmpDir } from './support/stack';
 

@@ -1,5 +1,5 @@
 import type { Finding } from '../../src/model/finding';
-import { scanPosture } from '../../src/posture/scan-posture';
+import { scanPosture } from '../../src/scan/scan-posture';
 import { FakeAws } from './support/fake-aws';
 import { ACCOUNT, REGION, TOPIC, goodWorld } from './support/live-world';
 import { bundledRules, cisEventRules } from './support/stack';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readConfigFiles } from '../../src/sources/config-files';
 import { readTerraform } from '../../src/sources/terraform-files';
-import { scanPosture } from '../../src/posture/scan-posture';
+import { scanPosture } from '../../src/scan/scan-posture';
 import { bundledRules, goodStack, tmpDir, writeJson } from './support/stack';
 
 /** Damaged input never stops a read: every file gets exactly one input record, nothing throws. */

@@ -1,5 +1,5 @@
 import type { Finding } from '../../src/model/finding';
-import { scanPosture } from '../../src/posture/scan-posture';
+import { scanPosture } from '../../src/scan/scan-posture';
 import { type Json, bundledRules, cisEventRules, clone, goodStack, tfName, writeCdktfOut, writeJson } from './support/stack';
 
 const ROOT = 'cis-root-account-usage';

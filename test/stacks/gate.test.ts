@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../src/model/finding';
-import { scanPosture } from '../../src/posture/scan-posture';
+import { scanPosture } from '../../src/scan/scan-posture';
 import { loadRulePack } from '../../src/rules/load';
 import { synthesize } from '../../stacks/synth';
 import { REPO } from '../support/paths';

@@ -2,15 +2,9 @@ import type { Finding } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { Rule } from '../model/rule';
 import { evaluatePosture } from '../engine/evaluate-resources';
-import { buildModel } from './build-model';
-import type { ModelPart, ResourceModel } from './model';
-
-export interface LiveOptions {
-  regions?: string[];
-  aggregator?: string;
-  /** Endpoint override for every client (tests, VPC endpoints, LocalStack-like targets). */
-  endpoint?: string;
-}
+import type { ModelPart, ResourceModel } from '../model/resource';
+import { buildModel } from '../posture/build-model';
+import type { LiveOptions } from '../sources/live-aws';
 
 export interface PostureOptions {
   terraform?: string[];

@@ -1,4 +1,4 @@
-import type { SourceRef } from '../model/finding';
+import type { SourceRef } from './finding';
 
 /**
  * The one resource model every posture source normalizes into. Types use AWS Config /
@@ -128,7 +128,7 @@ export interface ModelPart {
   resources: Resource[];
   contexts: Context[];
   gaps: Gap[];
-  inputs: import('../model/input').InputRecord[];
+  inputs: import('./input').InputRecord[];
 }
 
 export function emptyPart(): ModelPart {
