@@ -1,16 +1,12 @@
 // The cdktf app: `npm run synth` (cdktf-cli runs this through tsx) builds the audit stacks from
 // trailproof.config.json (or the file named by TRAILPROOF_CONFIG) and the rule pack in rules/.
-import { App } from 'cdktf';
 import { ConfigError } from './stacks/config';
 import { RulePackError } from './stacks/alarm-plan';
-import { buildApp, CDKTF_CONTEXT, toConfig } from './stacks/synth';
+import { synthForCli, toConfig } from './stacks/synth';
 
 try {
   // Read the configuration first: a bad one must fail before App creates the output directory.
-  const config = toConfig();
-  const app = new App({ stackTraces: false, context: CDKTF_CONTEXT });
-  buildApp(app, config);
-  app.synth();
+  synthForCli(toConfig());
 } catch (e) {
   if (e instanceof ConfigError || e instanceof RulePackError) {
     process.stderr.write(`trailproof: ${e.message}\n`);

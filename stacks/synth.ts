@@ -30,9 +30,15 @@ export function toConfig(config?: StacksConfigInput | string): StacksConfig {
   return config === undefined || typeof config === 'string' ? loadConfig(config) : resolveConfig(config);
 }
 
-/** Build the app on an App the caller owns (main.ts passes the one cdktf-cli configured). */
-export function buildApp(app: App, config: StacksConfig): AuditStack {
+function buildApp(app: App, config: StacksConfig): AuditStack {
   return new AuditStack(app, config, loadAlarmPlans(config));
+}
+
+/** Synthesize for cdktf-cli (main.ts): the App takes its output directory from the environment cdktf-cli sets. */
+export function synthForCli(config: StacksConfig): void {
+  const app = new App({ stackTraces: false, context: CONTEXT });
+  buildApp(app, config);
+  app.synth();
 }
 
 /** Synthesize the stacks into `outdir` (cdktf's layout: stacks/<name>/cdk.tf.json). */
@@ -53,4 +59,3 @@ export function synthesize(outdir: string, config?: StacksConfigInput | string):
   return { outdir, stacks: Object.keys(files), files, alarms: stack.alarmCount, warnings };
 }
 
-export { CONTEXT as CDKTF_CONTEXT };
