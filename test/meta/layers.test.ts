@@ -25,22 +25,6 @@ const ALLOWED: [edge: string, lane: string][] = [
   // finding-id type into src/model
   ['src/engine/evaluate-resources.ts -> src/findings/finding-id.ts', 'L'],
   ['src/posture/chain.ts -> src/findings/finding-id.ts', 'L'],
-  // semantics and selector into src/semantics
-  ['src/insights/translate.ts -> src/engine/selector.ts', 'IR'],
-  ['src/insights/translate.ts -> src/engine/semantics.ts', 'IR'],
-  ['src/pattern/ast.ts -> src/engine/semantics.ts', 'IR'],
-  ['src/pattern/ast.ts -> src/engine/selector.ts', 'IR'],
-  ['src/pattern/compare.ts -> src/engine/selector.ts', 'IR'],
-  ['src/pattern/convert.ts -> src/engine/selector.ts', 'IR'],
-  ['src/pattern/convert.ts -> src/engine/semantics.ts', 'IR'],
-  ['src/pattern/evaluate.ts -> src/engine/semantics.ts', 'IR'],
-  ['src/pattern/evaluate.ts -> src/engine/selector.ts', 'IR'],
-  ['src/pattern/format.ts -> src/engine/selector.ts', 'IR'],
-  ['src/pattern/format.ts -> src/engine/semantics.ts', 'IR'],
-  ['src/pattern/normal.ts -> src/engine/selector.ts', 'IR'],
-  ['src/pattern/normal.ts -> src/engine/semantics.ts', 'IR'],
-  ['src/pattern/parse.ts -> src/engine/selector.ts', 'IR'],
-  ['src/posture/chain.ts -> src/engine/selector.ts', 'IR'],
   // rules lint compares a rule's conditions with its pattern: it belongs above the engine
   ['src/pattern/lint.ts -> src/engine/evaluate.ts', 'RULES'],
   // resource model and readers: src/resources, scan-posture placed above sources and engine
