@@ -1,6 +1,6 @@
 import type { DigestKey } from './key-layout';
-import type { ObjectStore } from './object-store';
-import { StoreError } from './object-store';
+import type { ObjectStore } from '../model/object-store';
+import { StoreError } from '../model/object-store';
 import { type DigestContent, parseDigest } from './digest-file';
 import { GzipFormatError, inflateFirstMemberToBuffer } from './gzip-member';
 import type { KeyRing } from './public-keys';

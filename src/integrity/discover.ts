@@ -1,4 +1,4 @@
-import type { ObjectStore } from './object-store';
+import type { ObjectStore } from '../model/object-store';
 import { accountRoot, type ChainId, chainKey, dateFolder, type DigestKey, digestRegionRoot, parseDigestKey } from './key-layout';
 
 /** One account's folder: `[prefix/]AWSLogs/[o-id/]<acct>/`. */

@@ -1,4 +1,4 @@
-import type { ObjectStore } from './object-store';
+import type { ObjectStore } from '../model/object-store';
 import { inflateFirstMember } from './gzip-member';
 import type { LogReasonCode, Reason } from './results';
 import { sha256Hex } from '../util/hash';

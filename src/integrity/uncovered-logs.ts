@@ -1,4 +1,4 @@
-import type { ObjectStore } from './object-store';
+import type { ObjectStore } from '../model/object-store';
 import { dateFolder, logRegionRoot, parseLogKey } from './key-layout';
 import type { AccountScope } from './discover';
 import type { LogOutcome } from './results';

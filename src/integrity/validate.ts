@@ -1,4 +1,4 @@
-import type { ObjectStore } from './object-store';
+import type { ObjectStore } from '../model/object-store';
 import { type AccountScope, discoverAccounts, discoverRegions, type Filters, listDigestChains, type Chain } from './discover';
 import { checkDigest } from './digest-check';
 import { walkChain, type ValidDigest } from './chain-walk';

@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { CloudTrailRecord, LocatedRecord } from '../model/event';
 import type { InputRecord } from '../model/input';
-import type { ObjectStore } from '../integrity/object-store';
+import type { ObjectStore } from '../model/object-store';
 import { describeJsonError } from '../util/json-position';
 import { LiveCalls, failed } from './live-calls';
 import { sha256Hex } from '../util/hash';

@@ -1,6 +1,6 @@
 import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { compareKeys, type ObjectStore, type StoredObject, StoreError } from '../integrity/object-store';
+import { compareKeys, type ObjectStore, type StoredObject, StoreError } from '../model/object-store';
 
 export const METADATA_SUFFIX = '.metadata.json';
 

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { type ObjectStore, type StoredObject, StoreError } from '../integrity/object-store';
+import { type ObjectStore, type StoredObject, StoreError } from '../model/object-store';
 
 type S3Module = typeof import('@aws-sdk/client-s3');
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalMirrorStore } from '../../src/sources/local-mirror-store';
-import { StoreError } from '../../src/integrity/object-store';
+import { StoreError } from '../../src/model/object-store';
 
 let dir: string;
 let store: LocalMirrorStore;

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { type Command, EXIT, UsageError } from '../command';
 import { sanitizeForTerminal as t } from '../../util/terminal';
 import type { FindingsDocument } from '../../model/finding';
-import type { ObjectStore } from '../../integrity/object-store';
+import type { ObjectStore } from '../../model/object-store';
 import type { KeyProvider } from '../../integrity/key-provider';
 import { parsePublicKeyFile, type PublicKeyEntry } from '../../integrity/public-keys';
 import type { Progress } from '../../integrity/validate';

@@ -1,7 +1,7 @@
 /**
- * What the validator needs from wherever the bucket lives: S3 (src/sources/s3-object-store.ts)
- * or a local mirror (src/sources/local-mirror-store.ts). Keys come back in S3's order (UTF-8
- * byte order), which is date order inside one CloudTrail folder.
+ * What the log validator and the S3 archive reader need from wherever a bucket lives: S3
+ * (src/sources/s3-object-store.ts) or a local mirror (src/sources/local-mirror-store.ts). Keys come
+ * back in S3's order (UTF-8 byte order), which is date order inside one CloudTrail folder.
  */
 export interface StoredObject {
   body: Buffer;
