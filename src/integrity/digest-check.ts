@@ -3,6 +3,7 @@ import type { ObjectStore } from '../model/object-store';
 import { StoreError } from '../model/object-store';
 import { type DigestContent, parseDigest } from './digest-file';
 import { GzipFormatError, inflateFirstMemberToBuffer } from './gzip-member';
+import { isGzip } from '../util/gzip';
 import type { KeyRing } from './public-keys';
 import { dataToSign, sha256Hex, SIGNATURE_ALGORITHM, verifySignature } from './signature';
 import type { DigestReasonCode, Reason } from './results';
@@ -73,7 +74,7 @@ export async function checkDigest(ctx: DigestCheckContext, bucket: string, dk: D
     inflatedSha256 = r.sha256;
     trailing = r.trailingBytes;
   } catch (e) {
-    if (!(e instanceof GzipFormatError) || obj.body[0] === 0x1f) return fail(location, 'invalid-format', `invalid format: ${(e as Error).message}`, facts);
+    if (!(e instanceof GzipFormatError) || isGzip(obj.body)) return fail(location, 'invalid-format', `invalid format: ${(e as Error).message}`, facts);
     // Some HTTP layers undo Content-Encoding: gzip; accept plain JSON but say so (spec A.10).
     inflated = obj.body;
   }

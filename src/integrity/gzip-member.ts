@@ -1,5 +1,6 @@
 import * as zlib from 'node:zlib';
 import { createHash } from 'node:crypto';
+import { isGzip } from '../util/gzip';
 
 /**
  * Inflate exactly one gzip member and hash what it holds (spec A.6). Node's gunzip, like most
@@ -29,7 +30,7 @@ const FNAME = 8;
 const FCOMMENT = 16;
 
 function headerLength(buf: Buffer): number {
-  if (buf.length < 10 || buf[0] !== 0x1f || buf[1] !== 0x8b) throw new GzipFormatError('not gzip (no 1f 8b magic)');
+  if (buf.length < 10 || !isGzip(buf)) throw new GzipFormatError('not gzip (no 1f 8b magic)');
   if (buf[2] !== 8) throw new GzipFormatError(`unknown gzip compression method ${buf[2]}`);
   const flags = buf[3];
   if (flags & ~(FTEXT | FHCRC | FEXTRA | FNAME | FCOMMENT)) throw new GzipFormatError('reserved gzip header flags set');

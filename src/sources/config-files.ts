@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { isGzip } from '../util/gzip';
 import type { SourceRef } from '../model/finding';
 import type { InputKind, InputRecord } from '../model/input';
 import { type Context, type ModelPart, type Resource, type SourceKind, emptyPart, resourceKey } from '../model/resource';
@@ -82,8 +83,7 @@ export function contextsFor(resources: readonly Resource[], kind: SourceKind, so
 }
 
 function decode(buf: Buffer, file: string): string {
-  const gz = buf.length > 2 && buf[0] === 0x1f && buf[1] === 0x8b;
-  if (gz || /\.gz$/i.test(file)) return gunzipSync(buf).toString('utf8');
+  if (isGzip(buf) || /\.gz$/i.test(file)) return gunzipSync(buf).toString('utf8');
   return buf.toString('utf8');
 }
 

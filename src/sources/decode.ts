@@ -1,6 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 import * as zlib from 'node:zlib';
+import { isGzip } from '../util/gzip';
 
 /** Raised for input bytes that cannot be decoded; the message names what and where. */
 export class DecodeError extends Error {
@@ -59,7 +60,7 @@ export async function* decodeBytes(source: AsyncIterable<Buffer | string>, opts:
     head = head.length === 0 ? b : Buffer.concat([head, b]);
   }
   if (head.length === 0) return;
-  if (!(head[0] === 0x1f && head[1] === 0x8b)) {
+  if (!isGzip(head)) {
     for (const u of UNSUPPORTED) {
       if (head.length >= u.magic.length && u.magic.every((x, i) => head[i] === x)) {
         if (!ended) while (await next());

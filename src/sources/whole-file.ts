@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { isGzip } from '../util/gzip';
 
 /**
  * The fast way through a typical CloudTrail file: read it whole and inflate it in one synchronous
@@ -35,7 +36,7 @@ export function readWholeFile(path: string): WholeFile | undefined {
     const st = statSync(path);
     if (!st.isFile() || st.size > WHOLE_FILE_MAX_BYTES) return undefined;
     const raw = readFileSync(path);
-    if (raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b) {
+    if (isGzip(raw)) {
       // The gzip trailer states the inflated size (of the last member, modulo 2^32): asking for
       // one output chunk that size spares zlib a chain of 16 KiB chunks and a final copy. A wrong
       // size only costs that copy again; the cap still holds.
