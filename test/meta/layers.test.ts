@@ -45,10 +45,6 @@ const ALLOWED: [edge: string, lane: string][] = [
   ['src/sources/terraform-files.ts -> src/posture/values.ts', 'RES'],
   ['src/sources/terraform-resources.ts -> src/posture/model.ts', 'RES'],
   ['src/sources/terraform-resources.ts -> src/posture/values.ts', 'RES'],
-  // the object store moves down into sources
-  ['src/sources/live-events.ts -> src/integrity/object-store.ts', 'SRC'],
-  ['src/sources/local-mirror-store.ts -> src/integrity/object-store.ts', 'SRC'],
-  ['src/sources/s3-object-store.ts -> src/integrity/object-store.ts', 'SRC'],
   // report writers read no scan or lambda module
   ['reports/asff.ts -> src/lambda/asff.ts', 'REP'],
   ['reports/write.ts -> src/scan/spool.ts', 'REP'],
