@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { FastMatcher } from '../../src/engine/fast-matcher';
+import { anchorOf, TextScreen } from '../../src/engine/text-screen';
 import { requiredEventNamePatterns } from '../../src/engine/requirements';
 import type { Rule } from '../../src/model/rule';
 import { loadRulePack } from '../../src/rules/load';
@@ -100,6 +101,34 @@ describe('text screen over whole files', () => {
         expectNothingLost(records, JSON.stringify({ Records: records }, null, pretty ? 1 : undefined));
       }),
       { numRuns: 200, seed: 20261126 },
+    );
+  });
+
+  test('tokens are found by a part of them (anchor), wherever they sit in the record', () => {
+    // Tokens that share an anchor (the two insight types share `RateIn`), a token at the very
+    // start of the text, tokens cut off by a record's end: the screen says what includes() says.
+    const tokens = ['"Root"', '"ApiCallRateInsight"', '"ApiErrorRateInsight"', '"Insight"', 'UnauthorizedOperation"', '"AccessDenied'];
+    for (const t of tokens) {
+      const { anchor, offset } = anchorOf(t);
+      expect(t.slice(offset, offset + anchor.length)).toBe(anchor);
+    }
+    expect(anchorOf('"ApiCallRateInsight"').anchor).toBe(anchorOf('"ApiErrorRateInsight"').anchor);
+    const pieces = [...tokens, 'Root', 'RateInsight"', 'Denied', 'Operation"', '"Insigh', 'x', '"', ',', 'A'];
+    const screen = new TextScreen({ isIndexedName: () => false, tokens });
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), { minLength: 1, maxLength: 8 }), (records) => {
+        // Each record a name that no rule indexes, then its pieces.
+        const texts = records.map((r) => `{"eventName":"Quiet",${r.join('')}}`);
+        const text = texts.join(',');
+        screen.reset(text);
+        let start = 0;
+        for (const r of texts) {
+          const expected = tokens.some((t) => r.includes(t));
+          expect(screen.mayMatch(start, start + r.length)).toBe(expected);
+          start += r.length + 1;
+        }
+      }),
+      { numRuns: 300, seed: 20261207 },
     );
   });
 });
