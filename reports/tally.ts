@@ -1,6 +1,6 @@
 import { CoverageTally } from '../src/findings/coverage';
 import type { Finding, FindingList } from '../src/model/finding';
-import { type FailOn, isBlocking, isBrokenChain } from '../src/scan/verdict';
+import { type FailOn, isBlocking, isBrokenChain } from '../src/findings/verdict';
 import { compareFindings } from './view';
 
 /** Failing findings the terminal names with their location, worst first (the rest are counted). */

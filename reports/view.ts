@@ -5,7 +5,7 @@ import { SEVERITIES, type Severity, severityRank } from '../src/model/severity';
 import { SortedSpool } from '../src/scan/spool';
 import { describeUnread, type InputGroup, type UnreadInput, unreadInputs } from '../src/scan/input-read';
 import type { CoverageLoss } from '../src/findings/coverage-change';
-import { type FailOn, chainRuleIds, isBlocking, isBrokenChain } from '../src/scan/verdict';
+import { type FailOn, chainRuleIds, isBlocking, isBrokenChain } from '../src/findings/verdict';
 
 /** What every report needs besides the findings document. */
 export interface ReportContext {

@@ -1,7 +1,7 @@
 import { Engine, type TopLevelCondition } from 'json-rules-engine';
 import type { Finding, FindingStatus, Subject } from '../model/finding';
 import type { Rule } from '../model/rule';
-import { findingId } from '../findings/finding-id';
+import { findingId } from '../util/finding-id';
 import { conditionPaths, walkLeaves } from './conditions';
 import { addCloudWatchOperators } from './operators';
 import { resolveSelector } from '../semantics/selector';

@@ -6,7 +6,7 @@ import { resolveSelector } from '../semantics/selector';
 import { queryWindow } from '../insights/translate';
 import { ruleInsights } from '../insights/rule-queries';
 import { eventEvidenceOf } from './event-evidence';
-import { findingId } from './finding-id';
+import { findingId } from '../util/finding-id';
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;

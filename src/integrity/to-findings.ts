@@ -1,7 +1,7 @@
 import type { FileSubject, Finding, FindingStatus } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { Severity } from '../model/severity';
-import { findingId } from '../findings/finding-id';
+import { findingId } from '../util/finding-id';
 import type { DigestOutcome, GapOutcome, LogOutcome, ValidationResult } from './results';
 
 /** Log file validation is what CIS asks for, in every version's numbering (spec cis-and-peers 1a). */

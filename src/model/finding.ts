@@ -64,7 +64,7 @@ export interface FileSubject {
 export type Subject = EventSubject | ResourceSubject | AccountSubject | FileSubject;
 
 export interface Finding {
-  /** Stable across runs for the same rule and subject (hash of rule id and subject key). */
+  /** Stable across runs for the same rule and subject (hash of rule id and subject key, src/util/finding-id.ts). */
   id: string;
   ruleId: string;
   title: string;

@@ -1,7 +1,7 @@
 import { Engine, type TopLevelCondition } from 'json-rules-engine';
 import type { Finding, FindingStatus } from '../model/finding';
 import type { Rule } from '../model/rule';
-import { findingId } from '../findings/finding-id';
+import { findingId } from '../util/finding-id';
 import { comparePatterns, type PatternComparison } from '../pattern';
 import { resolveSelector } from '../semantics/selector';
 import { accountSubject, type FactBuilder } from './facts';

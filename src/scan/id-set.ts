@@ -1,6 +1,6 @@
 /**
  * The finding ids seen so far, exactly, in little memory: an id is 24 hex digits (96 bits of
- * SHA-256, see findings/finding-id.ts), kept as three 32-bit words in an open-addressing table
+ * SHA-256, see util/finding-id.ts), kept as three 32-bit words in an open-addressing table
  * filled up to 7/8 before it doubles, so 12 bytes a slot and 14-27 bytes an id, against about 80
  * for a string in a Set. This set is what grows with the number of findings in a scan that
  * otherwise holds one file and a small buffer (docs/performance.md, "Memory"), hence the high

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyBaseline, BaselineError, loadBaseline } from '../../src/findings/baseline';
-import { blockingFindings } from '../../src/scan/verdict';
+import { blockingFindings } from '../../src/findings/verdict';
 import { resourceFinding, stratusDocument } from '../reports/support';
 
 describe('baseline', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BaselineError } from '../../src/findings/baseline';
 import { SuppressionFileError } from '../../src/findings/suppress';
 import { finishReports } from '../../reports/finish';
-import { blockingFindings } from '../../src/scan/verdict';
+import { blockingFindings } from '../../src/findings/verdict';
 import { REPORT_FORMATS } from '../../reports/write';
 import { CATALOGUES, RULES, resourceFinding, stratusDocument } from './support';
 

@@ -6,7 +6,7 @@ import { computeCoverage } from '../../src/findings/coverage';
 import type { Finding, FindingList, FindingsView } from '../../src/model/finding';
 import { loadRulePack } from '../../src/rules/load';
 import { runScan } from '../../src/scan/run-scan';
-import { blockingFindings } from '../../src/scan/verdict';
+import { blockingFindings } from '../../src/findings/verdict';
 import { finishReports } from '../../reports/finish';
 import { findingsSchemaProblems } from '../../reports/json';
 import { renderTerminalSummary } from '../../reports/terminal';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDocument } from '../../src/findings/document';
 import { eventFinding } from '../../src/findings/event-finding';
-import { findingId } from '../../src/findings/finding-id';
+import { findingId } from '../../src/util/finding-id';
 import type { ControlCatalogue } from '../../src/model/control';
 import type { CloudTrailRecord } from '../../src/model/event';
 import type { Finding, FindingsDocument, ResourceSubject } from '../../src/model/finding';

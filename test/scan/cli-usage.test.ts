@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { editDistance, optionsOf, suggestOption } from '../../src/cli/suggest';
-import { parseFailOn } from '../../src/scan/verdict';
+import { parseFailOn } from '../../src/findings/verdict';
 import { DATASETS, REPO } from '../support/paths';
 
 function cli(args: string[]) {

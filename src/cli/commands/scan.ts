@@ -101,7 +101,7 @@ export const command: Command = {
         quiet: { type: 'boolean', default: false },
       },
     });
-    const { parseFailOn } = await import('../../scan/verdict');
+    const { parseFailOn } = await import('../../findings/verdict');
     const { parseFormats } = await import('../../../reports/write');
     const events = [...(values.events ?? []), ...positionals].map((e) => (e === '-' || e.includes(':') ? e : resolve(e)));
     const terraform = [...(values.iac ?? []), ...(values.terraform ?? [])].map((p) => resolve(p));

@@ -1,5 +1,5 @@
 import type { Subject } from '../model/finding';
-import { sha256Hex } from '../util/hash';
+import { sha256Hex } from './hash';
 
 /**
  * The part of a subject that names it across runs. Paths are left out on purpose: the same event
