@@ -39,12 +39,12 @@ describe('trailproof posture', () => {
     expect(readDoc(out).findings.filter((f) => f.status === 'fail')).toEqual([]);
   });
 
-  test('--live with --endpoint scans the loopback account', async () => {
+  test('--live with --endpoint-url scans the loopback account', async () => {
     const fake = new FakeAws(goodWorld());
     await fake.start();
     try {
       const out = tmpDir();
-      const code = await quietly(() => main(['posture', '--live', '--region', REGION, '--endpoint', fake.endpoint, '--out', out]));
+      const code = await quietly(() => main(['posture', '--live', '--region', REGION, '--endpoint-url', fake.endpoint, '--out', out]));
       const doc = readDoc(out);
       expect(findingsSchemaProblems(doc)).toEqual([]);
       expect(code).toBe(0);

@@ -13,7 +13,7 @@ Options:
   --live                read the account with the AWS SDK (credentials and region from the standard chain)
   --region R            region for --live; repeatable (default: the SDK's region)
   --aggregator NAME     read Config through this configuration aggregator (many accounts)
-  --endpoint URL        endpoint override for every AWS client (testing, private endpoints)
+  --endpoint-url URL    endpoint override for every AWS client (testing, private endpoints)
   --rules DIR           rule pack directory (default: the bundled rules/)
   --out DIR             where reports go (default: out)
   --format LIST         comma-separated: json, md, sarif, junit, html, csv, findings-csv, asff, or all (default json; findings.json is always written)
@@ -39,6 +39,8 @@ export const command: Command = {
         live: { type: 'boolean', default: false },
         region: { type: 'string', multiple: true },
         aggregator: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        // the old spelling: scan, which runs this command, accepts it with a note
         endpoint: { type: 'string' },
         rules: { type: 'string' },
         out: { type: 'string', default: 'out' },
@@ -56,7 +58,7 @@ export const command: Command = {
     const terraform = values.terraform ?? [];
     const config = values.config ?? [];
     if (terraform.length === 0 && config.length === 0 && !values.live) throw new UsageError('nothing to judge: give --terraform PATH, --config PATH or --live');
-    if (!values.live && (values.region || values.aggregator || values.endpoint)) throw new UsageError('--region, --aggregator and --endpoint need --live');
+    if (!values.live && (values.region || values.aggregator || values['endpoint-url'] || values.endpoint)) throw new UsageError('--region, --aggregator and --endpoint-url need --live');
     // The same pipeline as scan (reports, baseline, suppressions, verdict): posture is scan
     // without event sources, kept as its own command for the workflows that name it.
     const { command: scan } = await import('./scan');

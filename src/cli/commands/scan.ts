@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type Command, EXIT, UsageError } from '../command';
+import { endpointOption, timeOption } from '../flags';
 
 const USAGE = `Usage: trailproof scan [--events PATH...] [--terraform PATH...] [--config PATH...] [--live] [options]
 
@@ -18,9 +19,10 @@ Inputs (any mix; bare arguments count as --events):
   --region R            region for --live and the live event sources; repeatable
   --aggregator NAME     read Config through this configuration aggregator (many accounts)
   --account ID          live event sources: only this account; repeatable
-  --start-time ISO      live event sources: events at or after this time
-  --end-time ISO        live event sources: events at or before this time
-  --endpoint URL        endpoint override for every AWS client (testing, private endpoints)
+  --start-time TIME     live event sources: events at or after this time (ISO 8601, UTC when
+                        no zone is given: 2026-01-31, 2026-01-31T08:00:00, 2026-01-31T09:00+01:00)
+  --end-time TIME       live event sources: events at or before this time (the same forms)
+  --endpoint-url URL    endpoint override for every AWS client (testing, private endpoints)
 
 Judging and reports:
   --rules DIR           rule pack directory (default: the bundled rules/)
@@ -52,13 +54,6 @@ baseline or suppression file, rule errors under --strict, or a requested input t
 to judge (no events, no Terraform resources, no configuration items, no live call answered):
 the verdict then says NO INPUT, never PASS, and the reports are still written.`;
 
-function isoDate(name: string, v: string | undefined): Date | undefined {
-  if (v === undefined) return undefined;
-  const d = new Date(v);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`${name} must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z`);
-  return d;
-}
-
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -85,6 +80,8 @@ export const command: Command = {
         account: { type: 'string', multiple: true },
         'start-time': { type: 'string' },
         'end-time': { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        // the old spelling, still accepted with a note
         endpoint: { type: 'string' },
         rules: { type: 'string' },
         strict: { type: 'boolean', default: false },
@@ -114,8 +111,9 @@ export const command: Command = {
     if (!failOn) throw new UsageError('--fail-on must be one of critical, high, medium, low, info, none');
     const { formats, unknown } = parseFormats(values.format);
     if (unknown.length > 0) throw new UsageError(`unknown format "${unknown.join('", "')}" (json, md, sarif, junit, html, csv, findings-csv, asff, all)`);
-    const since = isoDate('--start-time', values['start-time']);
-    const until = isoDate('--end-time', values['end-time']);
+    const since = timeOption('--start-time', values['start-time']);
+    const until = timeOption('--end-time', values['end-time']);
+    const endpoint = endpointOption(values);
     const maxRecordBytes = positiveInt('--max-record-bytes', values['max-record-bytes']);
     const workers = positiveInt('--workers', values.workers) ?? availableParallelism();
 
@@ -142,8 +140,8 @@ export const command: Command = {
       events,
       terraform,
       config,
-      live: values.live ? { regions: values.region, aggregator: values.aggregator, endpoint: values.endpoint } : undefined,
-      liveEvents: { since, until, regions: values.region, accounts: values.account, endpoint: values.endpoint },
+      live: values.live ? { regions: values.region, aggregator: values.aggregator, endpoint } : undefined,
+      liveEvents: { since, until, regions: values.region, accounts: values.account, endpoint },
       maxRecordBytes,
       workers,
       stdin: process.stdin,

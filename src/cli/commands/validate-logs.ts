@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, EXIT, UsageError } from '../command';
+import { timeOption } from '../flags';
 import { sanitizeForTerminal as t } from '../../util/terminal';
 import type { FindingsDocument } from '../../model/finding';
 import type { ObjectStore } from '../../model/object-store';
@@ -22,8 +23,9 @@ Where:
   --local DIR             read a local mirror of the bucket (\`aws s3 sync\`), each digest's S3
                           metadata in <digest>.metadata.json ({"signature": ..., "signature-algorithm": ...})
 When:
-  --start-time TIME       ISO 8601 (UTC when no zone is given), required
-  --end-time TIME         default: now
+  --start-time TIME       ISO 8601 date or date-time, UTC when no zone is given (2026-01-31,
+                          2026-01-31T08:00:00, 2026-01-31T09:00+01:00); required
+  --end-time TIME         the same forms; default: now
 Which:
   --trail-arn ARN         only this trail (name, home region and account from the ARN)
   --account ID            only these accounts (repeatable)
@@ -36,8 +38,8 @@ Keys:
                           repeatable; REGION= ties a file to the region it was listed in).
                           Without it, keys are fetched with ListPublicKeys in each source region.
 AWS:
-  --aws-region REGION     region for the S3 client (default: AWS_REGION or us-east-1)
-  --endpoint-url URL      S3-compatible endpoint (path-style)
+  --endpoint-url URL      S3-compatible endpoint (path-style); S3 calls follow the bucket to its
+                          region, starting in AWS_REGION (default us-east-1)
   --cloudtrail-endpoint-url URL  CloudTrail endpoint for ListPublicKeys
 Output:
   --out DIR               where findings.json goes (default: out)
@@ -48,14 +50,6 @@ Output:
 
 Exit codes: 0 everything valid; 1 anything invalid, missing, uncovered, or a gap in the chain;
 2 usage error, the bucket could not be listed, or no digest or log file was found in the range.`;
-
-/** ISO 8601 or a date; no zone means UTC, as aws-cli reads it. */
-export function parseTime(s: string, flag: string): Date {
-  const withZone = /([zZ]|[+-]\d{2}:?\d{2})$/.test(s) || /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : `${s}Z`;
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(withZone) ? `${withZone}T00:00:00Z` : withZone);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`${flag}: not a time: ${s}`);
-  return d;
-}
 
 const TRAIL_ARN = /^arn:[^:]+:cloudtrail:([a-z0-9-]+):(\d{12}):trail\/(.+)$/;
 
@@ -97,6 +91,7 @@ export const command: Command = {
         'org-id': { type: 'string', multiple: true },
         'skip-uncovered': { type: 'boolean', default: false },
         'public-keys': { type: 'string', multiple: true },
+        // an old option, still accepted with a note (see below)
         'aws-region': { type: 'string' },
         'endpoint-url': { type: 'string' },
         'cloudtrail-endpoint-url': { type: 'string' },
@@ -109,9 +104,9 @@ export const command: Command = {
     });
     const bucket = values['s3-bucket'];
     if (!bucket) throw new UsageError('--s3-bucket is required (with --local, the bucket the mirror was copied from)');
-    if (!values['start-time']) throw new UsageError('--start-time is required');
-    const start = parseTime(values['start-time'], '--start-time');
-    const end = values['end-time'] ? parseTime(values['end-time'], '--end-time') : new Date();
+    const start = timeOption('--start-time', values['start-time']);
+    if (!start) throw new UsageError('--start-time is required');
+    const end = timeOption('--end-time', values['end-time']) ?? new Date();
     if (start > end) throw new UsageError('Invalid time range specified: start-time must occur before end-time');
     const concurrency = Number(values.concurrency);
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be an integer from 1 to 256');
@@ -133,6 +128,11 @@ export const command: Command = {
     const keyFiles = values['public-keys'] ?? [];
     const staticKeys = keyFiles.length ? loadKeyFiles(keyFiles) : undefined;
 
+    if (values['aws-region'] !== undefined) {
+      // Not an alias of --region, which narrows the regions validated: this one only chose where
+      // S3 calls start, and they follow the bucket to its region anyway.
+      process.stderr.write('trailproof: --aws-region is deprecated; S3 calls follow the bucket to its region (set AWS_REGION to choose where they start)\n');
+    }
     let store: ObjectStore;
     if (values.local) {
       const dir = resolve(values.local);
