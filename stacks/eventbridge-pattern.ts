@@ -1,5 +1,6 @@
 import type { TopLevelCondition } from 'json-rules-engine';
 import { isRegexValue } from '../src/semantics/compare';
+import { type Glob, isLiteral, isLoneStar, parseGlob, prefixOf, suffixOf } from '../src/semantics/glob';
 
 /**
  * Turns an event rule's conditions into an EventBridge event pattern for CloudTrail events, for
@@ -15,13 +16,14 @@ export class UntranslatableRule extends Error {}
 
 const CLOUDTRAIL_DETAIL_TYPES = ['AWS API Call via CloudTrail', 'AWS Console Sign In via CloudTrail'];
 
-function globMatcher(glob: string): Matcher {
-  if (glob === '*') return { exists: true };
-  const stars = glob.split('*').length - 1;
-  if (stars === 0) return glob;
-  if (stars === 1 && glob.endsWith('*')) return { prefix: glob.slice(0, -1) };
-  if (stars === 1 && glob.startsWith('*')) return { suffix: glob.slice(1) };
-  return { wildcard: glob };
+function globMatcher(glob: Glob): Matcher {
+  if (isLoneStar(glob)) return { exists: true };
+  if (isLiteral(glob)) return glob.text;
+  const prefix = prefixOf(glob);
+  if (prefix !== undefined) return { prefix };
+  const suffix = suffixOf(glob);
+  if (suffix !== undefined) return { suffix };
+  return { wildcard: glob.text };
 }
 
 function valueMatchers(value: unknown, negate: boolean): Matcher[] {
@@ -31,9 +33,10 @@ function valueMatchers(value: unknown, negate: boolean): Matcher[] {
     if (isRegexValue(v)) throw new UntranslatableRule(`regex value ${JSON.stringify(v)} has no EventBridge equivalent`);
     if (typeof v === 'number') out.push(negate ? { 'anything-but': v } : v);
     else if (typeof v === 'string') {
-      const m = globMatcher(v);
+      const glob = parseGlob(v);
+      const m = globMatcher(glob);
       if (!negate) out.push(m);
-      else if (v === '*') throw new UntranslatableRule('"!= *" has no EventBridge equivalent');
+      else if (isLoneStar(glob)) throw new UntranslatableRule('"!= *" has no EventBridge equivalent');
       else out.push({ 'anything-but': m });
     } else throw new UntranslatableRule(`value ${JSON.stringify(v)} is not a string or number`);
   }

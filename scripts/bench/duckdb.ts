@@ -1,4 +1,5 @@
 import type { Rule } from '../../src/model/rule';
+import { isLiteral, isLoneStar, parseGlob, spellGlob } from '../../src/semantics/glob';
 
 /**
  * DuckDB as a contender for the benchmark: the CIS monitoring rules (rules/cis/, the 15
@@ -38,9 +39,10 @@ function column(path: string): string {
 
 function equals(col: string, value: unknown): string {
   if (typeof value !== 'string') throw new Error(`duckdb bench: no SQL for value ${JSON.stringify(value)}`);
-  if (!value.includes('*')) return `${col} = ${sqlString(value)}`;
-  if (value === '*') return `${col} IS NOT NULL`;
-  const like = value.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+  const glob = parseGlob(value);
+  if (isLiteral(glob)) return `${col} = ${sqlString(value)}`;
+  if (isLoneStar(glob)) return `${col} IS NOT NULL`;
+  const like = spellGlob(glob, (p) => p.replace(/[\\%_]/g, (c) => `\\${c}`), '%');
   return `${col} LIKE ${sqlString(like)} ESCAPE '\\'`;
 }
 

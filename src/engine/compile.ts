@@ -4,6 +4,7 @@ import type { LeafCondition } from './conditions';
 import { CW_OPERATORS } from './operators';
 import { parseSelector, resolveSegments } from '../semantics/selector';
 import { isRegexValue } from '../semantics/compare';
+import { isLiteral, parseGlob } from '../semantics/glob';
 
 export type Predicate = (record: CloudTrailRecord) => boolean;
 
@@ -18,14 +19,14 @@ function compileLeaf(leaf: LeafCondition): Predicate {
   const op = CW_OPERATORS[leaf.operator];
   if (!op) throw new Error(`unknown operator ${leaf.operator}`);
   const value = leaf.value;
-  if (leaf.operator === 'cwIn' && Array.isArray(value) && value.every((v) => typeof v === 'string' && !v.includes('*'))) {
+  if (leaf.operator === 'cwIn' && Array.isArray(value) && value.every((v) => typeof v === 'string' && isLiteral(parseGlob(v)))) {
     const set = new Set(value as string[]);
     return (r) => {
       const v = resolveSegments(r, segments);
       return typeof v === 'string' && set.has(v);
     };
   }
-  if (leaf.operator === 'cwEquals' && typeof value === 'string' && !value.includes('*')) {
+  if (leaf.operator === 'cwEquals' && typeof value === 'string' && isLiteral(parseGlob(value))) {
     return (r) => resolveSegments(r, segments) === value;
   }
   if (isRegexValue(value) || typeof value !== 'object' || value === null || Array.isArray(value)) {

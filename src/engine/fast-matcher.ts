@@ -4,7 +4,7 @@ import type { Rule } from '../model/rule';
 import type { EventMatcher } from './matcher';
 import { compileConditions, type Predicate } from './compile';
 import { requiredEventNamePatterns, requiredTokens } from './requirements';
-import { globMatcher } from '../semantics/compare';
+import { parseGlob } from '../semantics/glob';
 import { TextScreen } from './text-screen';
 
 interface Compiled {
@@ -46,7 +46,7 @@ export class FastMatcher implements EventMatcher {
         }
         for (const g of req.globs) {
           let e = globs.get(g);
-          if (!e) globs.set(g, (e = { matches: globMatcher(g), rules: [] }));
+          if (!e) globs.set(g, (e = { matches: parseGlob(g).matches, rules: [] }));
           e.rules.push(c);
         }
       } else {

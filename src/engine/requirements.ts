@@ -2,6 +2,7 @@ import type { NestedCondition, TopLevelCondition } from 'json-rules-engine';
 import type { LeafCondition } from './conditions';
 import { parseSelector } from '../semantics/selector';
 import { isRegexValue } from '../semantics/compare';
+import { type Glob, isLiteral, isLoneStar, parseGlob } from '../semantics/glob';
 
 type AnyCondition = TopLevelCondition | NestedCondition;
 
@@ -47,9 +48,9 @@ export function requiredEventNamePatterns(cond: AnyCondition): EventNameRequirem
   const leaf = c as unknown as LeafCondition;
   if (leaf.path !== '$.eventName') return null;
   const values = leaf.operator === 'cwIn' ? (leaf.value as unknown[]) : leaf.operator === 'cwEquals' ? [leaf.value] : null;
-  if (!values || !values.every((v) => typeof v === 'string' && v !== '*')) return null;
+  if (!values || !values.every((v) => typeof v === 'string' && !isLoneStar(parseGlob(v)))) return null;
   const out: EventNameRequirement = { names: new Set(), globs: new Set() };
-  for (const v of values as string[]) (v.includes('*') ? out.globs : out.names).add(v);
+  for (const v of values as string[]) (isLiteral(parseGlob(v)) ? out.names : out.globs).add(v);
   return out;
 }
 
@@ -71,9 +72,8 @@ function lastName(path: string | undefined): string | null {
 }
 
 /** The longest literal run of a `*` glob as it must appear in JSON text, quote anchors included. */
-function globToken(glob: string): string | null {
-  const enc = JSON.stringify(glob).slice(1, -1);
-  const parts = enc.split('*');
+function globToken(glob: Glob): string | null {
+  const parts = glob.parts.map((p) => JSON.stringify(p).slice(1, -1));
   parts[0] = `"${parts[0]}`;
   parts[parts.length - 1] = `${parts[parts.length - 1]}"`;
   let best = '';
@@ -136,7 +136,8 @@ function tokenRequirement(cond: AnyCondition): TokenRequirement | null {
       const out: string[] = [];
       for (const v of values) {
         if (typeof v !== 'string' || isRegexValue(v)) return keyToken;
-        const t = v.includes('*') ? globToken(v) : JSON.stringify(v);
+        const g = parseGlob(v);
+        const t = isLiteral(g) ? JSON.stringify(v) : globToken(g);
         if (!t) return keyToken;
         out.push(t);
       }

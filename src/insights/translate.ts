@@ -1,5 +1,6 @@
 import type { Segment } from '../semantics/selector';
 import { isRegexValue } from '../semantics/compare';
+import { type Glob, isLiteral, isLoneStar, parseGlob, spellGlob } from '../semantics/glob';
 import type { JsonCondition, JsonExpr } from '../pattern/ast';
 import { parseFilterPattern } from '../pattern/parse';
 
@@ -76,11 +77,8 @@ function regexLiteral(body: string): string {
 }
 
 /** A `*` glob as an anchored regex: literal text escaped, `*` any run of characters. */
-function globRegex(glob: string): string {
-  return `^${glob
-    .split('*')
-    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*')}$`;
+function globRegex(glob: Glob): string {
+  return `^${spellGlob(glob, (p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), '.*')}$`;
 }
 
 interface Ctx {
@@ -109,7 +107,8 @@ function condition(c: JsonCondition, ctx: Ctx): string {
     positive = `${f} like ${regexLiteral(body)}`;
   } else {
     const s = v.value;
-    if (s === '*') {
+    const glob = parseGlob(s);
+    if (isLoneStar(glob)) {
       if (negate) {
         // `!= *` holds for no present scalar but null: nothing the Insights pages let us test apart.
         ctx.differences.add(`${c.selector.text} != *: true in a filter pattern only for a field present with the value null, which Insights cannot test; the query matches nothing there.`);
@@ -117,15 +116,15 @@ function condition(c: JsonCondition, ctx: Ctx): string {
       }
       return `ispresent(${f})`;
     }
-    positive = s.includes('*') ? `${f} like ${regexLiteral(globRegex(s))}` : `${f} = ${str(s)}`;
-    if (negate && !s.includes('*')) return `(ispresent(${f}) and ${f} != ${str(s)})`;
+    positive = isLiteral(glob) ? `${f} = ${str(s)}` : `${f} like ${regexLiteral(globRegex(glob))}`;
+    if (negate && isLiteral(glob)) return `(ispresent(${f}) and ${f} != ${str(s)})`;
   }
   return negate ? `(ispresent(${f}) and not (${positive}))` : positive;
 }
 
 /** A plain string equality, the kind an OR can gather into `in`. */
 function equality(e: JsonExpr): { field: string; value: string } | undefined {
-  if (e.type !== 'compare' || e.op !== '=' || e.value.kind !== 'string' || e.value.value.includes('*')) return undefined;
+  if (e.type !== 'compare' || e.op !== '=' || e.value.kind !== 'string' || !isLiteral(parseGlob(e.value.value))) return undefined;
   return { field: fieldName(e.selector.segments), value: e.value.value };
 }
 

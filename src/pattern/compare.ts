@@ -1,3 +1,4 @@
+import { parseGlob, spellGlob } from '../semantics/glob';
 import type { Segment } from '../semantics/selector';
 import type { FilterPattern, PatternKind, PatternWarning } from './ast';
 import { PatternSyntaxError } from './errors';
@@ -165,6 +166,8 @@ function uncovered(from: Conjunct[], by: Conjunct[]): { conjunct: Conjunct; diff
 
 // ---- witnesses: a concrete record that tells the two apart ----
 
+const same = (piece: string): string => piece;
+
 function candidateValues(atoms: Atom[]): unknown[] {
   const out: unknown[] = [];
   for (const a of atoms) {
@@ -172,8 +175,11 @@ function candidateValues(atoms: Atom[]): unknown[] {
     if (t.kind === 'not-exists') out.push(undefined);
     else if (t.kind === 'is') out.push(t.what === 'NULL' ? null : t.what === 'TRUE');
     else if (typeof t.value === 'number') out.push(t.value, t.value + 1, t.value - 1, t.value + 0.5);
-    else if (typeof t.value === 'string') out.push(t.value.replace(/\*/g, ''), t.value.replace(/\*/g, 'x'), `${t.value.replace(/\*/g, '')}x`);
-    else out.push(t.value.regex.replace(/^\^|\$$/g, '').replace(/\\(.)/g, '$1').replace(/[.*+?{}[\]|]/g, ''));
+    else if (typeof t.value === 'string') {
+      // The shortest string the glob takes, one with a character in each star, one it may not take.
+      const g = parseGlob(t.value);
+      out.push(spellGlob(g, same, ''), spellGlob(g, same, 'x'), `${spellGlob(g, same, '')}x`);
+    } else out.push(t.value.regex.replace(/^\^|\$$/g, '').replace(/\\(.)/g, '$1').replace(/[.*+?{}[\]|]/g, ''));
   }
   out.push('trailproof-other', 0, null, true, undefined);
   return out;

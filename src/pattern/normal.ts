@@ -1,5 +1,6 @@
 import { resolveSegments, type Segment } from '../semantics/selector';
-import { type CompareValue, cwIsFalse, cwIsNull, cwIsTrue, cwNotExists, globMatcher, isRegexValue } from '../semantics/compare';
+import { type CompareValue, cwIsFalse, cwIsNull, cwIsTrue, cwNotExists, isRegexValue } from '../semantics/compare';
+import { isLiteral, isLoneStar, parseGlob } from '../semantics/glob';
 import type { CompareOp, JsonCondition, JsonExpr } from './ast';
 import { compare } from './evaluate';
 import { formatCompareValue, formatSegments } from './format';
@@ -140,7 +141,7 @@ function pinnedValue(a: Atom): Pin | undefined {
   if (t.kind === 'is') return { value: t.what === 'NULL' ? null : t.what === 'TRUE' };
   if (t.op !== '=') return undefined;
   if (typeof t.value === 'number') return { value: t.value };
-  if (typeof t.value === 'string' && !t.value.includes('*')) return { value: t.value };
+  if (typeof t.value === 'string' && isLiteral(parseGlob(t.value))) return { value: t.value };
   return undefined;
 }
 
@@ -189,6 +190,10 @@ function guaranteesNonNullScalar(a: Atom): boolean {
   return t.kind === 'cmp' && t.op !== '!=';
 }
 
+function lonestar(v: CompareValue): boolean {
+  return typeof v === 'string' && isLoneStar(parseGlob(v));
+}
+
 /** Is `b` true whenever `a` is (both on the same selector)? */
 export function atomImplies(a: Atom, b: Atom): boolean {
   if (a.key === b.key) return true;
@@ -197,20 +202,20 @@ export function atomImplies(a: Atom, b: Atom): boolean {
   const ta = a.test;
   const tb = b.test;
   if (tb.kind !== 'cmp') return false;
-  if (tb.op === '=' && tb.value === '*') return guaranteesNonNullScalar(a);
+  if (tb.op === '=' && lonestar(tb.value)) return guaranteesNonNullScalar(a);
   if (ta.kind !== 'cmp') return false;
   const ia = intervalOf(a);
   if (ia) {
-    if (tb.op === '!=') return typeof tb.value === 'number' ? !inInterval(tb.value, ia) : tb.value !== '*';
+    if (tb.op === '!=') return typeof tb.value === 'number' ? !inInterval(tb.value, ia) : !lonestar(tb.value);
     const ib = intervalOf(b);
     return ib !== undefined && intervalWithin(ia, ib);
   }
   if (ta.op === '=' && typeof ta.value === 'string') {
     // a glob: every value it allows is a non-null string.
-    if (tb.op === '=' && typeof tb.value === 'string') return globMatcher(tb.value)(ta.value);
+    if (tb.op === '=' && typeof tb.value === 'string') return parseGlob(tb.value).matches(ta.value);
     if (tb.op === '!=') {
       if (typeof tb.value === 'number') return true;
-      if (typeof tb.value === 'string' && !tb.value.includes('*')) return !globMatcher(ta.value)(tb.value);
+      if (typeof tb.value === 'string' && isLiteral(parseGlob(tb.value))) return !parseGlob(ta.value).matches(tb.value);
     }
     return false;
   }

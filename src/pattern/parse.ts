@@ -1,3 +1,4 @@
+import { innerStarIndex, parseGlob } from '../semantics/glob';
 import { parseSelector, SelectorError } from '../semantics/selector';
 import type {
   CompareOp,
@@ -172,9 +173,9 @@ class Parser {
   }
 
   private noteGlob(value: string, at: number): void {
-    const inner = value.slice(1, -1);
-    if (value.length > 2 && inner.includes('*')) {
-      this.warn('glob-in-middle', `"*" inside ${JSON.stringify(value)}: AWS documents "*" only at the start or the end of a value; trailproof treats it as a general wildcard`, at + 1 + inner.indexOf('*'));
+    const star = innerStarIndex(parseGlob(value));
+    if (star >= 0) {
+      this.warn('glob-in-middle', `"*" inside ${JSON.stringify(value)}: AWS documents "*" only at the start or the end of a value; trailproof treats it as a general wildcard`, at + star);
     }
   }
 

@@ -5,7 +5,7 @@
  *
  * Choices where AWS documents nothing ([I] in the spec), each tested in test/pattern/choices.test.ts:
  *  1. `*` is a general glob (any run of characters, anywhere in the value); a `*` in the middle
- *     is accepted here and flagged by `rules lint`.
+ *     is accepted here and flagged by `rules lint`. glob.ts is that reading, parsed once.
  *  2. A string value (quoted or bare word) matches only JSON strings, except the lone `*`,
  *     which matches any present scalar that is not null (CDK's `exists()`).
  *  3. A numeric value matches only JSON numbers, compared as numbers; a numeric string such as
@@ -19,6 +19,8 @@
  *     present scalar that is not a matching string.
  */
 
+import { isLoneStar, parseGlob } from './glob';
+
 /** Marker for a `%regex%` value in rule conditions and the pattern AST. */
 export interface RegexValue {
   regex: string;
@@ -28,38 +30,6 @@ export type CompareValue = string | number | RegexValue;
 
 export function isRegexValue(v: unknown): v is RegexValue {
   return typeof v === 'object' && v !== null && typeof (v as RegexValue).regex === 'string';
-}
-
-const globCache = new Map<string, (s: string) => boolean>();
-
-/** Compile a `*` glob to a predicate; plain strings become a strict equality check. */
-export function globMatcher(glob: string): (s: string) => boolean {
-  let fn = globCache.get(glob);
-  if (fn) return fn;
-  if (!glob.includes('*')) {
-    fn = (s) => s === glob;
-  } else if (glob === '*') {
-    fn = () => true;
-  } else {
-    const parts = glob.split('*');
-    const first = parts[0];
-    const last = parts[parts.length - 1];
-    const middle = parts.slice(1, -1).filter((p) => p.length > 0);
-    fn = (s) => {
-      if (s.length < first.length + last.length) return false;
-      if (!s.startsWith(first) || !s.endsWith(last)) return false;
-      let pos = first.length;
-      const end = s.length - last.length;
-      for (const m of middle) {
-        const at = s.indexOf(m, pos);
-        if (at < 0 || at + m.length > end) return false;
-        pos = at + m.length;
-      }
-      return true;
-    };
-  }
-  globCache.set(glob, fn);
-  return fn;
 }
 
 const regexCache = new Map<string, RegExp>();
@@ -83,8 +53,9 @@ function equalsPresent(actual: string | number | boolean | null, expected: Compa
   if (typeof expected === 'number') return typeof actual === 'number' && actual === expected;
   if (isRegexValue(expected)) return typeof actual === 'string' && compileRegex(expected.regex).test(actual);
   if (typeof expected !== 'string') return false; // a filter pattern has no boolean or object literal to compare with
-  if (expected === '*') return true;
-  return typeof actual === 'string' && globMatcher(expected)(actual);
+  const glob = parseGlob(expected);
+  if (isLoneStar(glob)) return true;
+  return typeof actual === 'string' && glob.matches(actual);
 }
 
 export function cwEquals(actual: unknown, expected: CompareValue): boolean {
