@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FUNCTIONS_PREFIX } from '../src/lambda/environment';
-import { REPO_ROOT } from '../src/version';
+import { liveReadActions } from '../src/sources/live-aws';
 import { doc, type PolicyContext, type PolicyDocument, rootArn, type Statement } from './policies';
 
 /**
@@ -83,20 +81,12 @@ export function detectionRolePolicy(c: PolicyContext, a: FunctionArns, o: Detect
   return doc(...s);
 }
 
-/** The live posture scan's read-only calls: docs/iam-policy.json's posture statement (held to the scanner's calls by test/posture/iam-policy.test.ts). */
-export function postureReadActions(): string[] {
-  const p = JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'iam-policy.json'), 'utf8')) as { Statement: { Sid: string; Action: string[] }[] };
-  const st = p.Statement.find((x) => x.Sid === 'TrailproofPostureReadOnly');
-  if (!st) throw new Error('docs/iam-policy.json has no TrailproofPostureReadOnly statement');
-  // Event History is an event source of `scan`, not read by the posture scan.
-  return st.Action.filter((a) => a !== 'cloudtrail:LookupEvents');
-}
-
 export function postureRolePolicy(c: PolicyContext, a: FunctionArns, o: { functionName: string; securityHub: boolean }): PolicyDocument {
   const s: Statement[] = [
     ownLogs(c, o.functionName),
     // Describe/List/Select calls: AWS documents no resource-level permissions for most of them.
-    { Sid: 'ReadPostureLive', Effect: 'Allow', Action: postureReadActions(), Resource: '*' },
+    // Generated from the resource registry: each type's live reader declares what it calls.
+    { Sid: 'ReadPostureLive', Effect: 'Allow', Action: liveReadActions(), Resource: '*' },
     { Sid: 'WriteReports', Effect: 'Allow', Action: 's3:PutObject', Resource: `${a.functionsBucketArn}/${FUNCTIONS_PREFIX.posture}*` },
     { Sid: 'EncryptReports', Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: a.functionsKeyArn },
   ];

@@ -5,9 +5,9 @@ import { findingId } from '../util/finding-id';
 import { conditionPaths, walkLeaves } from './conditions';
 import { addCloudWatchOperators } from './operators';
 import { resolveSelector } from '../semantics/selector';
-import { type Fact, accountSubject, resourceSubject, FactBuilder } from '../posture/facts';
+import { type Fact, accountSubject, isSubject, resourceSubject, FactBuilder } from '../posture/facts';
 import { type ItemPredicate, LIST_OPERATORS, type ListOperator, addPostureOperators, judgeItem, resolveKnown } from '../posture/operators';
-import { RT, type Context, type Resource, type ResourceModel } from '../model/resource';
+import type { Context, Resource, ResourceModel } from '../model/resource';
 import { evaluateMonitoringChains } from '../posture/chain';
 
 /**
@@ -238,9 +238,6 @@ async function judge(rule: Rule, factName: string, fact: Fact, label: string, en
   return { status: 'fail', message: `${label}: ${rule.title}: ${describeFailures(res.leaves, rule.conditions, fact).join('; ')}`, evidence };
 }
 
-/** Types that only exist to carry configuration into another resource; never subjects. */
-const INTERNAL = new Set<string>([RT.BucketPart, RT.RecorderStatus, RT.KeyAlias]);
-
 function resourceLabel(r: Resource): string {
   return `${r.type} ${r.origin.address ?? r.name ?? r.id}`;
 }
@@ -266,7 +263,7 @@ export async function evaluatePosture(model: ResourceModel, rules: readonly Rule
   for (const rule of rules) {
     if (rule.target === 'resource') {
       for (const r of model.resources) {
-        if (r.type !== rule.resourceType || INTERNAL.has(r.type)) continue;
+        if (r.type !== rule.resourceType || !isSubject(r)) continue;
         const j = withUnresolved(await judge(rule, 'resource', fb.resourceFact(r), resourceLabel(r), engines), [r]);
         findings.push(finding(rule, resourceSubject(r), j.status, j.message, j.evidence));
       }

@@ -1,35 +1,13 @@
 import type { SourceRef } from './finding';
+import type { InputRecord } from './input';
 
 /**
  * The one resource model every posture source normalizes into. Types use AWS Config /
- * CloudFormation names so a rule reads the same whether the resource came from `cdk.tf.json`, a
- * Config snapshot or a live API call.
+ * CloudFormation names (`AWS::CloudTrail::Trail`) so a rule reads the same whether the resource
+ * came from `cdk.tf.json`, a Config snapshot or a live API call; src/resources/ has one module per
+ * type and the registry of them.
  */
-export const RT = {
-  Trail: 'AWS::CloudTrail::Trail',
-  LogGroup: 'AWS::Logs::LogGroup',
-  MetricFilter: 'AWS::Logs::MetricFilter',
-  Alarm: 'AWS::CloudWatch::Alarm',
-  Topic: 'AWS::SNS::Topic',
-  Subscription: 'AWS::SNS::Subscription',
-  Bucket: 'AWS::S3::Bucket',
-  AccountPublicAccessBlock: 'AWS::S3::AccountPublicAccessBlock',
-  Key: 'AWS::KMS::Key',
-  KeyAlias: 'AWS::KMS::Alias',
-  Vpc: 'AWS::EC2::VPC',
-  FlowLog: 'AWS::EC2::FlowLog',
-  Recorder: 'AWS::Config::ConfigurationRecorder',
-  SecurityHub: 'AWS::SecurityHub::Hub',
-  Role: 'AWS::IAM::Role',
-  /**
-   * Terraform splits bucket settings into their own resources (aws_s3_bucket_logging and the
-   * like); each becomes a part folded into its bucket once references are resolved.
-   */
-  BucketPart: 'trailproof::S3::BucketPart',
-  RecorderStatus: 'trailproof::Config::RecorderStatus',
-} as const;
-
-export type ResourceType = (typeof RT)[keyof typeof RT] | (string & {});
+export type ResourceType = string;
 
 /** Relations a resource can point along; resolved to resource keys in `relations`. */
 export type RelationName =
@@ -128,9 +106,40 @@ export interface ModelPart {
   resources: Resource[];
   contexts: Context[];
   gaps: Gap[];
-  inputs: import('./input').InputRecord[];
+  inputs: InputRecord[];
 }
 
 export function emptyPart(): ModelPart {
   return { resources: [], contexts: [], gaps: [], inputs: [] };
+}
+
+/** A resource as one source's mapping gives it, before it gets its place (context, origin). */
+export interface MappedResource {
+  type: ResourceType;
+  /** Literal identifier when the input gives one; the Terraform reader falls back to the address. */
+  id: string | null;
+  name: string | null;
+  arn: string | null;
+  properties: Record<string, unknown>;
+  refs: Partial<Record<RelationName, string[]>>;
+}
+
+/**
+ * One AWS Config configuration item with both envelope shapes folded together: the S3 delivery /
+ * ConfigurationItem API shape (`configurationItemVersion`, `ARN`, `awsAccountId`) and the
+ * shape of Config rule events, SelectResourceConfig and the rdk samples (`version`, `arn`,
+ * `accountId`). `configuration` and `supplementaryConfiguration` values that arrive as JSON text
+ * are parsed.
+ */
+export interface ConfigItem {
+  resourceType: string;
+  resourceId: string;
+  resourceName: string | null;
+  arn: string | null;
+  account: string | null;
+  region: string | null;
+  status: string | null;
+  captureTime: string | null;
+  configuration: Record<string, unknown>;
+  supplementary: Record<string, unknown>;
 }

@@ -5,7 +5,11 @@ import { findingId } from '../util/finding-id';
 import { comparePatterns, type PatternComparison } from '../pattern';
 import { resolveSelector } from '../semantics/selector';
 import { accountSubject, type FactBuilder } from './facts';
-import { RT, type Context, type Resource } from '../model/resource';
+import type { Context, Resource } from '../model/resource';
+import { cloudtrailTrail } from '../resources/cloudtrail-trail';
+import { cloudwatchAlarm } from '../resources/cloudwatch-alarm';
+import { logsMetricFilter } from '../resources/logs-metric-filter';
+import { snsSubscription } from '../resources/sns-subscription';
 import { parseArn } from '../util/values';
 
 /**
@@ -158,7 +162,7 @@ function related(c: PatternComparison): boolean {
 
 function filtersElsewhere(fb: FactBuilder, ctx: Context, expected: string, groupName: string): string[] {
   return fb
-    .inContext(ctx.key, RT.MetricFilter)
+    .inContext(ctx.key, logsMetricFilter.type)
     .filter((f) => f.properties.logGroupName !== groupName)
     .filter((f) => {
       const c = compare(f.properties.pattern, expected).comparison;
@@ -193,9 +197,9 @@ function fromTrail(fb: FactBuilder, ctx: Context, t: Resource, rule: Rule, setti
     return [{ stage: 'log-group', outcome: 'unknown', message: `trail ${label(t)} delivers to log group ${lg.name} in account ${lg.account}; scan that account for the filters and alarms`, evidence: ev }];
   }
   const filters = fb
-    .inContext(ctx.key, RT.MetricFilter)
+    .inContext(ctx.key, logsMetricFilter.type)
     .filter((f) => (lg.resource && (f.relations.logGroup ?? []).includes(lg.resource.key)) || (f.properties.logGroupName === lg.name && (!lg.region || !f.region || f.region === lg.region)));
-  const filterGap = gapFor(fb, ctx, lg.region, RT.MetricFilter);
+  const filterGap = gapFor(fb, ctx, lg.region, logsMetricFilter.type);
   if (filters.length === 0) {
     if (filterGap) return [{ stage: 'metric-filter', outcome: 'error', message: `metric filters of log group ${lg.name} could not be read: ${filterGap}`, evidence: ev }];
     const elsewhere = filtersElsewhere(fb, ctx, expected, lg.name);
@@ -259,11 +263,11 @@ function fromTrail(fb: FactBuilder, ctx: Context, t: Resource, rule: Rule, setti
 function fromFilter(fb: FactBuilder, ctx: Context, f: Resource, region: string | null, ev: Record<string, unknown>, patternNote: string): Attempt[] {
   const name = f.properties.metricName;
   const ns = f.properties.metricNamespace;
-  const all = fb.inContext(ctx.key, RT.Alarm).filter((a) => !region || !a.region || a.region === region);
+  const all = fb.inContext(ctx.key, cloudwatchAlarm.type).filter((a) => !region || !a.region || a.region === region);
   const alarms = all.filter((a) => a.properties.metricName === name && a.properties.namespace === ns);
   const head = `metric filter ${label(f)} is ${patternNote}`;
   if (alarms.length === 0) {
-    const gap = gapFor(fb, ctx, region, RT.Alarm);
+    const gap = gapFor(fb, ctx, region, cloudwatchAlarm.type);
     if (gap) return [{ stage: 'alarm', outcome: 'error', message: `${head}; alarms could not be read: ${gap}`, evidence: ev }];
     const near = all
       .filter((a) => a.properties.metricName === name || a.properties.namespace === ns)
@@ -299,7 +303,7 @@ function fromFilter(fb: FactBuilder, ctx: Context, f: Resource, region: string |
       if (typeof subs === 'number' && subs > 0) {
         out.push({ stage: 'complete', outcome: 'complete', message: `trail ${String(ev.trail)} -> log group ${String(ev.logGroup)} -> ${head} -> alarm ${label(a)} -> topic ${label(t)} (${subs} subscription${subs === 1 ? '' : 's'})`, evidence: tev });
       } else if (subs === undefined) {
-        const gap = gapFor(fb, ctx, t.region, RT.Subscription) ?? t.errors?.confirmedSubscriptions;
+        const gap = gapFor(fb, ctx, t.region, snsSubscription.type) ?? t.errors?.confirmedSubscriptions;
         out.push({
           stage: 'topic',
           outcome: gap ? 'error' : 'unknown',
@@ -315,8 +319,8 @@ function fromFilter(fb: FactBuilder, ctx: Context, f: Resource, region: string |
 }
 
 function chainFor(fb: FactBuilder, ctx: Context, rule: Rule, settings: ChainSettings): Attempt {
-  const trails = fb.inContext(ctx.key, RT.Trail);
-  const trailGap = gapFor(fb, ctx, null, RT.Trail);
+  const trails = fb.inContext(ctx.key, cloudtrailTrail.type);
+  const trailGap = gapFor(fb, ctx, null, cloudtrailTrail.type);
   const own = trails.filter((t) => typeof t.properties.organizationTrailFrom !== 'string');
   const org = trails.filter((t) => typeof t.properties.organizationTrailFrom === 'string');
   const attempts: Attempt[] = [];

@@ -1,5 +1,6 @@
 import type { AccountSubject, ResourceSubject } from '../model/finding';
-import { type Context, type Gap, RT, type RelationName, type Resource, type ResourceModel } from '../model/resource';
+import type { Context, Gap, RelationName, Resource, ResourceModel } from '../model/resource';
+import { RESOURCES, isSubjectType, resourceModule } from '../resources/registry';
 
 /**
  * The facts rules read. A resource fact is the resource's identity and properties at the top
@@ -14,17 +15,13 @@ export interface Fact {
   sources?: Resource[];
 }
 
-const SINGULAR: RelationName[] = ['bucket', 'kmsKey', 'logGroup', 'role', 'topic', 'vpc', 'loggingTarget', 'recorder', 'key'];
+/** Incoming relations worth naming on the target, from each target type's module: (source type, relation) -> name on the target. */
+const REVERSE = RESOURCES.flatMap((m) => (m.target?.incoming ?? []).map((i) => ({ ...i, target: m.type })));
 
-/** Incoming relations worth naming on the target: (source type, relation) -> name on the target. */
-const REVERSE: { from: string; rel: RelationName; as: string }[] = [
-  { from: RT.FlowLog, rel: 'vpc', as: 'flowLogs' },
-  { from: RT.MetricFilter, rel: 'logGroup', as: 'metricFilters' },
-  { from: RT.Subscription, rel: 'topic', as: 'subscriptions' },
-  { from: RT.Trail, rel: 'bucket', as: 'trails' },
-  { from: RT.Trail, rel: 'logGroup', as: 'trails' },
-  { from: RT.Alarm, rel: 'topics', as: 'alarms' },
-];
+/** A resource a rule may judge (not a part carrying configuration into another). */
+export function isSubject(r: Resource): boolean {
+  return isSubjectType(r.type);
+}
 
 export class FactBuilder {
   private readonly byKey: Map<string, Resource>;
@@ -35,7 +32,7 @@ export class FactBuilder {
     for (const r of model.resources) {
       for (const rev of REVERSE) {
         if (r.type !== rev.from) continue;
-        for (const k of r.relations[rev.rel] ?? []) {
+        for (const k of r.relations[rev.relation] ?? []) {
           const m = this.incoming.get(k) ?? new Map<string, Resource[]>();
           m.set(rev.as, [...(m.get(rev.as) ?? []), r]);
           this.incoming.set(k, m);
@@ -68,7 +65,7 @@ export class FactBuilder {
     const errors: Record<string, string> = {};
     for (const [rel, refs] of Object.entries(r.refs) as [RelationName, string[]][]) {
       const targets = (r.relations[rel] ?? []).map((k) => this.byKey.get(k)).filter((x): x is Resource => !!x);
-      const single = SINGULAR.includes(rel);
+      const single = resourceModule(r.type)?.relations?.[rel]?.many !== true;
       if (targets.length === 0) {
         // a reference that names nothing we read is unknown; no reference at all is known absence
         related[rel] = refs.length > 0 ? undefined : single ? null : [];
@@ -78,25 +75,15 @@ export class FactBuilder {
       for (const t of targets) for (const [p, why] of Object.entries(t.errors ?? {})) errors[`$.related.${rel}.${p}`] = why;
     }
     for (const [as, list] of this.incoming.get(r.key) ?? []) related[as] = list.map((x) => this.flat(x));
-    for (const rev of REVERSE) {
-      if (related[rev.as] === undefined && this.expectsReverse(r, rev.as)) related[rev.as] = [];
-    }
+    const target = resourceModule(r.type)?.target;
+    // listed even when nothing points here: no flow logs is a known absence
+    for (const inc of target?.incoming ?? []) if (related[inc.as] === undefined) related[inc.as] = [];
     for (const [p, why] of Object.entries(r.errors ?? {})) errors[`$.${p}`] = why;
     for (const g of this.gapsFor(r.context, r.region)) {
-      if (g.resourceType === RT.FlowLog && r.type === RT.Vpc) errors['$.related.flowLogs'] = gapText(g);
-      if (g.resourceType === RT.Subscription && r.type === RT.Topic) errors['$.confirmedSubscriptions'] = gapText(g);
+      const selector = target?.gapErrors?.[g.resourceType];
+      if (selector) errors[selector] = gapText(g);
     }
     return { value: { ...this.flat(r), related }, errors };
-  }
-
-  private expectsReverse(r: Resource, as: string): boolean {
-    return (
-      (as === 'flowLogs' && r.type === RT.Vpc) ||
-      (as === 'metricFilters' && r.type === RT.LogGroup) ||
-      (as === 'subscriptions' && r.type === RT.Topic) ||
-      (as === 'trails' && (r.type === RT.Bucket || r.type === RT.LogGroup)) ||
-      (as === 'alarms' && r.type === RT.Topic)
-    );
   }
 
   gapsFor(context: string, region: string | null): Gap[] {
@@ -129,21 +116,19 @@ export class FactBuilder {
       return items;
     };
     // Terraform states intent: what the stack does not declare does not exist. Config and live
-    // only know what was recorded or listed.
-    const declared = ctx.kind === 'terraform';
+    // only know what was recorded or listed (each type's module says which).
     // A Config snapshot without trail items may just not record AWS::CloudTrail::Trail.
-    const trails = listed(RT.Trail, 'trails', declared || ctx.kind === 'live', false);
-    const recorders = listed(RT.Recorder, 'recorders', declared || ctx.kind === 'live', true);
-    const hubs = listed(RT.SecurityHub, 'securityHubs', declared, true);
+    const lists: Record<string, unknown> = {};
+    for (const m of RESOURCES) {
+      if (m.account) lists[m.account.as] = listed(m.type, m.account.as, m.account.knownWhenAbsent(ctx.kind), m.account.regional);
+    }
     return {
       value: {
         account: ctx.account,
         region,
         stack: ctx.stack,
         regions: ctx.regions,
-        trails,
-        recorders,
-        securityHubs: hubs,
+        ...lists,
       },
       errors,
       sources,

@@ -1,19 +1,11 @@
-import { RT, type RelationName, type Resource, type ResourceType } from '../model/resource';
+import type { RelationName, Resource, ResourceType } from '../model/resource';
+import { resourceModule } from '../resources/registry';
 import { parseArn } from '../util/values';
 
-/** The resource type each relation points at. */
-const TARGET: Record<RelationName, ResourceType[]> = {
-  bucket: [RT.Bucket],
-  loggingTarget: [RT.Bucket],
-  kmsKey: [RT.Key, RT.KeyAlias],
-  key: [RT.Key],
-  logGroup: [RT.LogGroup],
-  role: [RT.Role],
-  topics: [RT.Topic],
-  topic: [RT.Topic],
-  vpc: [RT.Vpc],
-  recorder: [RT.Recorder],
-};
+/** The types a relation of a resource may point at, as its type's module declares them. */
+function targetsOf(type: ResourceType, rel: RelationName): ResourceType[] {
+  return resourceModule(type)?.relations?.[rel]?.to ?? [];
+}
 
 interface Index {
   byAddress: Map<string, Resource>;
@@ -49,23 +41,7 @@ export function referencedAddresses(expr: string): string[] {
 function nameFromArn(arn: string, type: ResourceType): string | null {
   const a = parseArn(arn);
   if (!a) return null;
-  const res = a.resource;
-  switch (type) {
-    case RT.LogGroup:
-      return res.startsWith('log-group:') ? res.slice('log-group:'.length).replace(/:\*$/, '') : null;
-    case RT.Topic:
-      return a.service === 'sns' ? res : null;
-    case RT.Bucket:
-      return a.service === 's3' ? res.split('/')[0] : null;
-    case RT.Key:
-      return res.startsWith('key/') ? res.slice(4) : null;
-    case RT.KeyAlias:
-      return res.startsWith('alias/') ? res : null;
-    case RT.Role:
-      return res.startsWith('role/') ? res.split('/').pop() ?? null : null;
-    default:
-      return null;
-  }
+  return resourceModule(type)?.target?.nameFromArn?.(a) ?? null;
 }
 
 function sameScope(r: Resource, arn: string): boolean {
@@ -88,12 +64,14 @@ function matchOne(ref: string, candidates: readonly Resource[], type: ResourceTy
     if (!name) return [];
     return candidates.filter((c) => (c.name === name || c.id === name) && sameScope(c, ref));
   }
-  return candidates.filter((c) => c.name === ref || c.id === ref || (type === RT.Key && c.arn?.endsWith(`:key/${ref}`)));
+  const matches = resourceModule(type)?.target?.matchesRef;
+  return candidates.filter((c) => c.name === ref || c.id === ref || matches?.(c, ref) === true);
 }
 
 /**
  * Resolve every resource's raw references to resources of the same deployment context, by
- * Terraform address, ARN, or literal name/id. KMS aliases are followed to their key. References
+ * Terraform address, ARN, or literal name/id. KMS aliases (a type that resolves through a
+ * relation) are followed to their key. References
  * that name nothing in the context stay unresolved: rules see the related resource as unknown.
  */
 export function resolveRelations(resources: readonly Resource[]): void {
@@ -101,8 +79,8 @@ export function resolveRelations(resources: readonly Resource[]): void {
   for (const r of resources) byContext.set(r.context, [...(byContext.get(r.context) ?? []), r]);
   for (const list of byContext.values()) {
     const idx = indexContext(list);
-    const resolve = (ref: string, rel: RelationName): Resource[] => {
-      const types = TARGET[rel];
+    const resolve = (from: Resource, ref: string, rel: RelationName): Resource[] => {
+      const types = targetsOf(from.type, rel);
       if (ref.includes('${')) {
         return referencedAddresses(ref)
           .map((a) => idx.byAddress.get(a))
@@ -111,13 +89,15 @@ export function resolveRelations(resources: readonly Resource[]): void {
       return types.flatMap((t) => matchOne(ref, idx.byType.get(t) ?? [], t));
     };
     // aliases first, so a trail's kms_key_id of `alias/x` lands on the key itself
-    const ordered = [...list].sort((a, b) => Number(b.type === RT.KeyAlias) - Number(a.type === RT.KeyAlias));
+    const through = (r: Resource) => resourceModule(r.type)?.target?.resolvesThrough;
+    const ordered = [...list].sort((a, b) => Number(through(b) !== undefined) - Number(through(a) !== undefined));
     for (const r of ordered) {
       for (const [rel, refs] of Object.entries(r.refs) as [RelationName, string[]][]) {
         const keys = new Set<string>();
         for (const ref of refs) {
-          for (const t of resolve(ref, rel)) {
-            if (t.type === RT.KeyAlias) for (const k of t.relations.key ?? []) keys.add(k);
+          for (const t of resolve(r, ref, rel)) {
+            const via = through(t);
+            if (via) for (const k of t.relations[via] ?? []) keys.add(k);
             else keys.add(t.key);
           }
         }

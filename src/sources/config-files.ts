@@ -8,7 +8,8 @@ import { type Context, type ModelPart, type Resource, type SourceKind, emptyPart
 import { jsonPointerLines } from '../util/json-pointer';
 import { isObj } from '../util/values';
 import { describeJsonError } from '../util/json-position';
-import { type ConfigItem, mapConfigItem, readConfigItem } from './config-items';
+import type { ConfigItem } from '../model/resource';
+import { mapConfigItem, readConfigItem } from './config-items';
 import { sha256Hex } from '../util/hash';
 
 /** Every .json / .json.gz under a path (AWSLogs/<acct>/Config/... trees included), or the file itself. */

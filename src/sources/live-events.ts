@@ -3,7 +3,7 @@ import type { CloudTrailRecord, LocatedRecord } from '../model/event';
 import type { InputRecord } from '../model/input';
 import type { ObjectStore } from '../model/object-store';
 import { describeJsonError } from '../util/json-position';
-import { LiveCalls, failed } from './live-calls';
+import { LiveCalls, failed } from '../resources/live-calls';
 import { sha256Hex } from '../util/hash';
 
 /**
@@ -264,7 +264,7 @@ export async function* readLiveEventSource(spec: string, o: LiveEventSourceOptio
   if (spec === 'cloudtrail:lookup') {
     let regions = o.regions ?? [];
     if (regions.length === 0) {
-      const { sdk, defaultRegion } = await import('./live-clients');
+      const { sdk, defaultRegion } = await import('../resources/live-clients');
       const r = await defaultRegion(await sdk());
       regions = r ? [r] : [];
     }

@@ -6,7 +6,8 @@ import { jsonPointerLines, pointerEscape } from '../util/json-pointer';
 import { type Obj, asArray, isExpression, isObj, str } from '../util/values';
 import { describeJsonError } from '../util/json-position';
 import { evaluateJsonencode } from './hcl-literal';
-import { mapTerraformResource, renderPolicyDocument } from './terraform-resources';
+import { terraformIdAttribute, terraformModule } from '../resources/registry';
+import { renderPolicyDocument } from './terraform-policy-document';
 import { sha256Hex as sha256 } from '../util/hash';
 
 /** One Terraform resource as read, before mapping: enough to point a person at its definition. */
@@ -41,18 +42,6 @@ interface TfDocument {
   /** The stack name came from cdktf (its metadata, or the cdk.tf.json layout), not from a file name. */
   cdktfNamed?: boolean;
 }
-
-/** Attributes a reference to `.id` stands for, where Terraform documents the id as that attribute. */
-const ID_ATTRIBUTE: Record<string, string> = {
-  aws_s3_bucket: 'bucket',
-  aws_cloudwatch_log_group: 'name',
-  aws_cloudwatch_log_metric_filter: 'name',
-  aws_cloudtrail: 'name',
-  aws_iam_role: 'name',
-  aws_config_configuration_recorder: 'name',
-  aws_cloudwatch_metric_alarm: 'alarm_name',
-  aws_kms_alias: 'name',
-};
 
 /** Every Terraform JSON file a path names: a file, a cdktf.out directory (its manifest), or a tree. */
 export function discoverTerraform(path: string): string[] {
@@ -299,7 +288,8 @@ function resolveLiterals(doc: TfDocument): void {
     const target = byAddress.get(parts.slice(0, addrLen).join('.'));
     if (!target) return s;
     let path = parts.slice(addrLen);
-    if (path.length === 1 && path[0] === 'id' && ID_ATTRIBUTE[target.tfType]) path = [ID_ATTRIBUTE[target.tfType]];
+    const idAttribute = terraformIdAttribute(target.tfType);
+    if (path.length === 1 && path[0] === 'id' && idAttribute) path = [idAttribute];
     const v = lookupPath(target.values, path);
     // A rendered policy document keeps its inner references; any other expression stays the
     // reference, so relations still find the resource by address.
@@ -372,7 +362,7 @@ function toModel(doc: TfDocument, files: ParsedFile[]): { resources: Resource[];
   const resources: Resource[] = [];
   for (const r of doc.resources) {
     const tally = perFile.get(r.file) as { records: number; skipped: Map<string, number> };
-    const mapped = mapTerraformResource(r.tfType, r.values);
+    const mapped = terraformModule(r.tfType)?.terraform?.map(r.values, r.tfType);
     if (!mapped) {
       tally.skipped.set(r.tfType, (tally.skipped.get(r.tfType) ?? 0) + 1);
       continue;

@@ -1,4 +1,5 @@
-import { denyInsecureTransport, trailCoverage } from '../../src/posture/derive';
+import { trailCoverage } from '../../src/resources/cloudtrail-selectors';
+import { denyInsecureTransport } from '../../src/resources/s3-bucket-policy';
 
 const fs = (field: string, o: Record<string, string[]> = {}) => ({ field, equals: [], notEquals: [], startsWith: [], notStartsWith: [], endsWith: [], notEndsWith: [], ...o });
 
