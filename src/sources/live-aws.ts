@@ -11,16 +11,19 @@ import { readConfigItem } from './config-items';
 
 /**
  * The live scan: AWS Config (advanced query, or list + batch get when the query is denied, or an
- * aggregator for many accounts) for what it records, and the service APIs for what Config does
- * not know: trail status and event selectors, metric filters, alarms, topic subscriptions,
- * recorder status and Security Hub. Read-only; docs/iam-policy.json lists every action.
+ * aggregator for many accounts) for the registered types it records, then each type's own live
+ * reader (src/resources/) for what Config does not know: trail status and event selectors,
+ * metric filters, alarms, topic subscriptions, recorder status and Security Hub, in the stages
+ * resources/module.ts describes. Read-only; the actions are the Config stage's and the readers'
+ * declared ones (liveReadActions, which docs/iam-policy.json and the posture function's grant
+ * are generated from).
  *
  * With an aggregator, Config-recorded resources come for every account it aggregates, but the
  * service APIs answer only for the account whose credentials run the scan: other accounts'
  * monitoring chains are reported as not decided rather than guessed.
  */
 
-/** Types read from Config; the service APIs below add to (and override) what Config says. */
+/** Types read from Config; the types' live readers add to (and override) what Config says. */
 export const CONFIG_TYPES = RESOURCES.filter((m) => m.config?.queriedLive).map((m) => m.type);
 
 /** What the Config stage may call: the advanced query (or an aggregator's), and list + batch get when the query is refused. */
