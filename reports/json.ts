@@ -1,8 +1,7 @@
 import type { ValidateFunction } from 'ajv';
 import type { Finding, FindingsView } from '../src/model/finding';
 import { explainErrors, schemaValidators as compiledValidators, type SchemaProblem } from '../src/util/schema';
-import { REPO_ROOT } from '../src/version';
-import { collectText, type TextSink, writeJsonFilling } from './sink';
+import { type TextSink, writeJsonFilling } from './sink';
 
 /**
  * The published schema, and its `finding` definition on its own so findings are checked one at a
@@ -62,7 +61,7 @@ export class FindingsContractError extends Error {
  * about 15 % of writing findings.json of a large scan. The whole document is checked against the
  * schema by the tests (test/reports/one-pass.test.ts, test/scan/spill.test.ts).
  */
-export class SchemaSampler {
+class SchemaSampler {
   private readonly seen = new Set<string>();
   private index = 0;
 
@@ -98,6 +97,3 @@ export function writeJson(doc: FindingsView, out: TextSink): void {
 }
 
 /** findings.json as one string (small documents, tests). */
-export function renderJson(doc: FindingsView): string {
-  return collectText((out) => writeJson(doc, out));
-}

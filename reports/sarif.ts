@@ -35,7 +35,7 @@ function clipEvidence(e: Record<string, unknown>): unknown {
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.5' };
 
 /** A path as a SARIF uri-reference: relative to the base (forward slashes, each segment percent-encoded). */
-export function artifactUri(path: string, baseDir: string): { uri: string; uriBaseId?: string } {
+function artifactUri(path: string, baseDir: string): { uri: string; uriBaseId?: string } {
   if (path === '-' || path === '<stdin>') return { uri: 'stdin' };
   let p = path;
   if (isAbsolute(p)) {

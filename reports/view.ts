@@ -70,10 +70,6 @@ export function compareFindings(a: Finding, b: Finding): number {
   return severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId) || a.id.localeCompare(b.id);
 }
 
-export function sortFindings(fs: readonly Finding[]): Finding[] {
-  return [...fs].sort(compareFindings);
-}
-
 /** compareFindings as a sort key, so a spool can order findings without parsing them. */
 export type FindingKey = [severity: number, ruleId: string, id: string];
 

@@ -31,7 +31,7 @@ export const REPORT_FILES: Record<ReportFormat, string> = {
   asff: 'findings.asff.json',
 };
 
-export function isReportFormat(s: string): s is ReportFormat {
+function isReportFormat(s: string): s is ReportFormat {
   return (REPORT_FORMATS as readonly string[]).includes(s);
 }
 
@@ -52,7 +52,7 @@ export function parseFormats(list: string): { formats: ReportFormat[]; unknown: 
  * Write one format piece by piece. Markdown and CSV are bounded by construction (a comment limit,
  * one row per control); the others are written finding by finding.
  */
-export function writeReport(format: ReportFormat, doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[], out: TextSink): void {
+function writeReport(format: ReportFormat, doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[], out: TextSink): void {
   switch (format) {
     case 'json':
       return writeJson(doc, out);

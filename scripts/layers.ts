@@ -70,7 +70,7 @@ export interface Violation {
 const CODE = /\.(ts|js|mjs|cjs)$/;
 const CDKTF = /^(cdktf|@cdktf\/.*|constructs)(\/.*)?$/;
 
-function listFiles(root: string, rel: string, out: string[]): void {
+export function listFiles(root: string, rel: string, out: string[]): void {
   const abs = join(root, rel);
   if (!existsSync(abs)) return;
   if (statSync(abs).isDirectory()) {
@@ -84,7 +84,7 @@ function listFiles(root: string, rel: string, out: string[]): void {
 }
 
 /** The file a relative specifier names, trying what Node and TypeScript would try. */
-function resolveRelative(root: string, from: string, specifier: string): string | undefined {
+export function resolveRelative(root: string, from: string, specifier: string): string | undefined {
   const base = posix.normalize(posix.join(posix.dirname(from), specifier));
   const stem = base.replace(/\.(js|mjs|cjs)$/, '');
   const candidates = [base, `${base}.ts`, `${stem}.ts`, `${base}.js`, `${base}.json`, `${base}/index.ts`, `${base}/index.js`];

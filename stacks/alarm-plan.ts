@@ -3,7 +3,7 @@ import { loadRulePack } from '../src/rules/load';
 import type { StacksConfig } from './config';
 
 /** CloudWatch Logs allows this many metric filters on one log group (a hard quota). */
-export const MAX_METRIC_FILTERS_PER_LOG_GROUP = 100;
+const MAX_METRIC_FILTERS_PER_LOG_GROUP = 100;
 
 /** One event rule turned into what the stack deploys: a metric filter and the alarm on its metric. */
 export interface AlarmPlan {
@@ -37,7 +37,7 @@ export class RulePackError extends Error {
  * the synthesized JSON is stable. A rule file that fails to load fails the plan: deploying with a
  * silently missing alarm is worse than not deploying.
  */
-export function planAlarms(pack: RulePack, config: StacksConfig): AlarmPlan[] {
+function planAlarms(pack: RulePack, config: StacksConfig): AlarmPlan[] {
   if (pack.errors.length > 0) throw new RulePackError(pack.root, pack.errors);
   const rules = pack.rules.filter((r) => r.target === 'event' && r.cloudwatch).sort((a, b) => a.id.localeCompare(b.id));
   const problems: { path: string; pointer: string; message: string }[] = [];

@@ -30,7 +30,7 @@ export const doc = (...statements: Statement[]): PolicyDocument => ({ Version: '
 
 export const rootArn = (c: PolicyContext) => `arn:${c.partition}:iam::${c.account}:root`;
 export const trailArn = (c: PolicyContext, name: string) => `arn:${c.partition}:cloudtrail:${c.region}:${c.account}:trail/${name}`;
-export const logGroupArn = (c: PolicyContext, name: string) => `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:${name}`;
+const logGroupArn = (c: PolicyContext, name: string) => `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:${name}`;
 export const bucketArn = (c: PolicyContext, bucket: string) => `arn:${c.partition}:s3:::${bucket}`;
 
 /** The key policy statement that leaves the key manageable through IAM (without it the key can be orphaned). */

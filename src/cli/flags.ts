@@ -19,7 +19,7 @@ export function timeOption(flag: string, value: string | undefined): Date | unde
  * The value of an option given under its current name or an old one. The old one prints a note;
  * both at once is a usage error (which one was meant cannot be told).
  */
-export function renamedOption<T>(current: T | undefined, old: T | undefined, names: { current: string; old: string }, stderr: NodeJS.WritableStream = process.stderr): T | undefined {
+function renamedOption<T>(current: T | undefined, old: T | undefined, names: { current: string; old: string }, stderr: NodeJS.WritableStream = process.stderr): T | undefined {
   if (old === undefined) return current;
   if (current !== undefined) throw new UsageError(`--${names.old} is the old spelling of --${names.current}: give only one of them`);
   stderr.write(`trailproof: --${names.old} is deprecated; use --${names.current} (same meaning)\n`);

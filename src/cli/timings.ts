@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
  * process's start (Node's own start-up, loading the CLI and the command) to the first mark. Off by
  * default: nothing is measured or printed.
  */
-export const TIMINGS_ENV = 'TRAILPROOF_TIMINGS';
+const TIMINGS_ENV = 'TRAILPROOF_TIMINGS';
 const enabled = process.env[TIMINGS_ENV] === '1';
 const marks: [phase: string, at: number][] = [];
 

@@ -97,7 +97,7 @@ export interface ResolvedControl {
 
 let defaultIndex: Map<string, ResolvedControl> | undefined;
 
-export function indexCatalogues(catalogues: readonly ControlCatalogue[]): Map<string, ResolvedControl> {
+function indexCatalogues(catalogues: readonly ControlCatalogue[]): Map<string, ResolvedControl> {
   const index = new Map<string, ResolvedControl>();
   for (const catalogue of catalogues) {
     for (const control of catalogue.controls) {

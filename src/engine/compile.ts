@@ -38,7 +38,7 @@ function compileLeaf(leaf: LeafCondition): Predicate {
 /**
  * Compile a json-rules-engine condition tree to a plain function with the same verdict: the same
  * operators from operators.ts, the same selector resolution. json-rules-engine is the reference;
- * test/engine/compile.test.ts holds the two equal on real and generated events.
+ * test/engine/fast-matcher.test.ts holds the two equal on real events and on operator-coverage rules.
  */
 export function compileConditions(cond: AnyCondition): Predicate {
   const c = cond as Record<string, unknown>;

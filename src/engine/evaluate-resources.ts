@@ -286,4 +286,3 @@ export async function evaluatePosture(model: ResourceModel, rules: readonly Rule
   return findings;
 }
 
-export { accountLabel, resourceLabel };

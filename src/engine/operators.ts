@@ -30,8 +30,6 @@ export const CW_OPERATORS: Record<string, (fact: unknown, value: unknown) => boo
   cwNotExists: (f) => cwNotExists(f),
 };
 
-export const CW_OPERATOR_NAMES = Object.keys(CW_OPERATORS);
-
 export function addCloudWatchOperators(engine: Engine): void {
   for (const [name, fn] of Object.entries(CW_OPERATORS)) engine.addOperator(name, fn);
 }

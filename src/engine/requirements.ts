@@ -10,7 +10,7 @@ type AnyCondition = TopLevelCondition | NestedCondition;
  * What any matching record must contain, derived from a rule's conditions so the fast path can
  * skip records without evaluating (or even parsing) them. Both functions are conservative: a
  * `null` answer means "no requirement found, always evaluate". Never wrong in the other direction,
- * which test/engine/requirements.test.ts checks on real and generated events.
+ * which test/engine/fast-matcher.test.ts (on real events) and text-screen.test.ts (generated files) check.
  */
 
 /**

@@ -4,7 +4,6 @@ import type { Finding, FindingsView } from '../model/finding';
 import type { Rule } from '../model/rule';
 
 export type ControlStatus = 'pass' | 'fail' | 'manual' | 'not-covered';
-export const CONTROL_STATUSES: readonly ControlStatus[] = ['fail', 'pass', 'manual', 'not-covered'];
 
 export interface ControlResult {
   /** `framework@version:id` */

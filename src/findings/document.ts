@@ -17,7 +17,7 @@ export interface DocumentParts<L extends FindingList> {
 }
 
 /** The run's rules as a later --baseline comparison needs them (RuleIndexEntry). */
-export function ruleIndex(pack: Pick<RulePack, 'rules'>): RuleIndexEntry[] {
+function ruleIndex(pack: Pick<RulePack, 'rules'>): RuleIndexEntry[] {
   return pack.rules.map((r) => {
     const e: RuleIndexEntry = { id: r.id, target: r.target, controls: [...r.controls] };
     if (r.cloudwatch) e.cloudwatch = true;

@@ -16,13 +16,13 @@ function str(v: unknown): string | null {
  * Who made the call, in the form an investigator searches for: the ARN when CloudTrail gives one,
  * else the principal id, else the identity type (AWSService calls carry only invokedBy).
  */
-export function principalOf(record: CloudTrailRecord): string | null {
+function principalOf(record: CloudTrailRecord): string | null {
   const u = record.userIdentity;
   if (!u || typeof u !== 'object') return null;
   return str(u.arn) ?? str(u.principalId) ?? str(u.invokedBy) ?? str(u.type);
 }
 
-export function eventSubject(located: LocatedRecord): EventSubject {
+function eventSubject(located: LocatedRecord): EventSubject {
   const r = located.record;
   const { path, index, line } = located.location;
   return {
@@ -43,7 +43,7 @@ export function eventSubject(located: LocatedRecord): EventSubject {
  * The values of every field the rule's conditions read (why it matched), then `event`: what an
  * auditor asks of any event finding (src/findings/event-evidence.ts), then the rule's pattern.
  */
-export function eventEvidence(rule: Rule, record: CloudTrailRecord, full = false): Record<string, unknown> {
+function eventEvidence(rule: Rule, record: CloudTrailRecord, full = false): Record<string, unknown> {
   const evidence: Record<string, unknown> = {};
   for (const p of conditionPaths(rule.conditions)) {
     const v = resolveSelector(record, p);

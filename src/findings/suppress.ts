@@ -119,7 +119,7 @@ export function loadSuppressions(path: string): LoadedSuppressions {
  * Key under a Terraform resource's `//` metadata in cdk.tf.json. cdktf keeps `//` through synth
  * (it holds the construct path), so a waiver attached there travels with the resource it names.
  */
-export const CONSTRUCT_METADATA_KEY = 'trailproof';
+const CONSTRUCT_METADATA_KEY = 'trailproof';
 
 export interface ConstructWaiver {
   rule?: string;
@@ -218,7 +218,7 @@ function globMatch(glob: string, value: string | null | undefined): boolean {
 }
 
 /** The names a `resource` pattern is tried against, per subject kind. */
-export function subjectNames(s: Subject): string[] {
+function subjectNames(s: Subject): string[] {
   const names: (string | null | undefined)[] = [];
   switch (s.kind) {
     case 'resource':
@@ -238,7 +238,7 @@ export function subjectNames(s: Subject): string[] {
   return names.filter((n): n is string => typeof n === 'string' && n.length > 0);
 }
 
-export function suppressionMatches(s: Suppression, f: Finding): boolean {
+function suppressionMatches(s: Suppression, f: Finding): boolean {
   if (s.finding && s.finding !== f.id) return false;
   if (s.rule && !globMatch(s.rule, f.ruleId)) return false;
   if (s.control && !f.controls.some((c) => globMatch(s.control!, c))) return false;

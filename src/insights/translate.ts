@@ -55,14 +55,14 @@ const CONTEXT_FIELDS = [
   'eventID',
 ];
 
-export const NULL_NOTE =
+const NULL_NOTE =
   'A field present with the JSON value null: a filter pattern does not match it with `= *` and does with `!=`; the Insights pages do not say whether ispresent() counts it, so the query may differ there.';
 
-export const FIELD_LIMIT_NOTE =
+const FIELD_LIMIT_NOTE =
   'Logs Insights extracts at most 100 fields of a JSON log event; in a record with more (a large requestParameters), a condition on a field past those is not seen.';
 
 /** Insights names a JSON field by its path in dot notation, array items by index. */
-export function fieldName(segments: readonly Segment[]): string {
+function fieldName(segments: readonly Segment[]): string {
   const name = segments.map((s) => String(s)).join('.');
   // AWS: a field name with characters other than @, . and alphanumerics must be in backticks.
   return /^[A-Za-z0-9@.]+$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``;
@@ -166,7 +166,7 @@ function principalExpr(): string {
 }
 
 /** Rows the event query returns at most (Insights' own ceiling is 10,000). */
-export const QUERY_LIMIT = 10000;
+const QUERY_LIMIT = 10000;
 
 /** Translate a filter pattern. Throws PatternSyntaxError when it does not parse. */
 export function insightsQuery(pattern: string): InsightsQuery {

@@ -52,7 +52,7 @@ const LOG_RE = new RegExp(
 );
 
 /** `20150901T201728Z` or `20150901T1925Z` to a Date; undefined when not a real instant. */
-export function parseStamp(stamp: string): Date | undefined {
+function parseStamp(stamp: string): Date | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?Z$/.exec(stamp);
   if (!m) return undefined;
   const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], m[6] ? +m[6] : 0));
@@ -63,7 +63,7 @@ export function parseStamp(stamp: string): Date | undefined {
 }
 
 /** The digest-name stamp for an instant (second resolution). */
-export function formatStamp(d: Date): string {
+function formatStamp(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
 

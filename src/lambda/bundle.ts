@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, TOOL_VERSION } from '../version';
 
 /** The functions in the asset: the bundle's file under `handler/` and its export. */
-export const LAMBDA_ENTRIES = {
+const LAMBDA_ENTRIES = {
   detect: 'src/lambda/detect-entry.ts',
   posture: 'src/lambda/posture-entry.ts',
   backfill: 'src/lambda/backfill-entry.ts',

@@ -16,7 +16,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** S3 sends keys URL-encoded with spaces as `+` (notification-content-structure). */
-export function decodeS3Key(key: string): string {
+function decodeS3Key(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
 }
 

@@ -122,7 +122,7 @@ async function remember(ledger: PublishedLedger | undefined, channel: string, f:
 }
 
 /** The finding as a message body: what a subscriber needs, never more than a bus entry holds. */
-export function findingMessage(f: Finding): Record<string, unknown> {
+function findingMessage(f: Finding): Record<string, unknown> {
   const body: Record<string, unknown> = {
     findingId: f.id,
     ruleId: f.ruleId,

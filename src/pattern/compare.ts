@@ -209,7 +209,7 @@ function setPath(root: Record<string, unknown>, segments: readonly Segment[], va
 }
 
 /** A record satisfying every atom of the clause, if simple candidates get there. */
-export function exampleFor(c: Conjunct): Record<string, unknown> | undefined {
+function exampleFor(c: Conjunct): Record<string, unknown> | undefined {
   const bySelector = new Map<string, Atom[]>();
   for (const a of c) bySelector.set(a.selector, [...(bySelector.get(a.selector) ?? []), a]);
   const record: Record<string, unknown> = {};

@@ -17,7 +17,7 @@ import type { CompareOp, FieldExpr, FilterPattern, JsonCondition, JsonExpr, Patt
  * pattern and finds the values. Choices this file makes itself are listed in docs/filter-patterns.md.
  */
 
-export function compareValueOf(v: PatternValue): CompareValue {
+function compareValueOf(v: PatternValue): CompareValue {
   return v.value;
 }
 
@@ -33,7 +33,7 @@ export function compare(actual: unknown, op: CompareOp, value: CompareValue): bo
   }
 }
 
-export function evaluateCondition(c: JsonCondition, doc: unknown): boolean {
+function evaluateCondition(c: JsonCondition, doc: unknown): boolean {
   const actual = resolveSegments(doc, c.selector.segments);
   switch (c.type) {
     case 'compare':
@@ -45,7 +45,7 @@ export function evaluateCondition(c: JsonCondition, doc: unknown): boolean {
   }
 }
 
-export function evaluateJsonExpr(e: JsonExpr, doc: unknown): boolean {
+function evaluateJsonExpr(e: JsonExpr, doc: unknown): boolean {
   switch (e.type) {
     case 'and':
       return e.children.every((c) => evaluateJsonExpr(c, doc));
@@ -65,7 +65,7 @@ function evaluateTerms(groups: TermGroup[], message: string): boolean {
  * Split a space-delimited message: runs of spaces separate fields; `"…"` and `[…]` make one
  * field each, without their delimiters (choice S1).
  */
-export function splitSpaceDelimited(message: string): string[] {
+function splitSpaceDelimited(message: string): string[] {
   const out: string[] = [];
   let i = 0;
   const n = message.length;

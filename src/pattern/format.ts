@@ -9,7 +9,7 @@ import type { FieldExpr, FilterPattern, JsonCondition, JsonExpr, PatternValue } 
  * `&&` would otherwise capture an `||`. Parsing the output gives back the same meaning.
  */
 
-export function quoteString(s: string): string {
+function quoteString(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
@@ -19,7 +19,7 @@ export function formatCompareValue(v: CompareValue): string {
   return quoteString(v);
 }
 
-export function formatValue(v: PatternValue): string {
+function formatValue(v: PatternValue): string {
   return formatCompareValue(v.value);
 }
 
@@ -27,7 +27,7 @@ export function formatSegments(segments: readonly Segment[]): string {
   return '$' + segments.map((s) => (typeof s === 'number' ? `[${s}]` : `.${s}`)).join('');
 }
 
-export function formatCondition(c: JsonCondition): string {
+function formatCondition(c: JsonCondition): string {
   const sel = formatSegments(c.selector.segments);
   switch (c.type) {
     case 'compare':

@@ -1,8 +1,8 @@
 import { PatternSyntaxError } from './errors';
 
 /** AWS limits on a filter pattern (spec B.4 and B.7). */
-export const MAX_PATTERN_LENGTH = 1024;
-export const MAX_REGEXES_PER_PATTERN = 2;
+const MAX_PATTERN_LENGTH = 1024;
+const MAX_REGEXES_PER_PATTERN = 2;
 
 /**
  * Characters AWS allows inside `%…%`: letters, digits, `_ # = @ / ; , -` (and `:` on some

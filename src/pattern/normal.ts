@@ -1,4 +1,4 @@
-import { resolveSegments, type Segment } from '../semantics/selector';
+import type { Segment } from '../semantics/selector';
 import { type CompareValue, cwIsFalse, cwIsNull, cwIsTrue, cwNotExists, isRegexValue } from '../semantics/compare';
 import { isLiteral, isLoneStar, parseGlob } from '../semantics/glob';
 import type { CompareOp, JsonCondition, JsonExpr } from './ast';
@@ -26,14 +26,14 @@ export interface Atom {
 
 export type NormalNode = { type: 'atom'; atom: Atom } | { type: 'and' | 'or'; children: NormalNode[]; key: string };
 
-export function atomOf(c: JsonCondition): Atom {
+function atomOf(c: JsonCondition): Atom {
   const selector = formatSegments(c.selector.segments);
   const test: AtomTest =
     c.type === 'compare' ? { kind: 'cmp', op: c.op, value: c.value.value } : c.type === 'is' ? { kind: 'is', what: c.test } : { kind: 'not-exists' };
   return makeAtom(selector, c.selector.segments, test);
 }
 
-export function makeAtom(selector: string, segments: readonly Segment[], test: AtomTest): Atom {
+function makeAtom(selector: string, segments: readonly Segment[], test: AtomTest): Atom {
   const key =
     test.kind === 'cmp' ? `${selector} ${test.op} ${formatCompareValue(test.value)}` : test.kind === 'is' ? `${selector} IS ${test.what}` : `${selector} NOT EXISTS`;
   return { selector, segments, test, key };
@@ -49,10 +49,6 @@ export function evalAtom(a: Atom, actual: unknown): boolean {
     case 'not-exists':
       return cwNotExists(actual);
   }
-}
-
-export function evalAtomOn(a: Atom, doc: unknown): boolean {
-  return evalAtom(a, resolveSegments(doc, a.segments));
 }
 
 function nodeKey(n: NormalNode): string {
@@ -195,7 +191,7 @@ function lonestar(v: CompareValue): boolean {
 }
 
 /** Is `b` true whenever `a` is (both on the same selector)? */
-export function atomImplies(a: Atom, b: Atom): boolean {
+function atomImplies(a: Atom, b: Atom): boolean {
   if (a.key === b.key) return true;
   const pin = pinnedValue(a);
   if (pin) return evalAtom(b, pin.value);

@@ -25,7 +25,7 @@ function indexContext(resources: readonly Resource[]): Index {
 }
 
 /** Terraform addresses named by `${...}` interpolations: `${aws_x.y.arn}:*` -> `aws_x.y`. */
-export function referencedAddresses(expr: string): string[] {
+function referencedAddresses(expr: string): string[] {
   const out: string[] = [];
   for (const m of expr.matchAll(/\$\{([^}]*)\}/g)) {
     const parts = m[1].trim().replace(/\[[^\]]*\]/g, '').split('.');

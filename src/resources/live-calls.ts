@@ -19,7 +19,7 @@ export interface CallFailure {
 
 const DENIED = /AccessDenied|UnauthorizedOperation|AuthorizationError|NotAuthorized|UnrecognizedClient|InvalidClientTokenId|MissingAuthenticationToken/i;
 
-export function classify(err: unknown): FailureKind {
+function classify(err: unknown): FailureKind {
   const e = err as { name?: string; Code?: string; $metadata?: { httpStatusCode?: number }; $response?: unknown };
   const name = e?.name ?? e?.Code ?? '';
   const status = e?.$metadata?.httpStatusCode;

@@ -4,7 +4,7 @@ import type { InputKind, InputRecord } from '../model/input';
 /** The kinds of input a command can be asked to read, by the option that names them. */
 export type InputGroup = 'events' | 'iac' | 'config' | 'live';
 
-export const INPUT_GROUP_FLAG: Record<InputGroup, string> = { events: '--events', iac: '--iac/--terraform', config: '--config', live: '--live' };
+const INPUT_GROUP_FLAG: Record<InputGroup, string> = { events: '--events', iac: '--iac/--terraform', config: '--config', live: '--live' };
 
 const IAC_KINDS: ReadonlySet<InputKind> = new Set(['terraform-json', 'terraform-plan']);
 const CONFIG_KINDS: ReadonlySet<InputKind> = new Set(['config-snapshot', 'config-items']);

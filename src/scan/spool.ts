@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Items a spool keeps in memory before it writes them out as a sorted run (at most BUFFER_BYTES of them). */
-export const DEFAULT_MEMORY_LIMIT = 2_000;
+const DEFAULT_MEMORY_LIMIT = 2_000;
 /**
  * JSON text a spool keeps in memory before it writes a run, whatever the item count. Small on
  * purpose: a buffer that fills within one young-generation cycle dies young, while one that

@@ -34,7 +34,7 @@ export function isRegexValue(v: unknown): v is RegexValue {
 
 const regexCache = new Map<string, RegExp>();
 
-export function compileRegex(body: string): RegExp {
+function compileRegex(body: string): RegExp {
   let re = regexCache.get(body);
   if (!re) {
     re = new RegExp(body);

@@ -21,10 +21,8 @@ import type { RecordScreen } from '../model/record-screen';
 import { parseRecordText } from './parse-record';
 import { describePlace, type RawRecord, readRawBatches } from './raw-records';
 
-export { readRawBatches, readRawCloudTrail, RawRecord, type RawReadOptions } from './raw-records';
+export { readRawCloudTrail, type RawReadOptions } from './raw-records';
 export { parseRecordText, type ParseOutcome } from './parse-record';
-export { DEFAULT_MAX_RECORD_BYTES } from './json-split';
-export { STDIN_PATH } from './discover';
 
 export interface ReadOptions {
   /** Records larger than this many bytes of JSON are skipped and reported (default 4 MiB). */

@@ -13,7 +13,7 @@ import { mapConfigItem, readConfigItem } from './config-items';
 import { sha256Hex } from '../util/hash';
 
 /** Every .json / .json.gz under a path (AWSLogs/<acct>/Config/... trees included), or the file itself. */
-export function discoverConfig(path: string): string[] {
+function discoverConfig(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   const out: string[] = [];
   const walk = (dir: string) => {

@@ -2,7 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { compareKeys, type ObjectStore, type StoredObject, StoreError } from '../model/object-store';
 
-export const METADATA_SUFFIX = '.metadata.json';
+const METADATA_SUFFIX = '.metadata.json';
 
 /**
  * A bucket copied to disk (`aws s3 sync s3://bucket DIR`): the key is the path under DIR. S3

@@ -55,7 +55,7 @@ function isLogEvent(v: Record<string, unknown>): boolean {
   return typeof v.message === 'string' && ('timestamp' in v || 'logStreamName' in v || 'ingestionTime' in v || 'eventId' in v);
 }
 
-export function describeValue(v: unknown): string {
+function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v !== 'object') return `a ${typeof v}`;

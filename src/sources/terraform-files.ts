@@ -44,7 +44,7 @@ interface TfDocument {
 }
 
 /** Every Terraform JSON file a path names: a file, a cdktf.out directory (its manifest), or a tree. */
-export function discoverTerraform(path: string): string[] {
+function discoverTerraform(path: string): string[] {
   const st = statSync(path);
   if (!st.isDirectory()) return [path];
   const manifest = join(path, 'manifest.json');

@@ -10,8 +10,8 @@ import { isGzip } from '../util/gzip';
  * (an error, other compression, a text that does not start like JSON) returns undefined and the
  * caller streams the file instead, which is where every error is described.
  */
-export const WHOLE_FILE_MAX_BYTES = 4 * 1024 * 1024;
-export const WHOLE_FILE_MAX_PLAIN_BYTES = 64 * 1024 * 1024;
+const WHOLE_FILE_MAX_BYTES = 4 * 1024 * 1024;
+const WHOLE_FILE_MAX_PLAIN_BYTES = 64 * 1024 * 1024;
 
 export interface WholeFile {
   /** The bytes as stored: what sha256 and the byte count describe. */

@@ -6,7 +6,7 @@ import { sha256Hex } from './hash';
  * read from a copied archive, or the same resource synthesized into a fresh cdktf.out, must keep
  * its finding id so baselines and suppressions still apply.
  */
-export function subjectKey(s: Subject): string {
+function subjectKey(s: Subject): string {
   switch (s.kind) {
     case 'event':
       // eventID is unique per event; without one (hand-made input) fall back to what identifies the call.

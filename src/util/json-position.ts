@@ -15,7 +15,7 @@ export function describeJsonError(err: unknown, text: string): { message: string
   return { message: `${base} at line ${line} column ${column}`, line, column, offset };
 }
 
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
+function lineColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let last = -1;
   for (let i = 0; i < offset && i < text.length; i++) {

@@ -74,7 +74,7 @@ export function configRecording(ctx: BuildContext, o: { bucket: S3Bucket; key: K
 }
 
 /** CIS 1.2.0 predates Security Hub's regional standards and keeps its global `ruleset` ARN. */
-export function standardsArn(partition: string, region: string, standard: string): string {
+function standardsArn(partition: string, region: string, standard: string): string {
   return standard === 'cis-aws-foundations-benchmark/v/1.2.0'
     ? `arn:${partition}:securityhub:::ruleset/${standard}`
     : `arn:${partition}:securityhub:${region}::standards/${standard}`;

@@ -18,7 +18,7 @@ const MANAGEMENT: CloudtrailAdvancedEventSelector = {
  * Data-event selectors: S3 object-level events (CIS 3.8 write, 3.9 read) narrowed the way the
  * configuration asks, since they are the costly part of a trail, and Lambda invocations if asked.
  */
-export function dataEventSelectors(config: StacksConfig, c: PolicyContext): CloudtrailAdvancedEventSelector[] {
+function dataEventSelectors(config: StacksConfig, c: PolicyContext): CloudtrailAdvancedEventSelector[] {
   const selectors: CloudtrailAdvancedEventSelector[] = [];
   const s3 = config.trail.dataEvents.s3;
   if (s3.mode !== 'None') {
@@ -46,7 +46,7 @@ export function dataEventSelectors(config: StacksConfig, c: PolicyContext): Clou
 }
 
 /** The audit trail's selectors: management events read and write (CIS 3.1), plus data events unless a separate trail takes them. */
-export function eventSelectors(config: StacksConfig, c: PolicyContext): CloudtrailAdvancedEventSelector[] {
+function eventSelectors(config: StacksConfig, c: PolicyContext): CloudtrailAdvancedEventSelector[] {
   return config.trail.dataEvents.separateTrail ? [MANAGEMENT] : [MANAGEMENT, ...dataEventSelectors(config, c)];
 }
 
