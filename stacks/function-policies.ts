@@ -5,7 +5,7 @@ import { doc, type PolicyContext, type PolicyDocument, rootArn, type Statement }
 /**
  * The policies of the opt-in functions (detection, scheduled posture scan, backfill), as plain
  * documents like policies.ts. Each role gets exactly the calls its code makes
- * (test/stacks/functions-iam.test.ts holds them to the calls the handlers made over the wire).
+ * (test/lambda/detect.test.ts, posture.test.ts and backfill.test.ts hold them to the calls the handlers made over the wire).
  */
 
 /** What the function policies name; values may be cdktf tokens. */
@@ -19,10 +19,10 @@ export interface FunctionArns {
 // The functions read the same prefixes as their defaults: one definition for both sides.
 export { FUNCTIONS_PREFIX };
 
-export const lambdaLogGroupArn = (c: PolicyContext, functionName: string) => `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:/aws/lambda/${functionName}`;
-export const securityHubProductArn = (c: PolicyContext) => `arn:${c.partition}:securityhub:${c.region}:${c.account}:product/${c.account}/default`;
-export const eventBusArn = (c: PolicyContext, name: string) => `arn:${c.partition}:events:${c.region}:${c.account}:event-bus/${name}`;
-export const stateMachineArn = (c: PolicyContext, name: string) => `arn:${c.partition}:states:${c.region}:${c.account}:stateMachine:${name}`;
+const lambdaLogGroupArn = (c: PolicyContext, functionName: string) => `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:/aws/lambda/${functionName}`;
+const securityHubProductArn = (c: PolicyContext) => `arn:${c.partition}:securityhub:${c.region}:${c.account}:product/${c.account}/default`;
+const eventBusArn = (c: PolicyContext, name: string) => `arn:${c.partition}:events:${c.region}:${c.account}:event-bus/${name}`;
+const stateMachineArn = (c: PolicyContext, name: string) => `arn:${c.partition}:states:${c.region}:${c.account}:stateMachine:${name}`;
 
 function ownLogs(c: PolicyContext, functionName: string): Statement {
   return { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${lambdaLogGroupArn(c, functionName)}:*` };

@@ -24,12 +24,12 @@ import { readConfigItem } from './config-items';
  */
 
 /** Types read from Config; the types' live readers add to (and override) what Config says. */
-export const CONFIG_TYPES = RESOURCES.filter((m) => m.config?.queriedLive).map((m) => m.type);
+const CONFIG_TYPES = RESOURCES.filter((m) => m.config?.queriedLive).map((m) => m.type);
 
 /** What the Config stage may call: the advanced query (or an aggregator's), and list + batch get when the query is refused. */
 const CONFIG_ACTIONS = ['config:SelectResourceConfig', 'config:SelectAggregateResourceConfig', 'config:ListDiscoveredResources', 'config:BatchGetResourceConfig'];
 
-export const SELECT_EXPRESSION = `SELECT accountId, awsRegion, resourceId, resourceName, resourceType, arn, configuration, supplementaryConfiguration, configurationItemStatus WHERE resourceType IN (${CONFIG_TYPES.map((t) => `'${t}'`).join(', ')})`;
+const SELECT_EXPRESSION = `SELECT accountId, awsRegion, resourceId, resourceName, resourceType, arn, configuration, supplementaryConfiguration, configurationItemStatus WHERE resourceType IN (${CONFIG_TYPES.map((t) => `'${t}'`).join(', ')})`;
 
 export interface LiveOptions {
   regions?: string[];
