@@ -8,6 +8,7 @@ import { accountSubject, type FactBuilder } from './facts';
 import type { Context, Resource } from '../model/resource';
 import { cloudtrailTrail } from '../resources/cloudtrail-trail';
 import { cloudwatchAlarm } from '../resources/cloudwatch-alarm';
+import { logGroupNameFromArn } from '../resources/logs-log-group';
 import { logsMetricFilter } from '../resources/logs-metric-filter';
 import { snsSubscription } from '../resources/sns-subscription';
 import { parseArn } from '../util/values';
@@ -91,7 +92,7 @@ function logGroupName(t: Resource, fb: FactBuilder): { name: string | null; regi
   const target = (t.relations.logGroup ?? []).map((k) => fb.resource(k)).find((r) => r !== undefined);
   const arn = typeof t.properties.cloudWatchLogsLogGroupArn === 'string' ? t.properties.cloudWatchLogsLogGroupArn : null;
   const a = arn && !arn.includes('${') ? parseArn(arn) : null;
-  const fromArn = a && a.resource.startsWith('log-group:') ? a.resource.slice('log-group:'.length).replace(/:\*$/, '') : null;
+  const fromArn = a ? logGroupNameFromArn(a) : null;
   return {
     name: target?.name ?? fromArn,
     region: target?.region ?? a?.region ?? t.region,

@@ -5,6 +5,13 @@ import { defineResource } from './module';
 
 const TYPE = 'AWS::Logs::LogGroup';
 
+/** DescribeLogGroups and a trail's setting write a group's ARN with a trailing `:*`, Config without: one key for both. */
+const withoutWildcard = (arn: string): string => arn.replace(/:\*$/, '');
+
+/** The group a `log-group:` ARN names (trail settings, alarms and Config all spell it so). */
+export const logGroupNameFromArn = (a: { resource: string }): string | null =>
+  a.resource.startsWith('log-group:') ? withoutWildcard(a.resource.slice('log-group:'.length)) : null;
+
 export const logsLogGroup = defineResource({
   type: TYPE,
   description: 'a CloudWatch Logs group: where a trail delivers events for metric filters to count',
@@ -30,8 +37,7 @@ export const logsLogGroup = defineResource({
         item,
         { retentionInDays: num(pick(c, 'retentionInDays'), null), kmsKeyId: strOrNull(pick(c, 'kmsKeyId')) },
         { kmsKey: configRefs(pick(c, 'kmsKeyId')) },
-        // DescribeLogGroups writes the ARN with a trailing `:*`, Config without: one key for both
-        { name: str(pick(c, 'logGroupName')) ?? item.resourceName ?? item.resourceId, arn: item.arn ? item.arn.replace(/:\*$/, '') : null },
+        { name: str(pick(c, 'logGroupName')) ?? item.resourceName ?? item.resourceId, arn: item.arn ? withoutWildcard(item.arn) : null },
       );
     },
   },
@@ -44,7 +50,7 @@ export const logsLogGroup = defineResource({
       const groups = await allPages(ctx.calls, action, region, (nextToken) => c.logs.send(new ctx.m.logs.DescribeLogGroupsCommand({ nextToken })), (x) => x.logGroups ?? [], (x) => x.nextToken);
       if (groups.failure) ctx.gap({ region, resourceType: TYPE, action, reason: groups.failure.reason });
       (groups.items as Obj[]).forEach((g, i) => {
-        const arn = typeof g.arn === 'string' ? g.arn.replace(/:\*$/, '') : null;
+        const arn = typeof g.arn === 'string' ? withoutWildcard(g.arn) : null;
         ctx.push({
           item: { ...apiItem(TYPE, String(g.logGroupName), region, arn, g, parseArn(arn)?.account ?? ctx.account()), resourceName: String(g.logGroupName) },
           source: { path: `live:${region}/${action}`, pointer: `/logGroups/${i}` },
@@ -54,7 +60,7 @@ export const logsLogGroup = defineResource({
   },
   relations: { kmsKey: { to: ['AWS::KMS::Key', 'AWS::KMS::Alias'] } },
   target: {
-    nameFromArn: (a) => (a.resource.startsWith('log-group:') ? a.resource.slice('log-group:'.length).replace(/:\*$/, '') : null),
+    nameFromArn: logGroupNameFromArn,
     incoming: [
       { from: 'AWS::Logs::MetricFilter', relation: 'logGroup', as: 'metricFilters' },
       { from: 'AWS::CloudTrail::Trail', relation: 'logGroup', as: 'trails' },

@@ -4,6 +4,7 @@ import type { InputRecord } from '../model/input';
 import type { ObjectStore } from '../model/object-store';
 import { describeJsonError } from '../util/json-position';
 import { LiveCalls, failed } from '../resources/live-calls';
+import { isGzip } from '../util/gzip';
 import { sha256Hex } from '../util/hash';
 
 /**
@@ -213,7 +214,7 @@ async function* readObject(store: ObjectStore, bucket: string, key: string, o: A
   const sha256 = sha256Hex(body);
   let text: string;
   try {
-    text = body.length > 1 && body[0] === 0x1f && body[1] === 0x8b ? gunzipSync(body).toString('utf8') : body.toString('utf8');
+    text = isGzip(body) ? gunzipSync(body).toString('utf8') : body.toString('utf8');
   } catch (e) {
     inputs.push({ path, kind: 'cloudtrail-log', status: 'error', records: 0, sha256, bytes: body.length, reason: `cannot gunzip: ${(e as Error).message}` });
     return;
