@@ -101,9 +101,29 @@ function valueToCondition(v: PatternValue): CompareValue {
   return v.value;
 }
 
-/** The other way: a JSON pattern's expression as rule conditions (for authoring rules from CIS text). */
+type Compare = Extract<JsonCondition, { type: 'compare' }>;
+
+/**
+ * The equality tests of an `or` of plain strings on one selector, else undefined: what a rule
+ * writes as one `cwIn` (the engine's list-membership fast path). Wildcards, numbers and regexes
+ * stay separate `cwEquals` leaves, as rules write them.
+ */
+function plainList(x: JsonExpr): Compare[] | undefined {
+  if (x.type !== 'or') return undefined;
+  const tests = x.children.filter((c): c is Compare => c.type === 'compare' && c.op === '=' && c.value.kind === 'string' && !c.value.value.includes('*'));
+  const text = tests[0]?.selector.text;
+  return tests.length === x.children.length && tests.every((c) => c.selector.text === text) ? tests : undefined;
+}
+
+/**
+ * The other way: a JSON pattern's expression as rule conditions, in the form rules are written
+ * (an `or` of equalities on one field is one `cwIn`): the loader derives an event rule's
+ * conditions from its filter pattern with this.
+ */
 export function exprToConditions(e: JsonExpr): TopLevelCondition {
   const go = (x: JsonExpr): Record<string, unknown> => {
+    const list = plainList(x);
+    if (list) return { fact: 'event', path: list[0].selector.text, operator: 'cwIn', value: list.map((c) => valueToCondition(c.value)) };
     switch (x.type) {
       case 'and':
         return { all: x.children.map(go) };
@@ -120,5 +140,7 @@ export function exprToConditions(e: JsonExpr): TopLevelCondition {
     }
   };
   const top = go(e);
-  return ('all' in top || 'any' in top ? top : { all: [top] }) as unknown as TopLevelCondition;
+  if ('all' in top || 'any' in top) return top as unknown as TopLevelCondition;
+  // A top-level cwIn came from an `or`: kept an `any` so the rule reads as the pattern does.
+  return (plainList(e) ? { any: [top] } : { all: [top] }) as unknown as TopLevelCondition;
 }

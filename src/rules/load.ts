@@ -6,8 +6,10 @@ import { walkLeaves } from '../engine/conditions';
 import { parseSelector, SelectorError } from '../semantics/selector';
 import { parseFilterPattern } from '../pattern/parse';
 import { describeJsonError } from '../util/json-position';
-import { explainErrors, schemaValidator } from '../util/schema';
+import { explainErrors } from '../util/schema';
 import { REPO_ROOT } from '../version';
+import { completeRule } from './complete';
+import { DEFAULTS_FILE, loadPackDefaults, packValidators } from './defaults';
 
 export const DEFAULT_RULES_DIR = join(REPO_ROOT, 'rules');
 
@@ -23,7 +25,7 @@ function listJson(dir: string): string[] {
 }
 
 /** Checks the schema cannot express: selectors parse, regexes compile. */
-function semanticProblems(doc: RuleDocument): { pointer: string; message: string }[] {
+function semanticProblems(doc: Rule): { pointer: string; message: string }[] {
   const problems: { pointer: string; message: string }[] = [];
   if (doc.target !== 'event') return problems;
   let n = 0;
@@ -70,7 +72,7 @@ export interface LoadOptions {
  */
 export function loadRulePack(options: LoadOptions = {}): RulePack {
   const root = options.dir ?? DEFAULT_RULES_DIR;
-  const validate = schemaValidator('rule.schema.json');
+  const validate = packValidators().rule;
   const rules: Rule[] = [];
   const errors: RuleLoadError[] = [];
   const hash = createHash('sha256');
@@ -81,10 +83,13 @@ export function loadRulePack(options: LoadOptions = {}): RulePack {
   } catch (e) {
     return { rules, errors: [{ path: root, pointer: '', message: `cannot read rules directory: ${(e as Error).message}` }], sha256: '', root };
   }
+  const pack = loadPackDefaults(root);
+  errors.push(...pack.errors);
   for (const file of files) {
     const rel = relative(root, file).split(sep).join('/');
-    const text = readFileSync(file, 'utf8');
+    const text = rel === DEFAULTS_FILE ? pack.text : readFileSync(file, 'utf8');
     hash.update(rel).update('\0').update(text).update('\0');
+    if (rel === DEFAULTS_FILE) continue;
     let doc: unknown;
     try {
       doc = JSON.parse(text);
@@ -96,7 +101,12 @@ export function loadRulePack(options: LoadOptions = {}): RulePack {
       for (const p of explainErrors(validate.errors)) errors.push({ path: file, pointer: p.pointer, message: p.message });
       continue;
     }
-    const rule = doc as RuleDocument;
+    const completed = completeRule(doc as RuleDocument, pack);
+    if ('problems' in completed) {
+      for (const p of completed.problems) errors.push({ path: file, ...p });
+      continue;
+    }
+    const rule = { ...completed.rule, sourcePath: file };
     const problems = semanticProblems(rule);
     if (problems.length > 0) {
       for (const p of problems) errors.push({ path: file, ...p });
@@ -108,7 +118,7 @@ export function loadRulePack(options: LoadOptions = {}): RulePack {
       continue;
     }
     ids.set(rule.id, file);
-    rules.push({ ...rule, sourcePath: file });
+    rules.push(rule);
   }
   return { rules, errors, sha256: hash.digest('hex'), root };
 }

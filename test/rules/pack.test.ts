@@ -44,14 +44,13 @@ describe('rule pack', () => {
 });
 
 describe('CIS monitoring rules', () => {
-  it.each(cisRules.map((r) => [r.id, r] as const))('%s carries the CIS alarm settings', (_id, rule) => {
+  it.each(cisRules.map((r) => [r.id, r] as const))('%s carries the CIS alarm settings and leaves missing data to the stack', (_id, rule) => {
     expect(rule.cloudwatch!.alarm).toEqual({
       statistic: 'Sum',
       period: 300,
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
     });
   });
 

@@ -56,6 +56,28 @@ test('adding a rule file adds its filter, alarm and dashboard widget on the next
   }
 });
 
+test("the stack's alarms.treatMissingData reaches every bundled rule's alarm (none states its own)", () => {
+  const s = synth({ alarms: { treatMissingData: 'breaching' } });
+  try {
+    const alarms = Object.entries(s.resources('aws_cloudwatch_metric_alarm')).filter(([k]) => k !== 'alarm_trail_delivery_stopped');
+    expect(alarms.length).toBeGreaterThanOrEqual(30);
+    expect(alarms.filter(([, a]) => a.treat_missing_data !== 'breaching').map(([k]) => k)).toEqual([]);
+  } finally {
+    s.cleanup();
+  }
+});
+
+test('a rule that states treatMissingData keeps it over the stack default', () => {
+  // unauthorized.json says "ignore"; trail-changes.json leaves it to the stack.
+  const s = synth({ alarms: { rulesDir: dir, treatMissingData: 'breaching' } });
+  try {
+    expect(s.resource('aws_cloudwatch_metric_alarm', 'alarm_fixture_unauthorized_api_calls').treat_missing_data).toBe('ignore');
+    expect(s.resource('aws_cloudwatch_metric_alarm', 'alarm_fixture_cloudtrail_changes').treat_missing_data).toBe('breaching');
+  } finally {
+    s.cleanup();
+  }
+});
+
 test('resource and account rules get no alarm', () => {
   writeFileSync(
     join(dir, 'resource-rule.json'),

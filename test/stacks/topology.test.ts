@@ -248,6 +248,17 @@ describe('alarms generated from the rule pack', () => {
     }
   });
 
+  test('with the default config every bundled rule alarm deploys the settings each rule file used to restate', () => {
+    // The pack's defaults.json and the stack's treatMissingData default now supply them.
+    expect(eventRules.length).toBeGreaterThanOrEqual(30);
+    for (const r of eventRules) {
+      const [a] = alarmFor(r);
+      expect([r.id, a.statistic, a.period, a.threshold, a.evaluation_periods, a.comparison_operator, a.treat_missing_data]).toEqual([
+        r.id, 'Sum', 300, 1, 1, 'GreaterThanOrEqualToThreshold', 'notBreaching',
+      ]);
+    }
+  });
+
   test('a delivery-health alarm watches the log group itself', () => {
     const a = s.resource('aws_cloudwatch_metric_alarm', 'alarm_trail_delivery_stopped');
     expect(a.namespace).toBe('AWS/Logs');
