@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../src/model/finding';
@@ -132,6 +132,7 @@ describe('controlPatterns are checked when the pack loads', () => {
       const doc = JSON.parse(JSON.stringify(require(join(DEFAULT_RULES_DIR, 'cis', `${SG}.json`))));
       doc.cloudwatch.controlPatterns = { 'cis-aws@2.0.0:4.10': SIX_SG, 'cis-aws@1.4.0:4.10': '{ $.eventName = ' };
       writeFileSync(join(dir, 'r.json'), JSON.stringify(doc));
+      copyFileSync(join(DEFAULT_RULES_DIR, 'defaults.json'), join(dir, 'defaults.json'));
       const pack = loadRulePack({ dir });
       expect(pack.rules).toHaveLength(0);
       expect(pack.errors.map((e) => e.pointer).sort()).toEqual(['/cloudwatch/controlPatterns/cis-aws@1.4.0:4.10', '/cloudwatch/controlPatterns/cis-aws@2.0.0:4.10']);
