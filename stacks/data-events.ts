@@ -1,5 +1,7 @@
 import { requiredEventNames } from '../src/engine/requirements';
+import type { ConditionNode, LeafCondition } from '../src/model/condition';
 import type { Rule } from '../src/model/rule';
+import { ruleCondition } from '../src/semantics/condition-json';
 
 /**
  * Event names CloudTrail records only as data events: S3 object-level API calls and Lambda
@@ -14,29 +16,22 @@ const DATA_EVENT_NAMES = new Set([
   'Invoke',
 ]);
 
-interface Leaf {
-  path?: string;
-  operator?: string;
-  value?: unknown;
-}
-
 /** Leaves every match must satisfy: those of a top-level `all`, or the single leaf of an `any`. */
-function requiredLeaves(conditions: unknown): Leaf[] {
-  const c = conditions as { all?: unknown[]; any?: unknown[] };
-  const leaves = (list: unknown[] | undefined) => (list ?? []).filter((x): x is Leaf => typeof (x as Leaf).path === 'string');
-  if (Array.isArray(c.all)) return leaves(c.all);
-  if (Array.isArray(c.any) && c.any.length === 1) return leaves(c.any);
-  return [];
+function requiredLeaves(cond: ConditionNode): LeafCondition[] {
+  if (cond.kind !== 'all' && cond.kind !== 'any') return [];
+  if (cond.kind === 'any' && cond.children.length !== 1) return [];
+  return cond.children.filter((c): c is LeafCondition => c.kind !== 'all' && c.kind !== 'any' && c.kind !== 'not');
 }
 
 /** Whether every event the rule can match is a data event (so only a trail delivering data events to the log group feeds its alarm). */
 export function matchesDataEventsOnly(rule: Rule): boolean {
+  const cond = ruleCondition(rule);
   // The engine's own reading of which event names a match must have (through all/any at any depth).
-  const names = requiredEventNames(rule.conditions);
+  const names = requiredEventNames(cond);
   if (names && names.size > 0 && [...names].every((n) => DATA_EVENT_NAMES.has(n))) return true;
-  return requiredLeaves(rule.conditions).some((l) => {
-    if (l.operator !== 'cwEquals' && l.operator !== 'cwIn') return false;
-    const values = (Array.isArray(l.value) ? l.value : [l.value]).map(String);
+  return requiredLeaves(cond).some((l) => {
+    if (l.kind !== 'equals' && l.kind !== 'in') return false;
+    const values = (l.kind === 'in' ? l.values : [l.value]).map(String);
     return l.path === '$.eventCategory' && values.length > 0 && values.every((v) => v === 'Data');
   });
 }

@@ -1,4 +1,4 @@
-import type { TopLevelCondition } from 'json-rules-engine';
+import { type CompareValue, type ConditionNode, type LeafCondition, unhandledCondition } from '../src/model/condition';
 import { isRegexValue } from '../src/semantics/compare';
 import { type Glob, isLiteral, isLoneStar, parseGlob, prefixOf, suffixOf } from '../src/semantics/glob';
 
@@ -26,51 +26,40 @@ function globMatcher(glob: Glob): Matcher {
   return { wildcard: glob.text };
 }
 
-function valueMatchers(value: unknown, negate: boolean): Matcher[] {
-  const values = Array.isArray(value) ? value : [value];
+function valueMatchers(values: readonly CompareValue[], negate: boolean): Matcher[] {
   const out: Matcher[] = [];
   for (const v of values) {
     if (isRegexValue(v)) throw new UntranslatableRule(`regex value ${JSON.stringify(v)} has no EventBridge equivalent`);
     if (typeof v === 'number') out.push(negate ? { 'anything-but': v } : v);
-    else if (typeof v === 'string') {
+    else {
       const glob = parseGlob(v);
       const m = globMatcher(glob);
       if (!negate) out.push(m);
       else if (isLoneStar(glob)) throw new UntranslatableRule('"!= *" has no EventBridge equivalent');
       else out.push({ 'anything-but': m });
-    } else throw new UntranslatableRule(`value ${JSON.stringify(v)} is not a string or number`);
+    }
   }
   return out;
 }
 
-function leafMatchers(operator: string, value: unknown): Matcher[] {
-  switch (operator) {
-    case 'cwEquals':
-    case 'cwIn':
-      return valueMatchers(value, false);
-    case 'cwNotEquals': {
-      const m = valueMatchers(value, true);
-      if (m.length !== 1) throw new UntranslatableRule('cwNotEquals with several values');
-      return m;
-    }
-    case 'cwLessThan':
-      return [{ numeric: ['<', value] }];
-    case 'cwGreaterThan':
-      return [{ numeric: ['>', value] }];
-    case 'cwLessThanOrEqual':
-      return [{ numeric: ['<=', value] }];
-    case 'cwGreaterThanOrEqual':
-      return [{ numeric: ['>=', value] }];
-    case 'cwIsNull':
-      return [null];
-    case 'cwIsTrue':
-      return [true];
-    case 'cwIsFalse':
-      return [false];
-    case 'cwNotExists':
+const IS_MATCHER = { NULL: null, TRUE: true, FALSE: false } as const;
+
+function leafMatchers(leaf: Exclude<LeafCondition, { kind: 'opaque' }>): Matcher[] {
+  switch (leaf.kind) {
+    case 'equals':
+      return valueMatchers([leaf.value], false);
+    case 'in':
+      return valueMatchers(leaf.values, false);
+    case 'not-equals':
+      return valueMatchers([leaf.value], true);
+    case 'numeric':
+      return [{ numeric: [leaf.op, leaf.value] }];
+    case 'is':
+      return [IS_MATCHER[leaf.test]];
+    case 'not-exists':
       return [{ exists: false }];
     default:
-      throw new UntranslatableRule(`operator ${operator}`);
+      return unhandledCondition(leaf);
   }
 }
 
@@ -115,25 +104,37 @@ function merge(a: Pattern, b: Pattern): Pattern {
   return out;
 }
 
-function translate(cond: unknown): Pattern {
-  const c = cond as Record<string, unknown>;
-  if (Array.isArray(c.all)) return (c.all as unknown[]).map(translate).reduce(merge, {} as Pattern);
-  if (Array.isArray(c.any)) {
-    const parts = (c.any as unknown[]).map(translate);
-    if (parts.length === 1) return parts[0];
-    const fields = parts.map(singleField);
-    const first = fields[0];
-    if (first && fields.every((f) => f && f.path.join('.') === first.path.join('.'))) {
-      return nest(first.path, fields.flatMap((f) => f!.matchers));
+function translate(c: ConditionNode): Pattern {
+  switch (c.kind) {
+    case 'all':
+      return c.children.map(translate).reduce(merge, {} as Pattern);
+    case 'any': {
+      const parts = c.children.map(translate);
+      if (parts.length === 1) return parts[0];
+      const fields = parts.map(singleField);
+      const first = fields[0];
+      if (first && fields.every((f) => f && f.path.join('.') === first.path.join('.'))) {
+        return nest(first.path, fields.flatMap((f) => f!.matchers));
+      }
+      return { $or: parts };
     }
-    return { $or: parts };
+    case 'not':
+      throw new UntranslatableRule('"not" conditions');
+    case 'opaque':
+      throw new UntranslatableRule(`operator ${c.operator}`);
+    case 'equals':
+    case 'not-equals':
+    case 'in':
+    case 'numeric':
+    case 'is':
+    case 'not-exists':
+      return nest(pathSegments(c.path), leafMatchers(c));
+    default:
+      return unhandledCondition(c);
   }
-  if (c.not) throw new UntranslatableRule('"not" conditions');
-  if (typeof c.path !== 'string') throw new UntranslatableRule('a condition without a selector');
-  return nest(pathSegments(c.path), leafMatchers(String(c.operator), c.value));
 }
 
 /** The EventBridge pattern for a rule's conditions; throws UntranslatableRule naming what cannot be expressed. */
-export function eventPatternFor(conditions: TopLevelCondition): Record<string, unknown> {
+export function eventPatternFor(conditions: ConditionNode): Record<string, unknown> {
   return { 'detail-type': CLOUDTRAIL_DETAIL_TYPES, detail: translate(conditions) };
 }

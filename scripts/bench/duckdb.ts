@@ -1,4 +1,6 @@
 import type { Rule } from '../../src/model/rule';
+import { type CompareValue, type ConditionFold, conditionLeaves, foldCondition } from '../../src/model/condition';
+import { ruleCondition } from '../../src/semantics/condition-json';
 import { isLiteral, isLoneStar, parseGlob, spellGlob } from '../../src/semantics/glob';
 
 /**
@@ -14,15 +16,6 @@ import { isLiteral, isLoneStar, parseGlob, spellGlob } from '../../src/semantics
  *     CloudWatch can (a present null makes NOT EXISTS false): the bench checks that both sides
  *     count the same matches per rule, so a difference on its data would show.
  */
-interface Condition {
-  path?: string;
-  operator?: string;
-  value?: unknown;
-  all?: Condition[];
-  any?: Condition[];
-  not?: Condition;
-}
-
 /** The CIS monitoring rules of the pack, in pack order. */
 export function cisRules(rules: readonly Rule[]): Rule[] {
   return rules.filter((r) => r.target === 'event' && /(^|\/)rules\/cis\//.test(r.sourcePath ?? ''));
@@ -37,7 +30,7 @@ function column(path: string): string {
   return ['e', ...path.slice(2).split('.').map(ident)].join('.');
 }
 
-function equals(col: string, value: unknown): string {
+function equals(col: string, value: CompareValue): string {
   if (typeof value !== 'string') throw new Error(`duckdb bench: no SQL for value ${JSON.stringify(value)}`);
   const glob = parseGlob(value);
   if (isLiteral(glob)) return `${col} = ${sqlString(value)}`;
@@ -46,52 +39,50 @@ function equals(col: string, value: unknown): string {
   return `${col} LIKE ${sqlString(like)} ESCAPE '\\'`;
 }
 
-function where(c: Condition): string {
-  if (c.all) return `(${c.all.map(where).join(' AND ')})`;
-  if (c.any) return `(${c.any.map(where).join(' OR ')})`;
-  if (c.not) return `(NOT COALESCE(${where(c.not)}, false))`;
-  const col = column(c.path ?? '');
-  switch (c.operator) {
-    case 'cwEquals':
-      return equals(col, c.value);
-    case 'cwIn':
-      return `(${(c.value as unknown[]).map((v) => equals(col, v)).join(' OR ')})`;
-    case 'cwNotEquals':
-      return `(${col} <> ${sqlString(String(c.value))})`;
-    case 'cwNotExists':
-      return c.value === true ? `(${col} IS NULL)` : `(${col} IS NOT NULL)`;
-    default:
-      throw new Error(`duckdb bench: no SQL for operator ${c.operator}`);
-  }
-}
+const WHERE: ConditionFold<string> = {
+  all: (_n, parts) => `(${parts.join(' AND ')})`,
+  any: (_n, parts) => `(${parts.join(' OR ')})`,
+  not: (_n, inner) => `(NOT COALESCE(${inner}, false))`,
+  equals: (l) => equals(column(l.path), l.value),
+  in: (l) => `(${l.values.map((v) => equals(column(l.path), v)).join(' OR ')})`,
+  'not-equals': (l) => `(${column(l.path)} <> ${sqlString(String(l.value))})`,
+  'not-exists': (l) => `(${column(l.path)} IS NULL)`,
+  numeric: (l) => {
+    throw new Error(`duckdb bench: no SQL for ${l.op} at ${l.pointer}`);
+  },
+  is: (l) => {
+    throw new Error(`duckdb bench: no SQL for IS ${l.test} at ${l.pointer}`);
+  },
+  opaque: (l) => {
+    throw new Error(`duckdb bench: no SQL for operator ${l.operator}`);
+  },
+};
 
 /** The fields the rules read, as DuckDB's STRUCT type of one record. */
 function recordType(rules: readonly Rule[]): string {
   const tree = new Map<string, unknown>();
-  const visit = (c: Condition) => {
-    if (c.all) return c.all.forEach(visit);
-    if (c.any) return c.any.forEach(visit);
-    if (c.not) return visit(c.not);
-    let node = tree;
-    const parts = (c.path ?? '').slice(2).split('.');
-    parts.forEach((p, i) => {
-      if (i === parts.length - 1) {
-        if (!node.has(p)) node.set(p, 'VARCHAR');
-      } else {
-        let next = node.get(p);
-        if (!(next instanceof Map)) node.set(p, (next = new Map()));
-        node = next as Map<string, unknown>;
-      }
-    });
-  };
-  for (const r of rules) visit(r.conditions as Condition);
+  for (const r of rules) {
+    for (const leaf of conditionLeaves(ruleCondition(r))) {
+      let node = tree;
+      const parts = (leaf.path ?? '').slice(2).split('.');
+      parts.forEach((p, i) => {
+        if (i === parts.length - 1) {
+          if (!node.has(p)) node.set(p, 'VARCHAR');
+        } else {
+          let next = node.get(p);
+          if (!(next instanceof Map)) node.set(p, (next = new Map()));
+          node = next as Map<string, unknown>;
+        }
+      });
+    }
+  }
   const type = (m: Map<string, unknown>): string => `STRUCT(${[...m].map(([k, v]) => `${ident(k)} ${v instanceof Map ? type(v) : v}`).join(', ')})`;
   return type(tree);
 }
 
 /** One query: every record of every gzipped file under dir, a count per rule and in all. */
 export function cisQuery(dir: string, rules: readonly Rule[]): string {
-  const counts = rules.map((r) => `count(*) FILTER (WHERE ${where(r.conditions as Condition)}) AS ${ident(r.id)}`);
+  const counts = rules.map((r) => `count(*) FILTER (WHERE ${foldCondition(ruleCondition(r), WHERE)}) AS ${ident(r.id)}`);
   const glob = `${dir.replace(/\/+$/, '')}/**/*.json.gz`;
   return [
     `SELECT count(*) AS events, ${counts.join(', ')}`,

@@ -1,68 +1,83 @@
-import type { NestedCondition, TopLevelCondition } from 'json-rules-engine';
 import type { CloudTrailRecord } from '../model/event';
-import type { LeafCondition } from './conditions';
-import { CW_OPERATORS } from './operators';
-import { parseSelector, resolveSegments } from '../semantics/selector';
-import { isRegexValue } from '../semantics/compare';
+import { type ConditionFold, type ConditionNode, foldCondition, type LeafCondition } from '../model/condition';
+import { cwEquals, cwIsFalse, cwIsNull, cwIsTrue, cwNotEquals, cwNotExists, cwNumeric } from '../semantics/compare';
 import { isLiteral, parseGlob } from '../semantics/glob';
+import { parseSelector, resolveSegments, type Segment } from '../semantics/selector';
 
 export type Predicate = (record: CloudTrailRecord) => boolean;
 
-type AnyCondition = TopLevelCondition | NestedCondition;
-
-/**
- * The same list membership as `cwIn`, without the per-value glob dispatch: a list of plain strings
- * (no `*`, no regex) is a Set lookup on string values. Anything else keeps the operator itself.
- */
-function compileLeaf(leaf: LeafCondition): Predicate {
-  const segments = parseSelector(leaf.path ?? '$');
-  const op = CW_OPERATORS[leaf.operator];
-  if (!op) throw new Error(`unknown operator ${leaf.operator}`);
-  const value = leaf.value;
-  if (leaf.operator === 'cwIn' && Array.isArray(value) && value.every((v) => typeof v === 'string' && isLiteral(parseGlob(v)))) {
-    const set = new Set(value as string[]);
-    return (r) => {
-      const v = resolveSegments(r, segments);
-      return typeof v === 'string' && set.has(v);
-    };
-  }
-  if (leaf.operator === 'cwEquals' && typeof value === 'string' && isLiteral(parseGlob(value))) {
-    return (r) => resolveSegments(r, segments) === value;
-  }
-  if (isRegexValue(value) || typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return (r) => op(resolveSegments(r, segments), value);
-  }
-  throw new Error(`unsupported condition value ${JSON.stringify(value)}`);
+/** The selector of the field a leaf reads; only the `event` fact exists here. */
+function selectorOf(leaf: Exclude<LeafCondition, { kind: 'opaque' }>): readonly Segment[] {
+  if (leaf.fact !== 'event') throw new Error(`event rules read only the "event" fact, not "${leaf.fact}" (${leaf.pointer})`);
+  return parseSelector(leaf.path);
 }
 
+const plainString = (v: unknown): v is string => typeof v === 'string' && isLiteral(parseGlob(v));
+
 /**
- * Compile a json-rules-engine condition tree to a plain function with the same verdict: the same
- * operators from operators.ts, the same selector resolution. json-rules-engine is the reference;
- * test/engine/fast-matcher.test.ts holds the two equal on real events and on operator-coverage rules.
+ * Each leaf calls the comparison of src/semantics/compare.ts that its cw* operator calls in
+ * json-rules-engine (engine/operators.ts). A list of plain strings (no `*`, no regex) is a Set
+ * lookup on string values and a plain string an equality, without the per-value glob dispatch.
  */
-export function compileConditions(cond: AnyCondition): Predicate {
-  const c = cond as Record<string, unknown>;
-  if (Array.isArray(c.all)) {
-    const parts = (c.all as AnyCondition[]).map(compileConditions);
+const COMPILE: ConditionFold<Predicate> = {
+  all: (_n, parts) => (r) => {
+    for (const p of parts) if (!p(r)) return false;
+    return true;
+  },
+  any: (_n, parts) => (r) => {
+    for (const p of parts) if (p(r)) return true;
+    return false;
+  },
+  not: (_n, inner) => (r) => !inner(r),
+  equals: (leaf) => {
+    const path = selectorOf(leaf);
+    const value = leaf.value;
+    if (plainString(value)) return (r) => resolveSegments(r, path) === value;
+    return (r) => cwEquals(resolveSegments(r, path), value);
+  },
+  'not-equals': (leaf) => {
+    const path = selectorOf(leaf);
+    return (r) => cwNotEquals(resolveSegments(r, path), leaf.value);
+  },
+  in: (leaf) => {
+    const path = selectorOf(leaf);
+    const values = leaf.values;
+    if (values.every(plainString)) {
+      const set = new Set(values as string[]);
+      return (r) => {
+        const v = resolveSegments(r, path);
+        return typeof v === 'string' && set.has(v);
+      };
+    }
     return (r) => {
-      for (const p of parts) if (!p(r)) return false;
-      return true;
+      const v = resolveSegments(r, path);
+      return values.some((x) => cwEquals(v, x));
     };
-  }
-  if (Array.isArray(c.any)) {
-    const parts = (c.any as AnyCondition[]).map(compileConditions);
-    return (r) => {
-      for (const p of parts) if (p(r)) return true;
-      return false;
-    };
-  }
-  if (c.not && typeof c.not === 'object') {
-    const inner = compileConditions(c.not as AnyCondition);
-    return (r) => !inner(r);
-  }
-  if (typeof c.fact === 'string') {
-    if (c.fact !== 'event') throw new Error(`event rules read only the "event" fact, not "${c.fact}"`);
-    return compileLeaf(c as unknown as LeafCondition);
-  }
-  throw new Error('condition is neither all, any, not nor a fact comparison');
+  },
+  numeric: (leaf) => {
+    const path = selectorOf(leaf);
+    return (r) => cwNumeric(resolveSegments(r, path), leaf.op, leaf.value);
+  },
+  is: (leaf) => {
+    const path = selectorOf(leaf);
+    const test = leaf.test === 'NULL' ? cwIsNull : leaf.test === 'TRUE' ? cwIsTrue : cwIsFalse;
+    return (r) => test(resolveSegments(r, path));
+  },
+  'not-exists': (leaf) => {
+    const path = selectorOf(leaf);
+    return (r) => cwNotExists(resolveSegments(r, path));
+  },
+  opaque: (leaf) => {
+    throw new Error(`event rules use only the cw* operators, not "${leaf.operator}" (${leaf.pointer})`);
+  },
+};
+
+/**
+ * Compile a rule's condition IR to a plain function with the same verdict as json-rules-engine
+ * running its conditions: the same comparisons, the same selector resolution. json-rules-engine
+ * is the reference; test/engine/fast-matcher.test.ts holds the two equal on real events and on
+ * operator-coverage rules, test/semantics/condition-visitors.test.ts on every node kind.
+ */
+export function compileConditions(cond: ConditionNode): Predicate {
+  return foldCondition(cond, COMPILE);
 }

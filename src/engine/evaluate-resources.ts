@@ -2,7 +2,9 @@ import { Engine, type TopLevelCondition } from 'json-rules-engine';
 import type { Finding, FindingStatus, Subject } from '../model/finding';
 import type { Rule } from '../model/rule';
 import { findingId } from '../util/finding-id';
-import { conditionPaths, walkLeaves } from './conditions';
+import { type ConditionNode, conditionLeaves } from '../model/condition';
+import { readConditionOnce, ruleCondition } from '../semantics/condition-json';
+import { conditionPaths } from './conditions';
 import { addCloudWatchOperators } from './operators';
 import { resolveSelector } from '../semantics/selector';
 import { type Fact, accountSubject, isSubject, resourceSubject, FactBuilder } from '../posture/facts';
@@ -68,16 +70,16 @@ interface ListLeaf {
   predicate: ItemPredicate;
 }
 
-function listLeaves(cond: TopLevelCondition): ListLeaf[] {
+function listLeaves(cond: ConditionNode): ListLeaf[] {
   const out: ListLeaf[] = [];
-  walkLeaves(cond, (l) => {
-    if ((LIST_OPERATORS as readonly string[]).includes(l.operator) && l.path) out.push({ path: l.path, operator: l.operator as ListOperator, predicate: (l.value ?? {}) as ItemPredicate });
-  });
+  for (const l of conditionLeaves(cond)) {
+    if (l.kind === 'opaque' && (LIST_OPERATORS as readonly string[]).includes(l.operator) && l.path) out.push({ path: l.path, operator: l.operator as ListOperator, predicate: (l.value ?? {}) as ItemPredicate });
+  }
   return out;
 }
 
 /** Unknown values a rule read, each with whether a failed read (error) or the source's silence (manual) caused it. */
-function unknownsOf(cond: TopLevelCondition, fact: Fact): { topLevel: string[]; inItems: string[]; errors: string[] } {
+function unknownsOf(cond: ConditionNode, fact: Fact): { topLevel: string[]; inItems: string[]; errors: string[] } {
   const topLevel: string[] = [];
   const inItems: string[] = [];
   for (const p of conditionPaths(cond)) if (resolveKnown(fact.value, p).unknown) topLevel.push(p);
@@ -117,7 +119,7 @@ function itemLabel(item: unknown): string {
   return String(o.arn ?? o.address ?? o.name ?? o.id ?? '?');
 }
 
-function evidenceFor(cond: TopLevelCondition, fact: Fact): Record<string, unknown> {
+function evidenceFor(cond: ConditionNode, fact: Fact): Record<string, unknown> {
   const ev: Record<string, unknown> = {};
   const lists = new Map(listLeaves(cond).map((l) => [l.path, l]));
   for (const p of conditionPaths(cond)) {
@@ -134,7 +136,7 @@ function evidenceFor(cond: TopLevelCondition, fact: Fact): Record<string, unknow
   return ev;
 }
 
-function describeFailures(leaves: LeafOutcome[], cond: TopLevelCondition, fact: Fact): string[] {
+function describeFailures(leaves: LeafOutcome[], cond: ConditionNode, fact: Fact): string[] {
   const lists = new Map(listLeaves(cond).map((l) => [l.path, l]));
   const out: string[] = [];
   for (const l of leaves) {
@@ -166,7 +168,7 @@ function predicateText(p: ItemPredicate): string {
 }
 
 /** The organization trails (from another account) that made an anyMatches over trails hold. */
-function coveringOrgTrails(cond: TopLevelCondition, fact: Fact): string[] {
+function coveringOrgTrails(cond: ConditionNode, fact: Fact): string[] {
   const out: string[] = [];
   for (const l of listLeaves(cond)) {
     if (l.operator !== 'anyMatches') continue;
@@ -208,20 +210,21 @@ async function judge(rule: Rule, factName: string, fact: Fact, label: string, en
     let e = engines.get(key);
     if (!e) engines.set(key, (e = engineFor(factName, check.appliesWhen)));
     const applies = await holds(e, factName, fact.value);
-    const unknown = unknownsOf(check.appliesWhen, fact);
+    const when = readConditionOnce(check.appliesWhen, rule.sourcePath, '/check/appliesWhen');
+    const unknown = unknownsOf(when, fact);
     if (!applies.ok && unknown.topLevel.length === 0) {
-      return { status: 'not-applicable', message: `${label}: ${check.notApplicableReason ?? 'the rule does not apply'}`, evidence: evidenceFor(check.appliesWhen, fact) };
+      return { status: 'not-applicable', message: `${label}: ${check.notApplicableReason ?? 'the rule does not apply'}`, evidence: evidenceFor(when, fact) };
     }
     if (unknown.topLevel.length > 0) {
       const status: FindingStatus = unknown.errors.length > 0 ? 'error' : 'manual';
-      return { status, message: `${label}: cannot tell whether ${rule.title.toLowerCase()} applies: ${[...unknown.errors, ...unknown.topLevel.map((u) => `${u} unknown`)].join('; ')}`, evidence: evidenceFor(check.appliesWhen, fact) };
+      return { status, message: `${label}: cannot tell whether ${rule.title.toLowerCase()} applies: ${[...unknown.errors, ...unknown.topLevel.map((u) => `${u} unknown`)].join('; ')}`, evidence: evidenceFor(when, fact) };
     }
   }
   let engine = engines.get(rule.id);
   if (!engine) engines.set(rule.id, (engine = engineFor(factName, rule.conditions)));
   const res = await holds(engine, factName, fact.value);
-  const unknown = unknownsOf(rule.conditions, fact);
-  const evidence = evidenceFor(rule.conditions, fact);
+  const unknown = unknownsOf(ruleCondition(rule), fact);
+  const evidence = evidenceFor(ruleCondition(rule), fact);
   const undecided = unknown.topLevel.length > 0 || (!res.ok && unknown.inItems.length > 0);
   if (undecided) {
     const status: FindingStatus = unknown.errors.length > 0 ? 'error' : 'manual';
@@ -229,13 +232,13 @@ async function judge(rule: Rule, factName: string, fact: Fact, label: string, en
     return { status, message: `${label}: ${rule.title}: not decided: ${why.join('; ')}`, evidence: { ...evidence, unknown: [...unknown.topLevel, ...unknown.inItems] } };
   }
   if (res.ok) {
-    const org = coveringOrgTrails(rule.conditions, fact);
+    const org = coveringOrgTrails(ruleCondition(rule), fact);
     if (org.length > 0) {
       return { status: 'pass', message: `${label}: ${rule.title}: covered by organization trail ${org.join(', ')}`, evidence: { ...evidence, coveredByOrganizationTrail: org } };
     }
     return { status: 'pass', message: `${label}: ${rule.title}: compliant`, evidence };
   }
-  return { status: 'fail', message: `${label}: ${rule.title}: ${describeFailures(res.leaves, rule.conditions, fact).join('; ')}`, evidence };
+  return { status: 'fail', message: `${label}: ${rule.title}: ${describeFailures(res.leaves, ruleCondition(rule), fact).join('; ')}`, evidence };
 }
 
 function resourceLabel(r: Resource): string {

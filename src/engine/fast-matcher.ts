@@ -4,6 +4,7 @@ import type { Rule } from '../model/rule';
 import type { EventMatcher } from './matcher';
 import { compileConditions, type Predicate } from './compile';
 import { requiredEventNamePatterns, requiredTokens } from './requirements';
+import { ruleCondition } from '../semantics/condition-json';
 import { parseGlob } from '../semantics/glob';
 import { TextScreen } from './text-screen';
 
@@ -36,8 +37,9 @@ export class FastMatcher implements EventMatcher {
     let tokens: string[] | null = [];
     const globs = new Map<string, GlobEntry>();
     eventRules.forEach((r, order) => {
-      const c: Compiled = { id: r.id, order, test: compileConditions(r.conditions) };
-      const req = requiredEventNamePatterns(r.conditions);
+      const cond = ruleCondition(r);
+      const c: Compiled = { id: r.id, order, test: compileConditions(cond) };
+      const req = requiredEventNamePatterns(cond);
       if (req) {
         for (const n of req.names) {
           const list = this.byName.get(n) ?? [];
@@ -51,7 +53,7 @@ export class FastMatcher implements EventMatcher {
         }
       } else {
         this.unindexed.push(c);
-        const t = requiredTokens(r.conditions);
+        const t = requiredTokens(cond);
         if (!t) tokens = null;
         else if (tokens) tokens.push(...t);
       }

@@ -1,6 +1,6 @@
 import type { Engine } from 'json-rules-engine';
+import type { CompareValue } from '../model/condition';
 import {
-  type CompareValue,
   cwEquals,
   cwIsFalse,
   cwIsNull,

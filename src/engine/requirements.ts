@@ -1,71 +1,79 @@
-import type { NestedCondition, TopLevelCondition } from 'json-rules-engine';
-import type { LeafCondition } from './conditions';
-import { parseSelector } from '../semantics/selector';
+import { type ConditionFold, type ConditionNode, foldCondition, type LeafCondition } from '../model/condition';
 import { isRegexValue } from '../semantics/compare';
 import { type Glob, isLiteral, isLoneStar, parseGlob } from '../semantics/glob';
-
-type AnyCondition = TopLevelCondition | NestedCondition;
+import { parseSelector } from '../semantics/selector';
 
 /**
  * What any matching record must contain, derived from a rule's conditions so the fast path can
  * skip records without evaluating (or even parsing) them. Both functions are conservative: a
  * `null` answer means "no requirement found, always evaluate". Never wrong in the other direction,
- * which test/engine/fast-matcher.test.ts (on real events) and text-screen.test.ts (generated files) check.
+ * which test/engine/fast-matcher.test.ts (on real events) and text-screen.test.ts (generated files)
+ * check.
  */
 
 /**
  * The eventName values a match must have: exact names, and `*` globs (cwEquals semantics, see
- * semantics.ts) for rules such as `AddPermission*` that pin a family of API versions. null when the
- * rule does not pin eventName (or pins it only with a lone `*`, which also matches numbers).
+ * semantics/glob.ts) for rules such as `AddPermission*` that pin a family of API versions. null
+ * when the rule does not pin eventName (or pins it only with a lone `*`, which also matches numbers).
  */
 export interface EventNameRequirement {
   names: Set<string>;
   globs: Set<string>;
 }
 
-export function requiredEventNamePatterns(cond: AnyCondition): EventNameRequirement | null {
-  const c = cond as Record<string, unknown>;
-  if (Array.isArray(c.all)) {
-    let best: EventNameRequirement | null = null;
-    for (const x of c.all as AnyCondition[]) {
-      const s = requiredEventNamePatterns(x);
-      // Exact names beat globs (a Map lookup instead of a test per glob); then fewer values.
-      if (s && (!best || rank(s) < rank(best))) best = s;
-    }
-    return best;
-  }
-  if (Array.isArray(c.any)) {
-    const union: EventNameRequirement = { names: new Set(), globs: new Set() };
-    for (const x of c.any as AnyCondition[]) {
-      const s = requiredEventNamePatterns(x);
-      if (!s) return null;
-      for (const v of s.names) union.names.add(v);
-      for (const v of s.globs) union.globs.add(v);
-    }
-    return union;
-  }
-  if (typeof c.fact !== 'string') return null;
-  const leaf = c as unknown as LeafCondition;
+function rank(r: EventNameRequirement): number {
+  return r.globs.size * 1e6 + r.names.size;
+}
+
+/** The values an `=`-like leaf on `$.eventName` allows, or null for any other leaf. */
+function eventNameValues(leaf: LeafCondition): EventNameRequirement | null {
+  if (leaf.kind !== 'equals' && leaf.kind !== 'in') return null;
   if (leaf.path !== '$.eventName') return null;
-  const values = leaf.operator === 'cwIn' ? (leaf.value as unknown[]) : leaf.operator === 'cwEquals' ? [leaf.value] : null;
-  if (!values || !values.every((v) => typeof v === 'string' && !isLoneStar(parseGlob(v)))) return null;
+  const values = leaf.kind === 'in' ? leaf.values : [leaf.value];
+  if (!values.every((v) => typeof v === 'string' && !isLoneStar(parseGlob(v)))) return null;
   const out: EventNameRequirement = { names: new Set(), globs: new Set() };
   for (const v of values as string[]) (isLiteral(parseGlob(v)) ? out.names : out.globs).add(v);
   return out;
 }
 
-function rank(r: EventNameRequirement): number {
-  return r.globs.size * 1e6 + r.names.size;
+const EVENT_NAMES: ConditionFold<EventNameRequirement | null> = {
+  all: (_n, parts) => {
+    let best: EventNameRequirement | null = null;
+    // Exact names beat globs (a Map lookup instead of a test per glob); then fewer values.
+    for (const s of parts) if (s && (!best || rank(s) < rank(best))) best = s;
+    return best;
+  },
+  any: (_n, parts) => {
+    const union: EventNameRequirement = { names: new Set(), globs: new Set() };
+    for (const s of parts) {
+      if (!s) return null;
+      for (const v of s.names) union.names.add(v);
+      for (const v of s.globs) union.globs.add(v);
+    }
+    return union;
+  },
+  // Under a negation a pinned name is one a match must not have.
+  not: () => null,
+  equals: eventNameValues,
+  'not-equals': () => null,
+  in: eventNameValues,
+  numeric: () => null,
+  is: () => null,
+  'not-exists': () => null,
+  opaque: () => null,
+};
+
+export function requiredEventNamePatterns(cond: ConditionNode): EventNameRequirement | null {
+  return foldCondition(cond, EVENT_NAMES);
 }
 
 /** The exact eventName values a match must have, or null when the rule does not pin them exactly. */
-export function requiredEventNames(cond: AnyCondition): Set<string> | null {
+export function requiredEventNames(cond: ConditionNode): Set<string> | null {
   const r = requiredEventNamePatterns(cond);
   return r && r.globs.size === 0 ? r.names : null;
 }
 
-function lastName(path: string | undefined): string | null {
-  if (!path) return null;
+function lastName(path: string): string | null {
   const segs = parseSelector(path);
   for (let i = segs.length - 1; i >= 0; i--) if (typeof segs[i] === 'string') return segs[i] as string;
   return null;
@@ -81,27 +89,36 @@ function globToken(glob: Glob): string | null {
   return best.length > 1 ? best : null;
 }
 
-/**
- * Substrings of which at least one must occur in the raw JSON text of a matching record (provided
- * the text uses no `\u` or `\/` escapes, which callers check). null: no such list.
- */
-export function requiredTokens(cond: AnyCondition): string[] | null {
-  return tokenRequirement(cond)?.tokens ?? null;
-}
-
 interface TokenRequirement {
   tokens: string[];
   /** Only key names: present in most records, so a poor filter; any value token beats it. */
   weak: boolean;
 }
 
-function tokenRequirement(cond: AnyCondition): TokenRequirement | null {
-  const c = cond as Record<string, unknown>;
-  if (Array.isArray(c.all)) {
+/** Every comparison but NOT EXISTS is false on a missing field, so the key must be in the text. */
+function keyToken(leaf: Exclude<LeafCondition, { kind: 'opaque' }>): TokenRequirement | null {
+  const key = lastName(leaf.path);
+  return key ? { tokens: [JSON.stringify(key)], weak: true } : null;
+}
+
+function valueTokens(leaf: Extract<LeafCondition, { kind: 'equals' | 'in' }>): TokenRequirement | null {
+  const values = leaf.kind === 'in' ? leaf.values : [leaf.value];
+  const out: string[] = [];
+  for (const v of values) {
+    if (typeof v !== 'string' || isRegexValue(v)) return keyToken(leaf);
+    const g = parseGlob(v);
+    const t = isLiteral(g) ? JSON.stringify(v) : globToken(g);
+    if (!t) return keyToken(leaf);
+    out.push(t);
+  }
+  return { tokens: out, weak: false };
+}
+
+const TOKENS: ConditionFold<TokenRequirement | null> = {
+  all: (_n, parts) => {
     let best: TokenRequirement | null = null;
     let bestScore = -1;
-    for (const x of c.all as AnyCondition[]) {
-      const t = tokenRequirement(x);
+    for (const t of parts) {
       if (!t) continue;
       // Value tokens first; then fewer alternatives and longer tokens reject more records.
       const score = (t.weak ? 0 : 1e6) + Math.min(...t.tokens.map((s) => s.length)) / t.tokens.length;
@@ -111,40 +128,32 @@ function tokenRequirement(cond: AnyCondition): TokenRequirement | null {
       }
     }
     return best;
-  }
-  if (Array.isArray(c.any)) {
+  },
+  any: (_n, parts) => {
     const out: string[] = [];
     let weak = false;
-    for (const x of c.any as AnyCondition[]) {
-      const t = tokenRequirement(x);
+    for (const t of parts) {
       if (!t) return null;
       out.push(...t.tokens);
       weak ||= t.weak;
     }
     return { tokens: [...new Set(out)], weak };
-  }
-  if (typeof c.fact !== 'string') return null;
-  const leaf = c as unknown as LeafCondition;
-  const key = lastName(leaf.path);
-  const keyToken: TokenRequirement | null = key ? { tokens: [JSON.stringify(key)], weak: true } : null;
-  switch (leaf.operator) {
-    case 'cwNotExists':
-      return null;
-    case 'cwEquals':
-    case 'cwIn': {
-      const values = leaf.operator === 'cwIn' ? (leaf.value as unknown[]) : [leaf.value];
-      const out: string[] = [];
-      for (const v of values) {
-        if (typeof v !== 'string' || isRegexValue(v)) return keyToken;
-        const g = parseGlob(v);
-        const t = isLiteral(g) ? JSON.stringify(v) : globToken(g);
-        if (!t) return keyToken;
-        out.push(t);
-      }
-      return { tokens: out, weak: false };
-    }
-    default:
-      // Every other comparison is false on a missing field, so the key must be there.
-      return keyToken;
-  }
+  },
+  // What a negated test needs is absent text: nothing to search for.
+  not: () => null,
+  equals: valueTokens,
+  in: valueTokens,
+  'not-equals': keyToken,
+  numeric: keyToken,
+  is: keyToken,
+  'not-exists': () => null,
+  opaque: () => null,
+};
+
+/**
+ * Substrings of which at least one must occur in the raw JSON text of a matching record (provided
+ * the text uses no `\u` or `\/` escapes, which callers check). null: no such list.
+ */
+export function requiredTokens(cond: ConditionNode): string[] | null {
+  return foldCondition(cond, TOKENS)?.tokens ?? null;
 }

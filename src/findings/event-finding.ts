@@ -2,6 +2,7 @@ import type { CloudTrailRecord, LocatedRecord } from '../model/event';
 import type { EventSubject, Finding } from '../model/finding';
 import type { Rule } from '../model/rule';
 import { conditionPaths } from '../engine/conditions';
+import { ruleCondition } from '../semantics/condition-json';
 import { resolveSelector } from '../semantics/selector';
 import { queryWindow } from '../insights/translate';
 import { ruleInsights } from '../insights/rule-queries';
@@ -45,7 +46,7 @@ function eventSubject(located: LocatedRecord): EventSubject {
  */
 function eventEvidence(rule: Rule, record: CloudTrailRecord, full = false): Record<string, unknown> {
   const evidence: Record<string, unknown> = {};
-  for (const p of conditionPaths(rule.conditions)) {
+  for (const p of conditionPaths(ruleCondition(rule))) {
     const v = resolveSelector(record, p);
     evidence[p] = v === undefined ? '(missing)' : v;
   }

@@ -1,4 +1,4 @@
-import type { RegexValue } from '../semantics/compare';
+import type { RegexValue } from '../model/condition';
 import type { Segment } from '../semantics/selector';
 
 /** Offsets into the pattern text exactly as given (before trimming), end exclusive. */

@@ -1,5 +1,5 @@
+import type { CompareValue } from '../model/condition';
 import {
-  type CompareValue,
   cwEquals,
   cwIsFalse,
   cwIsNull,

@@ -1,5 +1,5 @@
 import type { Segment } from '../semantics/selector';
-import type { CompareValue } from '../semantics/compare';
+import type { CompareValue } from '../model/condition';
 import { isRegexValue } from '../semantics/compare';
 import type { FieldExpr, FilterPattern, JsonCondition, JsonExpr, PatternValue } from './ast';
 

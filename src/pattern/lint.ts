@@ -1,5 +1,6 @@
 import type { Rule } from '../model/rule';
 import { EventEvaluator } from '../engine/evaluate';
+import { ConditionError, ruleCondition } from '../semantics/condition-json';
 import type { FilterPattern } from './ast';
 import { compareParsed } from './compare';
 import { ConversionError, conditionsToExpr } from './convert';
@@ -49,11 +50,12 @@ export async function lintEventRule(rule: Rule): Promise<LintProblem[]> {
   }
   let fromConditions: FilterPattern | undefined;
   try {
-    const expr = conditionsToExpr(rule.conditions);
+    const expr = conditionsToExpr(ruleCondition(rule));
     fromConditions = { kind: 'json', source: `{ ${formatJsonExpr(expr)} }`, expr };
   } catch (e) {
-    if (!(e instanceof ConversionError)) throw e;
-    add('error', e.pointer, e.message);
+    if (e instanceof ConditionError) add('error', e.pointer, e.detail);
+    else if (e instanceof ConversionError) add('error', e.pointer, e.message);
+    else throw e;
   }
   if (pattern && fromConditions) {
     const cmp = compareParsed(pattern, fromConditions);

@@ -1,5 +1,6 @@
 import type { Segment } from '../semantics/selector';
-import { type CompareValue, cwIsFalse, cwIsNull, cwIsTrue, cwNotExists, isRegexValue } from '../semantics/compare';
+import type { CompareValue } from '../model/condition';
+import { cwIsFalse, cwIsNull, cwIsTrue, cwNotExists, isRegexValue } from '../semantics/compare';
 import { isLiteral, isLoneStar, parseGlob } from '../semantics/glob';
 import type { CompareOp, JsonCondition, JsonExpr } from './ast';
 import { compare } from './evaluate';

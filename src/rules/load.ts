@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Rule, RuleDocument, RuleLoadError, RulePack } from '../model/rule';
-import { walkLeaves } from '../engine/conditions';
-import { parseSelector, SelectorError } from '../semantics/selector';
+import { conditionLeaves } from '../model/condition';
+import { ConditionError, readCondition } from '../semantics/condition-json';
 import { parseFilterPattern } from '../pattern/parse';
 import { describeJsonError } from '../util/json-position';
 import { explainErrors } from '../util/schema';
@@ -24,32 +24,17 @@ function listJson(dir: string): string[] {
   return out;
 }
 
-/** Checks the schema cannot express: selectors parse, regexes compile. */
-function semanticProblems(doc: Rule): { pointer: string; message: string }[] {
+/** Checks the schema cannot express: the conditions read as the condition IR (selectors parse, regexes compile, values fit their operators). */
+function semanticProblems(doc: Rule, file: string): { pointer: string; message: string }[] {
   const problems: { pointer: string; message: string }[] = [];
+  try {
+    const cond = readCondition(doc.conditions, file);
+    if (doc.target === 'event' && conditionLeaves(cond).length === 0) problems.push({ pointer: '/conditions', message: 'no conditions' });
+  } catch (e) {
+    if (!(e instanceof ConditionError)) throw e;
+    problems.push({ pointer: e.pointer, message: e.detail });
+  }
   if (doc.target !== 'event') return problems;
-  let n = 0;
-  walkLeaves(doc.conditions, (leaf) => {
-    n++;
-    if (leaf.path) {
-      try {
-        parseSelector(leaf.path);
-      } catch (e) {
-        if (e instanceof SelectorError) problems.push({ pointer: '/conditions', message: `selector ${leaf.path}: ${e.message}` });
-      }
-    }
-    const values = Array.isArray(leaf.value) ? leaf.value : [leaf.value];
-    for (const v of values) {
-      if (v && typeof v === 'object' && typeof (v as { regex?: unknown }).regex === 'string') {
-        try {
-          new RegExp((v as { regex: string }).regex);
-        } catch (e) {
-          problems.push({ pointer: '/conditions', message: `invalid regex ${JSON.stringify(v)}: ${(e as Error).message}` });
-        }
-      }
-    }
-  });
-  if (n === 0) problems.push({ pointer: '/conditions', message: 'no conditions' });
   for (const [ref, pattern] of Object.entries(doc.cloudwatch?.controlPatterns ?? {})) {
     const pointer = `/cloudwatch/controlPatterns/${ref.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     if (!doc.controls.includes(ref)) problems.push({ pointer, message: `${ref} is not one of the rule's controls` });
@@ -107,7 +92,7 @@ export function loadRulePack(options: LoadOptions = {}): RulePack {
       continue;
     }
     const rule = { ...completed.rule, sourcePath: file };
-    const problems = semanticProblems(rule);
+    const problems = semanticProblems(rule, file);
     if (problems.length > 0) {
       for (const p of problems) errors.push({ path: file, ...p });
       continue;

@@ -19,14 +19,8 @@
  *     present scalar that is not a matching string.
  */
 
+import type { CompareValue, NumericOp, RegexValue } from '../model/condition';
 import { isLoneStar, parseGlob } from './glob';
-
-/** Marker for a `%regex%` value in rule conditions and the pattern AST. */
-export interface RegexValue {
-  regex: string;
-}
-
-export type CompareValue = string | number | RegexValue;
 
 export function isRegexValue(v: unknown): v is RegexValue {
   return typeof v === 'object' && v !== null && typeof (v as RegexValue).regex === 'string';
@@ -65,8 +59,6 @@ export function cwEquals(actual: unknown, expected: CompareValue): boolean {
 export function cwNotEquals(actual: unknown, expected: CompareValue): boolean {
   return isComparable(actual) && !equalsPresent(actual, expected);
 }
-
-export type NumericOp = '<' | '>' | '<=' | '>=';
 
 export function cwNumeric(actual: unknown, op: NumericOp, expected: number): boolean {
   if (typeof actual !== 'number') return false;

@@ -6,6 +6,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { Annotations } from 'cdktf';
 import type { AlarmPlan } from '../alarm-plan';
+import { ruleCondition } from '../../src/semantics/condition-json';
 import { eventPatternFor, UntranslatableRule } from '../eventbridge-pattern';
 import { assumedBy, eventForwardingPolicy, eventKinesisPolicy } from '../policies';
 import { type BuildContext, json } from './context';
@@ -52,7 +53,7 @@ export function eventBridgeRules(ctx: BuildContext, plans: AlarmPlan[], topic: S
   for (const plan of plans.filter((p) => eb.severities.includes(p.rule.severity))) {
     let pattern: Record<string, unknown>;
     try {
-      pattern = eventPatternFor(plan.rule.conditions);
+      pattern = eventPatternFor(ruleCondition(plan.rule));
     } catch (e) {
       if (!(e instanceof UntranslatableRule)) throw e;
       Annotations.of(stack).addWarning(`rule ${plan.rule.id} (${plan.rule.sourcePath}) has no EventBridge rule: ${e.message}; its CloudWatch alarm still applies`);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ruleCondition } from '../../src/semantics/condition-json';
 import { FastMatcher } from '../../src/engine/fast-matcher';
 import { anchorOf, TextScreen } from '../../src/engine/text-screen';
 import { requiredEventNamePatterns } from '../../src/engine/requirements';
@@ -53,7 +54,7 @@ describe('text screen over whole files', () => {
 
   test('eventName globs are indexed: AddPermission20150331v2 is a candidate, ListFunctions is not', () => {
     const lambdaRule = pack.rules.find((r) => r.id === 'lambda-function-public-permission') as Rule;
-    expect(requiredEventNamePatterns(lambdaRule.conditions)?.globs).toEqual(new Set(['AddPermission*']));
+    expect(requiredEventNamePatterns(ruleCondition(lambdaRule))?.globs).toEqual(new Set(['AddPermission*']));
     const rec = { eventName: 'AddPermission20150331v2', eventSource: 'lambda.amazonaws.com', requestParameters: { principal: '*' } };
     expect(fast.matches(rec)).toContain('lambda-function-public-permission');
     const { emitted, screened } = split(JSON.stringify({ Records: [rec, { ...rec, eventName: 'ListFunctions20150331' }] }));

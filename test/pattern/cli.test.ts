@@ -114,6 +114,8 @@ describe('trailproof rules lint / list', () => {
     const bool = { ...base, id: 'bool-one', conditions: { all: [{ fact: 'event', path: '$.readOnly', operator: 'cwEquals', value: true }] }, examples: [] };
     bool.cloudwatch = { ...base.cloudwatch, filterPattern: '{ $.readOnly IS TRUE }' };
     writeFileSync(join(dir, 'bool.json'), JSON.stringify(bool));
+    // Both are refused when the pack is read; a good rule beside them keeps the pack readable (exit 1, not 2).
+    writeFileSync(join(dir, 'kms.json'), JSON.stringify(base));
     const r = await run(rulesCommand, ['lint', '--rules', dir, '--json']);
     const doc = JSON.parse(r.out) as { problems: { path: string; pointer: string; message: string }[] };
     expect(r.code).toBe(1);

@@ -1,7 +1,7 @@
-import type { TopLevelCondition } from 'json-rules-engine';
 import { compareParsed } from '../../src/pattern/compare';
 import { ConversionError, conditionsToExpr, exprToConditions } from '../../src/pattern/convert';
 import { formatPattern } from '../../src/pattern/format';
+import { ConditionError, readCondition, ruleCondition } from '../../src/semantics/condition-json';
 import { parseFilterPattern } from '../../src/pattern/parse';
 import { allEventRules } from './support';
 
@@ -9,7 +9,7 @@ const rules = allEventRules();
 
 describe.each(rules.map((r) => [r.id, r] as const))('%s', (_id, rule) => {
   test('conditions -> pattern text -> parse is equivalent to the rule pattern, within AWS limits', () => {
-    const expr = conditionsToExpr(rule.conditions);
+    const expr = conditionsToExpr(ruleCondition(rule));
     const text = formatPattern({ kind: 'json', source: '', expr });
     const fromConditions = parseFilterPattern(text).pattern;
     const declared = parseFilterPattern(rule.cloudwatch!.filterPattern).pattern;
@@ -18,14 +18,14 @@ describe.each(rules.map((r) => [r.id, r] as const))('%s', (_id, rule) => {
   test('pattern -> conditions -> pattern round-trips to the same normal form', () => {
     const declared = parseFilterPattern(rule.cloudwatch!.filterPattern).pattern;
     if (declared.kind !== 'json') throw new Error('json expected');
-    const back = conditionsToExpr(exprToConditions(declared.expr));
+    const back = conditionsToExpr(readCondition(exprToConditions(declared.expr), 'round trip'));
     expect(compareParsed({ kind: 'json', source: '', expr: back }, declared).actual.normal).toBe(
       compareParsed(declared, declared).actual.normal,
     );
   });
 });
 
-describe('conditions without a pattern form name their JSON pointer', () => {
+describe('conditions without a pattern form name their JSON pointer (reading them or converting them)', () => {
   const leaf = (extra: Record<string, unknown>) => ({ fact: 'event', path: '$.a', operator: 'cwEquals', value: 'x', ...extra });
   test.each([
     [{ all: [leaf({}), { not: leaf({}) }] }, '/conditions/all/1/not', /"not"/],
@@ -37,24 +37,25 @@ describe('conditions without a pattern form name their JSON pointer', () => {
     [{ all: [leaf({ path: '$.a[*]' })] }, '/conditions/all/0/path', /selector/],
     [{ all: [] }, '/conditions/all', /non-empty/],
   ])('%j', (conditions, pointer, message) => {
-    expect.assertions(2);
+    expect.assertions(3);
     try {
-      conditionsToExpr(conditions as unknown as TopLevelCondition);
+      conditionsToExpr(readCondition(conditions, 'rules/x.json'));
     } catch (e) {
-      expect((e as ConversionError).pointer).toBe(pointer);
-      expect((e as ConversionError).message).toMatch(message);
+      expect(e instanceof ConditionError || e instanceof ConversionError).toBe(true);
+      expect((e as ConversionError | ConditionError).pointer).toBe(pointer);
+      expect((e as Error).message).toMatch(message);
     }
   });
 });
 
 test('cwIn becomes an OR of equalities; operators map one to one', () => {
-  const expr = conditionsToExpr({
+  const expr = conditionsToExpr(readCondition({
     all: [
       { fact: 'event', path: '$.e', operator: 'cwIn', value: ['A', 'B*', { regex: '^C' }] },
       { fact: 'event', path: '$.n', operator: 'cwLessThanOrEqual', value: 3 },
       { fact: 'event', path: '$.z', operator: 'cwNotExists', value: true },
       { fact: 'event', path: '$.t', operator: 'cwIsFalse', value: true },
     ],
-  } as unknown as TopLevelCondition);
+  }, 'rules/x.json'));
   expect(formatPattern({ kind: 'json', source: '', expr })).toBe('{ ($.e = "A" || $.e = "B*" || $.e = %^C%) && $.n <= 3 && $.z NOT EXISTS && $.t IS FALSE }');
 });
