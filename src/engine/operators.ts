@@ -16,7 +16,7 @@ import {
  * is no wildcard), so event rules use only these. `cwIn` is the `||` of `cwEquals` over a list:
  * it keeps long CIS event-name lists readable.
  */
-export const CW_OPERATORS: Record<string, (fact: unknown, value: unknown) => boolean> = {
+const CW_OPERATORS: Record<string, (fact: unknown, value: unknown) => boolean> = {
   cwEquals: (f, v) => cwEquals(f, v as CompareValue),
   cwNotEquals: (f, v) => cwNotEquals(f, v as CompareValue),
   cwIn: (f, v) => (v as CompareValue[]).some((x) => cwEquals(f, x)),

@@ -82,7 +82,7 @@ export function conditionsToExpr(conditions: ConditionNode): JsonExpr {
  * list-membership fast path); wildcards, numbers and regexes stay separate `equals` leaves.
  * `pointer` is where the node would sit in a rule file.
  */
-export function exprToCondition(e: JsonExpr, pointer = '/conditions'): ConditionNode {
+function exprToCondition(e: JsonExpr, pointer = '/conditions'): ConditionNode {
   const leaf = { pointer, fact: 'event' };
   const list = plainList(e);
   if (list) return { kind: 'in', ...leaf, path: list[0].selector.text, values: list.map((c) => c.value.value as string) };
