@@ -1,6 +1,6 @@
-import { toAsff } from '../src/lambda/asff';
+import { toAsff } from '../src/findings/asff';
 import type { FindingsView } from '../src/model/finding';
-import type { TextSink } from './sink';
+import type { ReportWriter, TextSink } from '../src/model/report-writer';
 
 /** Stands for an account the inputs never name (Terraform without a provider account); Security Hub rejects it, so it cannot be imported by mistake. */
 export const UNKNOWN_ACCOUNT = '000000000000';
@@ -13,7 +13,7 @@ function partitionOf(region: string): string {
  * The findings in the AWS Security Finding Format (Security Hub's, which Prowler users import),
  * one JSON array of every finding but those not applicable: the shape
  * `aws securityhub batch-import-findings --findings file://...` takes, 100 at a time. The mapping
- * is src/lambda/asff.ts, the one the detection function imports with. Each finding is filed under
+ * is src/findings/asff.ts, the one the detection function imports with. Each finding is filed under
  * its subject's account and region (the default product ARN of that account); one whose account
  * the inputs do not name takes the only account the others name (ProductFields
  * `trailproof/AccountInferred`), else UNKNOWN_ACCOUNT (`trailproof/AccountUnknown`). Written
@@ -45,3 +45,10 @@ export function writeAsff(doc: Pick<FindingsView, 'findings' | 'finishedAt'>, ou
   }
   out.write(first ? ']\n' : '\n]\n');
 }
+
+export const asffReport: ReportWriter = {
+  format: 'asff',
+  file: 'findings.asff.json',
+  describe: 'Security Hub (AWS Security Finding Format)',
+  write: (doc, _ctx, out) => writeAsff(doc, out),
+};

@@ -1,4 +1,5 @@
-import type { FrameworkCoverage } from '../src/findings/coverage';
+import type { FrameworkCoverage } from '../src/model/coverage';
+import type { ReportWriter } from '../src/model/report-writer';
 import { csvField, csvTextField } from './escape';
 
 export const CSV_COLUMNS = [
@@ -19,3 +20,10 @@ export function renderCsv(coverage: FrameworkCoverage[]): string {
   }
   return `${rows.join('\r\n')}\r\n`;
 }
+
+export const csvReport: ReportWriter = {
+  format: 'csv',
+  file: 'report.csv',
+  describe: 'spreadsheets: one row per control result',
+  write: (_doc, ctx, out) => out.write(renderCsv(ctx.coverage)),
+};

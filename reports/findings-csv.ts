@@ -1,6 +1,6 @@
 import type { Finding, FindingsView } from '../src/model/finding';
+import type { ReportWriter, TextSink } from '../src/model/report-writer';
 import { csvField, csvTextField } from './escape';
-import type { TextSink } from './sink';
 import { locationLabel, subjectLabel } from './view';
 
 export const FINDINGS_CSV_COLUMNS = [
@@ -49,3 +49,10 @@ export function writeFindingsCsv(doc: Pick<FindingsView, 'findings'>, out: TextS
   out.write(`${FINDINGS_CSV_COLUMNS.join(',')}\r\n`);
   for (const f of doc.findings) out.write(row(f));
 }
+
+export const findingsCsvReport: ReportWriter = {
+  format: 'findings-csv',
+  file: 'findings.csv',
+  describe: 'spreadsheets: one row per finding',
+  write: (doc, _ctx, out) => writeFindingsCsv(doc, out),
+};

@@ -1,6 +1,6 @@
 import { applyBaseline, loadBaseline } from '../src/findings/baseline';
-import { computeCoverage, type FrameworkCoverage } from '../src/findings/coverage';
-import { baselineRules, type CoverageLoss, coverageLost } from '../src/findings/coverage-change';
+import { computeCoverage } from '../src/findings/coverage';
+import { baselineRules, coverageLost } from '../src/findings/coverage-change';
 import {
   applySuppressions,
   constructSuppressionsFromInputs,
@@ -8,14 +8,17 @@ import {
   loadSuppressions,
   type Suppression,
 } from '../src/findings/suppress';
+import { verdictOf } from '../src/findings/verdict';
+import type { CoverageLoss, FrameworkCoverage } from '../src/model/coverage';
 import type { FindingsView } from '../src/model/finding';
+import type { ReportContext } from '../src/model/report-writer';
+import type { Verdict } from '../src/model/verdict';
 import { renderTerminalSummary } from './terminal';
-import { ReportTally } from './tally';
-import { gateChains, newOnlyApplies, type Verdict, verdictOf } from './view';
-import { type ReportContext, type ReportFormat, writeReports } from './write';
+import { tallyFor, writeReports } from './write';
 
 export interface FinishOptions extends ReportContext {
-  formats: ReportFormat[];
+  /** Format names of the report registry (reports/registry.ts), as parseFormats gives them. */
+  formats: readonly string[];
   outDir: string;
   /** --baseline: a previous findings.json. */
   baseline?: string;
@@ -79,7 +82,7 @@ export async function finishReports(scanned: FindingsView, opts: FinishOptions):
   };
   // One pass over the findings (findings.json's) tallies what the other reports, the verdict and
   // the summary count; each pass over a spilled scan reads and decodes every finding again.
-  const tally = new ReportTally(ctx.failOn ?? 'low', newOnlyApplies(doc, ctx), gateChains(ctx));
+  const tally = tallyFor(doc, ctx);
   let coverage: FrameworkCoverage[] | undefined;
   const coverageOf = () => (coverage ??= computeCoverage(doc, opts.rules, opts.catalogues, tally.fill(doc.findings).coverage));
   if (previous) {
@@ -94,12 +97,11 @@ export async function finishReports(scanned: FindingsView, opts: FinishOptions):
   }
   const files = await writeReports(doc, opts.formats, opts.outDir, ctx, coverageOf, tally);
   tally.fill(doc.findings);
-  const verdict = verdictOf(doc, ctx, tally.blocking, tally.brokenChains);
   return {
     doc,
     files,
-    verdict,
-    summary: renderTerminalSummary(doc, ctx, coverageOf(), files, { color: opts.color, counts: tally.counts, verdict }),
+    verdict: verdictOf(doc, ctx, tally),
+    summary: renderTerminalSummary(doc, { ...ctx, coverage: coverageOf(), tally, files, color: opts.color }),
     warnings,
   };
 }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage';
+import { COVERAGE_NOTES } from '../src/findings/coverage';
+import { verdictOf } from '../src/findings/verdict';
+import type { FrameworkCoverage } from '../src/model/coverage';
 import type { Finding, FindingsView } from '../src/model/finding';
+import type { ReportWriter, TextSink, WriterContext } from '../src/model/report-writer';
 import { escapeHtml as h } from './escape';
 import { eventEvidenceTable } from './event-evidence-html';
-import { collectText, type TextSink } from './sink';
-import { findingSpool, type ReportContext, SEVERITIES, type Severity, subjectFields, subjectLabel, verdictOf } from './view';
+import { findingSpool, SEVERITIES, type Severity, subjectFields, subjectLabel } from './view';
 import { severityRank } from '../src/model/severity';
 
 const SEVERITY_COLOR: Record<Severity, string> = { critical: '#7f0000', high: '#c62828', medium: '#ef6c00', low: '#f9a825', info: '#1565c0' };
@@ -228,12 +230,10 @@ function compareHtmlKeys(a: HtmlKey, b: HtmlKey): number {
 
 const groupId = (section: number, ruleId: string) => `g${section}-${ruleId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
 
-/** What the first pass keeps: counts for the cards, groups and provenance; never the findings. */
+/** What html's own pass keeps (the cards' counts are the tally's): sections, groups and provenance; never the findings. */
 interface HtmlTally {
   total: number;
   inSection: number[];
-  undecided: number;
-  failingBySeverity: Map<Severity, number>;
   /** Per section, rule id -> findings, in report order of first sight (sorted before use). */
   groups: Map<string, { section: number; ruleId: string; title: string; severity: Severity; count: number }>;
   accounts: Set<string>;
@@ -243,13 +243,11 @@ interface HtmlTally {
 }
 
 function tallyHtml(findings: Iterable<Finding>): HtmlTally {
-  const t: HtmlTally = { total: 0, inSection: [0, 0, 0, 0], undecided: 0, failingBySeverity: new Map(), groups: new Map(), accounts: new Set(), regions: new Set(), firstEvent: null, lastEvent: null };
+  const t: HtmlTally = { total: 0, inSection: [0, 0, 0, 0], groups: new Map(), accounts: new Set(), regions: new Set(), firstEvent: null, lastEvent: null };
   for (const f of findings) {
     t.total++;
     const section = sectionOf(f);
     t.inSection[section]++;
-    if (f.status === 'manual' || f.status === 'error') t.undecided++;
-    if (f.status === 'fail') t.failingBySeverity.set(f.severity, (t.failingBySeverity.get(f.severity) ?? 0) + 1);
     const key = groupId(section, f.ruleId);
     const g = t.groups.get(key);
     if (g) g.count++;
@@ -280,10 +278,12 @@ function listed(values: Iterable<string>, max = 50): string {
  * each group saying how many more there are; every finding is in findings.json. Counts come from
  * one pass; the findings are then written from a spool.
  */
-export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[], out: TextSink): void {
-  const v = verdictOf(doc, ctx);
+export function writeHtml(doc: FindingsView, ctx: WriterContext, out: TextSink): void {
+  const coverage = ctx.coverage;
+  const v = verdictOf(doc, ctx, ctx.tally);
+  const counts = ctx.tally.counts;
   const t = tallyHtml(doc.findings);
-  const { total, inSection, failingBySeverity } = t;
+  const { total, inSection } = t;
   const groups = [...t.groups.entries()].sort(
     ([, a], [, b]) => a.section - b.section || severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId),
   );
@@ -315,9 +315,9 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
   body += '<div class="search"><label>Filter findings and controls: <input id="q" type="search" autocomplete="off"></label> <span id="q-count"></span></div></header><main>';
 
   body += '<h2 id="summary">Summary</h2><div class="cards">';
-  body += card('inputs', doc.inputs.length) + card('events', doc.summary.events) + card('failing', inSection[0]) + card('needs manual review', t.undecided) + card('muted', inSection[1]) + card('passed', inSection[3]);
+  body += card('inputs', doc.inputs.length) + card('events', doc.summary.events) + card('failing', counts.failing) + card('needs manual review', counts.undecided) + card('muted', counts.muted) + card('passed', inSection[3]);
   for (const s of SEVERITIES) {
-    const n = failingBySeverity.get(s) ?? 0;
+    const n = counts.bySeverity.get(s) ?? 0;
     if (n > 0) body += card(s, n);
   }
   if (doc.baseline) body += card('new', doc.baseline.new) + card('unchanged', doc.baseline.unchanged) + card('fixed', doc.baseline.fixed) + (doc.baseline.notRejudged ? card('not re-judged', doc.baseline.notRejudged) : '');
@@ -430,7 +430,9 @@ export function writeHtml(doc: FindingsView, ctx: ReportContext, coverage: Frame
   out.write(`${body}\n<script>${SCRIPT}</script>\n</body>\n</html>\n`);
 }
 
-/** The report as one string (small documents, tests). */
-export function renderHtml(doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[]): string {
-  return collectText((out) => writeHtml(doc, ctx, coverage, out));
-}
+export const htmlReport: ReportWriter = {
+  format: 'html',
+  file: 'report.html',
+  describe: 'auditors: one self-contained page',
+  write: writeHtml,
+};

@@ -1,7 +1,8 @@
 import type { ValidateFunction } from 'ajv';
 import type { Finding, FindingsView } from '../src/model/finding';
+import type { ReportWriter, TextSink } from '../src/model/report-writer';
 import { explainErrors, schemaValidators as compiledValidators, type SchemaProblem } from '../src/util/schema';
-import { type TextSink, writeJsonFilling } from './sink';
+import { writeJsonFilling } from './sink';
 
 /**
  * The published schema, and its `finding` definition on its own so findings are checked one at a
@@ -96,4 +97,9 @@ export function writeJson(doc: FindingsView, out: TextSink): void {
   out.write('\n');
 }
 
-/** findings.json as one string (small documents, tests). */
+export const jsonReport: ReportWriter = {
+  format: 'json',
+  file: 'findings.json',
+  describe: 'every finding and input (the published schema)',
+  write: (doc, _ctx, out) => writeJson(doc, out),
+};

@@ -1,8 +1,9 @@
-import type { ControlResult, FrameworkCoverage } from '../src/findings/coverage';
+import type { ControlResult, FrameworkCoverage } from '../src/model/coverage';
 import type { Finding, FindingsView } from '../src/model/finding';
+import type { ReportWriter, TextSink, WriterContext } from '../src/model/report-writer';
 import { clipText, escapeXml as x } from './escape';
-import { collectText, type TextSink } from './sink';
-import { compareFindingKeys, findingKey, findingSpool, locationLabel, type ReportContext, subjectFields, subjectLabel } from './view';
+import { collectText } from './sink';
+import { compareFindingKeys, findingKey, findingSpool, locationLabel, subjectFields, subjectLabel } from './view';
 
 interface Case {
   classname: string;
@@ -123,7 +124,8 @@ function foldCase(g: Fold): Case {
  * never repeated per control or framework version; its controls are listed in its case. Findings
  * are read once, in report order, through a spool.
  */
-export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out: TextSink, ctx: Pick<ReportContext, 'memoryLimit'> = {}): void {
+export function writeJunit(doc: FindingsView, ctx: Pick<WriterContext, 'coverage' | 'memoryLimit'>, out: TextSink): void {
+  const coverage = ctx.coverage;
   const slotOf = new Map<string, number>();
   const controls: ControlResult[] = [];
   for (const fw of coverage) for (const c of fw.controls) if (!slotOf.has(c.ref)) slotOf.set(c.ref, controls.push(c) - 1);
@@ -208,5 +210,12 @@ export function writeJunit(doc: FindingsView, coverage: FrameworkCoverage[], out
 
 /** The JUnit XML as one string (small documents, tests). */
 export function renderJunit(doc: FindingsView, coverage: FrameworkCoverage[]): string {
-  return collectText((out) => writeJunit(doc, coverage, out));
+  return collectText((out) => writeJunit(doc, { coverage }, out));
 }
+
+export const junitReport: ReportWriter = {
+  format: 'junit',
+  file: 'junit.xml',
+  describe: 'CI test views: a case per control and subject',
+  write: writeJunit,
+};

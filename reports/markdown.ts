@@ -1,8 +1,11 @@
-import { COVERAGE_NOTES, type FrameworkCoverage } from '../src/findings/coverage';
+import { COVERAGE_NOTES } from '../src/findings/coverage';
+import { verdictOf } from '../src/findings/verdict';
+import type { FrameworkCoverage } from '../src/model/coverage';
 import type { Finding, FindingsView } from '../src/model/finding';
-import { isAbsolute, relative, sep } from 'node:path';
+import type { ReportContext, ReportWriter, WriterContext } from '../src/model/report-writer';
+import type { Verdict } from '../src/model/verdict';
 import { mdCode, mdText } from './escape';
-import { compareFindings, type ReportContext, SEVERITIES, type Verdict, locationLabel, subjectLabel, verdictOf } from './view';
+import { compareFindings, SEVERITIES, locationLabel, pathInside, subjectLabel } from './view';
 
 /** GitHub rejects comments over 65,536 characters; stay under with room to spare. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -76,17 +79,10 @@ function urlPath(rel: string): string {
  */
 function whereCell(f: Finding, ctx: ReportContext): string {
   const src = f.subject.source;
-  let path = src.path;
-  let inRepo = false;
-  if (ctx.baseDir && isAbsolute(path)) {
-    const rel = relative(ctx.baseDir, path);
-    if (!rel.startsWith('..') && !isAbsolute(rel)) {
-      path = rel.split(sep).join('/');
-      inRepo = true;
-    }
-  }
+  const inRepo = ctx.baseDir ? pathInside(src.path, ctx.baseDir) : undefined;
+  const path = inRepo ?? src.path;
   const label = mdCode(locationLabel({ ...src, path }));
-  if (!inRepo || !ctx.linkBase || !/^https:\/\/[^\s()<>]+\/$/.test(ctx.linkBase)) return label;
+  if (inRepo === undefined || !ctx.linkBase || !/^https:\/\/[^\s()<>]+\/$/.test(ctx.linkBase)) return label;
   return `[${label}](${ctx.linkBase}${urlPath(path)}${src.line !== undefined ? `#L${src.line}` : ''})`;
 }
 
@@ -253,24 +249,19 @@ function gateLines(v: Verdict, ctx: ReportContext): string {
  * severity and control, what changed against a baseline, muted findings, problems with inputs.
  * Never longer than `limit`; when something is cut, the comment says what.
  */
-export function renderMarkdown(doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[], limit = MARKDOWN_LIMIT): string {
+export function renderMarkdown(doc: FindingsView, ctx: WriterContext, limit = MARKDOWN_LIMIT): string {
   const NOTE_RESERVE = 400;
   const b = new Budget(limit);
-  const v = verdictOf(doc, ctx);
-  // One pass: counts, and only the rows the comment can show.
+  const coverage = ctx.coverage;
+  const v = verdictOf(doc, ctx, ctx.tally);
+  const { failing, undecided, bySeverity: failingBySeverity } = ctx.tally.counts;
+  // One pass for the rows the comment can show (the counts are the tally's).
   const fresh = new Groups();
   const rest = new Groups();
   const muted = new FirstInOrder(MUTED_ROWS);
-  const failingBySeverity = new Map<string, number>();
-  let failing = 0;
-  let undecided = 0;
   for (const f of doc.findings) {
-    if (f.status === 'fail') {
-      failing++;
-      failingBySeverity.set(f.severity, (failingBySeverity.get(f.severity) ?? 0) + 1);
-      (doc.baseline && f.baseline === 'new' ? fresh : rest).add(f);
-    } else if (f.status === 'muted') muted.add(f);
-    else if (f.status === 'manual' || f.status === 'error') undecided++;
+    if (f.status === 'fail') (doc.baseline && f.baseline === 'new' ? fresh : rest).add(f);
+    else if (f.status === 'muted') muted.add(f);
   }
 
   let head = `${COMMENT_MARKER}\n## trailproof: ${v.noInput ? '⚠️' : v.failed ? '❌' : '✅'} ${v.text}\n\n`;
@@ -357,3 +348,10 @@ export function renderMarkdown(doc: FindingsView, ctx: ReportContext, coverage: 
   }
   return b.text;
 }
+
+export const markdownReport: ReportWriter = {
+  format: 'md',
+  file: 'report.md',
+  describe: 'the pull-request comment',
+  write: (doc, ctx, out) => out.write(renderMarkdown(doc, ctx)),
+};

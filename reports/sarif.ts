@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, sep } from 'node:path';
 import { alarmControls, COVERAGE_NOTES } from '../src/findings/coverage';
 import type { Finding, FindingsView, SourceRef } from '../src/model/finding';
+import type { ReportContext, ReportWriter, TextSink } from '../src/model/report-writer';
 import type { Rule } from '../src/model/rule';
 import type { Severity } from '../src/model/severity';
 import { ConstructSources } from './construct-source';
 import { clipText, mdCode, mdText, showControls } from './escape';
-import { collectText, type TextSink, writeJsonFilling } from './sink';
-import { compareFindingKeys, compareFindings, findingKey, findingSpool, type ReportContext, locationLabel, subjectFields } from './view';
+import { collectText, writeJsonFilling } from './sink';
+import { compareFindingKeys, compareFindings, findingKey, findingSpool, locationLabel, pathInside, subjectFields } from './view';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 
@@ -37,12 +38,8 @@ const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.
 /** A path as a SARIF uri-reference: relative to the base (forward slashes, each segment percent-encoded). */
 function artifactUri(path: string, baseDir: string): { uri: string; uriBaseId?: string } {
   if (path === '-' || path === '<stdin>') return { uri: 'stdin' };
-  let p = path;
-  if (isAbsolute(p)) {
-    const rel = relative(baseDir, p);
-    if (!rel.startsWith('..') && !isAbsolute(rel)) p = rel;
-    else return { uri: `file://${p.split(sep).map(encodeURIComponent).join('/')}` };
-  }
+  const p = isAbsolute(path) ? pathInside(path, baseDir) : path;
+  if (p === undefined) return { uri: `file://${path.split(sep).map(encodeURIComponent).join('/')}` };
   return { uri: p.split(/[\\/]/).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
@@ -432,3 +429,10 @@ export function writeSarif(doc: FindingsView, ctx: ReportContext, out: TextSink)
 export function renderSarif(doc: FindingsView, ctx: ReportContext): Record<string, unknown> {
   return JSON.parse(collectText((out) => writeSarif(doc, ctx, out))) as Record<string, unknown>;
 }
+
+export const sarifReport: ReportWriter = {
+  format: 'sarif',
+  file: 'report.sarif',
+  describe: 'code scanning (SARIF 2.1.0)',
+  write: writeSarif,
+};

@@ -1,10 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { TextSink } from '../src/model/report-writer';
 import { prettyJson } from './pretty-json';
-
-/** Where a report's text goes, piece by piece: a report of a large scan never exists as one string. */
-export interface TextSink {
-  write(s: string): void;
-}
 
 /** Text into a file in blocks of about 256 KiB (few system calls, bounded memory). */
 export class FileSink implements TextSink {

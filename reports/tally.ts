@@ -1,21 +1,12 @@
 import { CoverageTally } from '../src/findings/coverage';
 import type { Finding, FindingList } from '../src/model/finding';
-import { type FailOn, isBlocking, isBrokenChain } from '../src/findings/verdict';
+import type { FindingCounts, FindingsTally } from '../src/model/report-writer';
+import { isBlocking, isBrokenChain } from '../src/findings/verdict';
+import type { FailOn } from '../src/model/severity';
 import { compareFindings } from './view';
 
 /** Failing findings the terminal names with their location, worst first (the rest are counted). */
 export const LISTED_FAILING = 10;
-
-/** The counts the terminal summary shows (findings by status, failing ones by severity and rule). */
-export interface FindingCounts {
-  failing: number;
-  muted: number;
-  undecided: number;
-  bySeverity: Map<string, number>;
-  byRule: Map<string, number>;
-  /** The first LISTED_FAILING failing findings in report order (at most twice as many held while counting). */
-  firstFailing: Finding[];
-}
 
 export function emptyCounts(): FindingCounts {
   return { failing: 0, muted: 0, undecided: 0, bySeverity: new Map(), byRule: new Map(), firstFailing: [] };
@@ -45,7 +36,7 @@ export function countFinding(c: FindingCounts, f: Finding): void {
  * A scan's findings are read back from disk and decoded on every pass; findings.json reads them
  * all anyway, so the tally rides along on that pass (tap()) instead of three passes of its own.
  */
-export class ReportTally {
+export class ReportTally implements FindingsTally {
   coverage = new CoverageTally();
   counts = emptyCounts();
   blocking = 0;

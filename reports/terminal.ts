@@ -1,9 +1,10 @@
-import type { FrameworkCoverage } from '../src/findings/coverage';
+import { verdictOf } from '../src/findings/verdict';
 import type { FindingsView } from '../src/model/finding';
+import type { DocumentWriter, WriterContext } from '../src/model/report-writer';
 import { sanitizeForTerminal as t } from '../src/util/terminal';
 import type { InputRecord } from '../src/model/input';
-import { countFinding, emptyCounts, type FindingCounts, listedFailing } from './tally';
-import { type ReportContext, SEVERITIES, type Verdict, countBy, locationLabel, subjectLabel, verdictOf } from './view';
+import { listedFailing } from './tally';
+import { SEVERITIES, countBy, locationLabel, subjectLabel } from './view';
 
 /** A reason as one statement: the same failure repeated per retry or page is said once. */
 function oneReason(reason: string): string {
@@ -34,15 +35,13 @@ function problemLines(inputs: readonly InputRecord[]): string[] {
   return out;
 }
 
-export interface TerminalOptions {
+/** What the summary needs besides what every writer gets: the files written, and how to print. */
+export interface SummaryContext extends WriterContext {
+  files: string[];
   /** ANSI colour; only when the caller knows stdout is a TTY that wants it. */
   color?: boolean;
   /** Rules listed by failing count (default 10). */
   topRules?: number;
-  /** The findings already counted (ReportTally); else they are counted here. */
-  counts?: FindingCounts;
-  /** The verdict already reached; else it is reached here. */
-  verdict?: Verdict;
 }
 
 const COLORS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
@@ -51,14 +50,9 @@ const COLORS = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
  * The compact summary printed after a scan. Every value that came from input passes through
  * sanitizeForTerminal, so an event field cannot move the cursor, recolour or retitle the terminal.
  */
-export function renderTerminalSummary(
-  doc: FindingsView,
-  ctx: ReportContext,
-  coverage: FrameworkCoverage[],
-  files: string[] = [],
-  opts: TerminalOptions = {},
-): string {
-  const paint = (c: keyof typeof COLORS, s: string) => (opts.color ? `\u001b[${COLORS[c]}m${s}\u001b[0m` : s);
+export function renderTerminalSummary(doc: FindingsView, ctx: SummaryContext): string {
+  const { coverage, files } = ctx;
+  const paint = (c: keyof typeof COLORS, s: string) => (ctx.color ? `\u001b[${COLORS[c]}m${s}\u001b[0m` : s);
   const out: string[] = [];
   const byStatus = countBy(doc.inputs, (i) => i.status);
   out.push(
@@ -66,12 +60,8 @@ export function renderTerminalSummary(
       `  events: ${doc.summary.events}  rules: ${doc.rulePack.rules}`,
   );
   for (const line of problemLines(doc.inputs)) out.push(paint('yellow', line));
-  // Counts only: the findings themselves may be far too many to hold.
-  let counts = opts.counts;
-  if (!counts) {
-    counts = emptyCounts();
-    for (const f of doc.findings) countFinding(counts, f);
-  }
+  // Counts only (the tally's): the findings themselves may be far too many to hold.
+  const counts = ctx.tally.counts;
   const { failing, muted, undecided, bySeverity, byRule } = counts;
   const sev = SEVERITIES.map((s) => [s, bySeverity.get(s) ?? 0] as const)
     .filter(([, n]) => n > 0)
@@ -79,7 +69,7 @@ export function renderTerminalSummary(
     .join(', ');
   out.push(`findings: ${failing} failing${sev ? ` (${sev})` : ''}${muted ? `, ${muted} muted` : ''}${undecided ? `, ${undecided} need manual review` : ''}`);
   const perRule = [...byRule.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const top = opts.topRules ?? 10;
+  const top = ctx.topRules ?? 10;
   for (const [rule, n] of perRule.slice(0, top)) out.push(`  ${String(n).padStart(5)}  ${t(rule)}`);
   if (perRule.length > top) out.push(paint('dim', `  ... ${perRule.length - top} more rule(s)`));
   // Where to look, as a checker's CLI lists it: each failing finding's place, the worst first.
@@ -101,11 +91,16 @@ export function renderTerminalSummary(
   }
   const active = coverage.reduce((n, c) => n + c.controls.filter((r) => r.alarm && r.activity > 0).length, 0);
   if (active > 0) out.push(`  ${active} alarm control(s) had matching events: activity shown as evidence, not failures (their status is the monitoring-chain check's)`);
-  const v = opts.verdict ?? verdictOf(doc, ctx);
+  const v = verdictOf(doc, ctx, ctx.tally);
   out.push(paint('bold', paint(v.noInput ? 'yellow' : v.failed ? 'red' : 'green', `verdict: ${v.text}`)));
   for (const f of files) out.push(`wrote ${t(f)}`);
   return `${out.join('\n')}\n`;
 }
+
+export const terminalSummary: DocumentWriter<SummaryContext> = {
+  describe: 'the compact summary printed after a scan',
+  write: (doc, ctx, out) => out.write(renderTerminalSummary(doc, ctx)),
+};
 
 export interface ProgressStream {
   isTTY?: boolean;

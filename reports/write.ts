@@ -1,119 +1,84 @@
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { computeCoverage, type FrameworkCoverage } from '../src/findings/coverage';
+import { computeCoverage } from '../src/findings/coverage';
+import { gateChains, newOnlyApplies } from '../src/findings/verdict';
+import type { FrameworkCoverage } from '../src/model/coverage';
 import type { FindingsView } from '../src/model/finding';
-import { writeAsff } from './asff';
-import { renderCsv } from './csv';
-import { writeFindingsCsv } from './findings-csv';
-import { writeHtml } from './html';
-import { writeJson } from './json';
-import { writeJunit } from './junit';
-import { renderMarkdown } from './markdown';
-import { writeSarif } from './sarif';
-import { collectText, FileSink, type TextSink } from './sink';
+import type { FindingsTally, ReportContext, ReportWriter, WriterContext } from '../src/model/report-writer';
 import { withImmediateSignals } from '../src/scan/spool';
-import type { ReportTally } from './tally';
-import type { ReportContext } from './view';
+import { RECORD_FORMAT, writerOf } from './registry';
+import { collectText, FileSink } from './sink';
+import { ReportTally } from './tally';
 
-export type { ReportContext } from './view';
-export type ReportFormat = 'json' | 'md' | 'sarif' | 'junit' | 'html' | 'csv' | 'findings-csv' | 'asff';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['json', 'md', 'sarif', 'junit', 'html', 'csv', 'findings-csv', 'asff'];
-
-/** File name per format, inside --out. */
-export const REPORT_FILES: Record<ReportFormat, string> = {
-  json: 'findings.json',
-  md: 'report.md',
-  sarif: 'report.sarif',
-  junit: 'junit.xml',
-  html: 'report.html',
-  csv: 'report.csv',
-  'findings-csv': 'findings.csv',
-  asff: 'findings.asff.json',
-};
-
-function isReportFormat(s: string): s is ReportFormat {
-  return (REPORT_FORMATS as readonly string[]).includes(s);
+/** A tally of the document under the run's verdict options (failOn, newOnly, chains), not yet filled. */
+export function tallyFor(doc: FindingsView, ctx: ReportContext): ReportTally {
+  return new ReportTally(ctx.failOn ?? 'low', newOnlyApplies(doc, ctx), gateChains(ctx));
 }
 
-/** Parse `--format json,md,...` (`all` means every format); unknown names are a usage error for the caller. */
-export function parseFormats(list: string): { formats: ReportFormat[]; unknown: string[] } {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
-  const formats = new Set<ReportFormat>();
-  const unknown: string[] = [];
-  for (const n of names) {
-    if (n === 'all') REPORT_FORMATS.forEach((f) => formats.add(f));
-    else if (isReportFormat(n)) formats.add(n);
-    else unknown.push(n);
-  }
-  return { formats: REPORT_FORMATS.filter((f) => formats.has(f)), unknown };
+function writerFor(format: string): ReportWriter {
+  const w = writerOf(format);
+  if (!w) throw new Error(`no report writer for format ${JSON.stringify(format)}`);
+  return w;
 }
 
 /**
- * Write one format piece by piece. Markdown and CSV are bounded by construction (a comment limit,
- * one row per control); the others are written finding by finding.
+ * What writers get, with the tally and coverage worked out when a writer first reads them. The
+ * options are the prototype, not copied: copying would read a lazy option (finish.ts's
+ * coverageLost) at once, and with it the findings, before the first writer's pass could count them.
  */
-function writeReport(format: ReportFormat, doc: FindingsView, ctx: ReportContext, coverage: FrameworkCoverage[], out: TextSink): void {
-  switch (format) {
-    case 'json':
-      return writeJson(doc, out);
-    case 'md':
-      return out.write(renderMarkdown(doc, ctx, coverage));
-    case 'sarif':
-      return writeSarif(doc, ctx, out);
-    case 'junit':
-      return writeJunit(doc, coverage, out, ctx);
-    case 'html':
-      return writeHtml(doc, ctx, coverage, out);
-    case 'csv':
-      return out.write(renderCsv(coverage));
-    case 'findings-csv':
-      return writeFindingsCsv(doc, out);
-    case 'asff':
-      return writeAsff(doc, out);
-  }
+function lazyWriterContext(ctx: ReportContext, tally: () => FindingsTally, coverage: () => FrameworkCoverage[]): WriterContext {
+  return Object.create(ctx, {
+    tally: { get: tally, enumerable: true },
+    coverage: { get: coverage, enumerable: true },
+  }) as WriterContext;
 }
 
-/** Render one format to text (small documents, tests); coverage is computed by the caller once for all formats. */
-export function renderReport(format: ReportFormat, doc: FindingsView, ctx: ReportContext, coverage = computeCoverage(doc, ctx.rules, ctx.catalogues)): string {
-  return collectText((out) => writeReport(format, doc, ctx, coverage, out));
+/** A writer context for a document in memory (small documents, tests): the tally filled, coverage computed unless given. */
+export function writerContext(doc: FindingsView, ctx: ReportContext, coverage?: FrameworkCoverage[]): WriterContext {
+  const tally = tallyFor(doc, ctx).fill(doc.findings);
+  return { ...ctx, tally, coverage: coverage ?? computeCoverage(doc, ctx.rules, ctx.catalogues, tally.coverage) };
+}
+
+/** Render one format to text (small documents, tests). */
+export function renderReport(format: string, doc: FindingsView, ctx: ReportContext, coverage?: FrameworkCoverage[]): string {
+  return collectText((out) => writerFor(format).write(doc, writerContext(doc, ctx, coverage), out));
 }
 
 /**
- * Write the requested reports into outDir and return the files written. findings.json is
- * checked against its published schema as it is written (first, or the check runs on its own
- * when it is not requested: the shell and the first finding of each kind, json.ts); each report
- * goes to a `.partial` file renamed only when every report is complete, so a document that breaks
- * the contract, or any failure, leaves nothing behind.
+ * Write the requested reports into outDir and return the files written. findings.json is always
+ * written, first, whatever was asked for: it is the record of the run and the next run's
+ * --baseline, and writing it checks the document against its schema. Each report goes to a
+ * `.partial` file renamed only when every report is complete, so a document that breaks the
+ * contract, or any failure, leaves nothing behind.
  *
- * With a `tally` the first pass over the findings (findings.json, or the schema check) fills it,
- * and coverage may then be a function of it, called once that pass is done: the other reports
- * and the verdict need no pass of their own for counts (finish.ts).
+ * The first pass over the findings (findings.json's) fills the tally (a fresh one unless the
+ * caller passes its own), and coverage may then be a function of it, called once that pass is
+ * done: the other reports and the verdict need no pass of their own for counts (finish.ts).
  */
 export async function writeReports(
   doc: FindingsView,
-  formats: ReportFormat[],
+  formats: readonly string[],
   outDir: string,
   ctx: ReportContext,
   coverage?: FrameworkCoverage[] | (() => FrameworkCoverage[]),
-  tally?: ReportTally,
+  tally: ReportTally = tallyFor(doc, ctx),
 ): Promise<string[]> {
-  // findings.json always, first, whatever was asked for: it is the record of the run and the next
-  // run's --baseline; writing it checks the document against its schema.
-  const ordered: ReportFormat[] = ['json', ...formats.filter((f) => f !== 'json')];
-  const first: FindingsView = tally ? { ...doc, findings: tally.tap(doc.findings) } : doc;
+  const writers = [RECORD_FORMAT, ...formats.filter((f) => f !== RECORD_FORMAT)].map(writerFor);
+  const first: FindingsView = { ...doc, findings: tally.tap(doc.findings) };
   let known: FrameworkCoverage[] | undefined = Array.isArray(coverage) ? coverage : undefined;
-  const coverageNow = () => (known ??= typeof coverage === 'function' ? coverage() : computeCoverage(doc, ctx.rules, ctx.catalogues, tally?.fill(doc.findings).coverage));
+  const filled = () => tally.fill(doc.findings);
+  const coverageNow = () => (known ??= typeof coverage === 'function' ? coverage() : computeCoverage(doc, ctx.rules, ctx.catalogues, filled().coverage));
+  const wctx = lazyWriterContext(ctx, filled, coverageNow);
   const created = mkdirSync(outDir, { recursive: true });
   const done: [partial: string, file: string][] = [];
   const writeAll = () => {
-    for (const [index, format] of ordered.entries()) {
-      const file = join(outDir, REPORT_FILES[format]);
-      ctx.onReport?.(REPORT_FILES[format], index, ordered.length);
+    for (const [index, writer] of writers.entries()) {
+      const file = join(outDir, writer.file);
+      ctx.onReport?.(writer.file, index, writers.length);
       const sink = new FileSink(`${file}.partial`);
       done.push([sink.path, file]);
       try {
-        if (format === 'json') writeJson(first, sink);
-        else writeReport(format, doc, tally ? { ...ctx, countedBlocking: tally.fill(doc.findings).blocking, countedBrokenChains: tally.brokenChains } : ctx, coverageNow(), sink);
+        writer.write(index === 0 ? first : doc, wctx, sink);
       } finally {
         sink.close();
       }
@@ -130,5 +95,5 @@ export async function writeReports(
   }
   for (const [partial, file] of done) renameSync(partial, file);
   // In the order asked for, findings.json first when it was not asked for.
-  return (formats.includes('json') ? formats : ordered).map((f) => join(outDir, REPORT_FILES[f]));
+  return (formats.includes(RECORD_FORMAT) ? formats : [RECORD_FORMAT, ...formats]).map((f) => join(outDir, writerFor(f).file));
 }

@@ -1,16 +1,6 @@
 import type { RuleIndexEntry } from '../model/finding';
-import type { ControlStatus, FrameworkCoverage, RuleInfo } from './coverage';
-
-/** A control some rule judged in the baseline run and no rule judges now. */
-export interface CoverageLoss {
-  /** `framework@version:id` */
-  ref: string;
-  title: string | null;
-  before: ControlStatus;
-  after: ControlStatus;
-  /** The rules that judged it in the baseline run. */
-  rules: string[];
-}
+import type { ControlStatus, CoverageLoss, FrameworkCoverage } from '../model/coverage';
+import type { RuleInfo } from './coverage';
 
 /**
  * Controls that lost coverage between two runs: judged by at least one rule before (whatever the

@@ -7,7 +7,7 @@ import type { RulePack } from '../model/rule';
 import { isSeverity, type Severity } from '../model/severity';
 import { loadRulePack } from '../rules/load';
 import { REPO_ROOT } from '../version';
-import type { AsffContext } from './asff';
+import type { AsffContext } from '../findings/asff';
 import { EventBridgePublisher, PublishedLedger, type Publisher, SecurityHubPublisher, SnsPublisher } from './publish';
 
 /**

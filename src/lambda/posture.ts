@@ -6,7 +6,7 @@ import { loadCatalogues } from '../controls/catalogue';
 import type { Finding } from '../model/finding';
 import type { PostureScanEvent } from '../model/lambda-events';
 import type { RulePack } from '../model/rule';
-import { unreadInputs } from '../scan/input-read';
+import { unreadInputs } from '../findings/input-read';
 import { runScan } from '../scan/run-scan';
 import { writeReports } from '../../reports/write';
 import type { Publisher, PublishOutcome } from './publish';

@@ -3,7 +3,7 @@ import { PutEventsCommand, type EventBridgeClient } from '@aws-sdk/client-eventb
 import { PublishBatchCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Finding } from '../model/finding';
-import { type AsffContext, clip, toAsff } from './asff';
+import { type AsffContext, clip, toAsff } from '../findings/asff';
 import { describeAwsError } from '../sources/s3-object-store';
 
 /** What one publisher did with a list of findings: each one either went out or failed with a reason. */

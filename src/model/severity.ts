@@ -9,3 +9,6 @@ export function severityRank(s: Severity): number {
 export function isSeverity(s: string): s is Severity {
   return (SEVERITIES as readonly string[]).includes(s);
 }
+
+/** `--fail-on`: the lowest severity whose failing findings block, or `none`. */
+export type FailOn = Severity | 'none';

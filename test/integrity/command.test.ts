@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import type { FileSubject, FindingsDocument } from '../../src/model/finding';
 import { findingsSchemaProblems } from '../../reports/json';
+import { reportWriters } from '../../reports/registry';
 import { BucketTree, buildTrail, type BuiltTrail, makeKey, publicKeysJson, type SigningKey, type TrailSpec } from './fixture';
 
 const SPEC: TrailSpec = { account: '210987654321', region: 'ap-southeast-2', homeRegion: 'us-west-2', trailName: 'main_trail' };
@@ -76,8 +77,12 @@ test('a tampered mirror: exit 1, the invalid file named on stdout, reports in ev
   const r = await cli([...common().map((a) => (a === mirror ? tampered : a)), '--out', out, '--format', 'all']);
   expect(r.code).toBe(1);
   expect(r.out).toContain(`Log file\t${join(tampered, ...b.logs[1][1].split('/'))}\tINVALID: not found`);
-  for (const f of ['findings.json', 'report.md', 'report.sarif', 'junit.xml', 'report.html', 'report.csv']) expect(existsSync(join(out, f))).toBe(true);
-  expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('integrity.log-file');
+  // Every format of the registry, through the path scan takes (reports/finish.ts): the verdict in
+  // the reports is the one the exit code follows.
+  for (const w of reportWriters()) expect({ file: w.file, written: existsSync(join(out, w.file)) }).toEqual({ file: w.file, written: true });
+  const md = readFileSync(join(out, 'report.md'), 'utf8');
+  expect(md).toContain('integrity.log-file');
+  expect(md.split('\n')[1]).toMatch(/^## trailproof: ❌ FAIL: \d+ failing finding\(s\) at or above low/);
 });
 
 test('filters: a region with no digests gives "No digests found" and exit 2 (nothing was validated); trail-arn picks the trail', async () => {

@@ -1,4 +1,4 @@
-import { clip, relatedRequirement, toAsff } from '../../src/lambda/asff';
+import { clip, relatedRequirement, toAsff } from '../../src/findings/asff';
 import { emfLines } from '../../src/lambda/emf';
 import { isTrailLogKey, readMessage } from '../../src/lambda/notifications';
 import type { Finding } from '../../src/model/finding';

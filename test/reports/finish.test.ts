@@ -5,8 +5,11 @@ import { BaselineError } from '../../src/findings/baseline';
 import { SuppressionFileError } from '../../src/findings/suppress';
 import { finishReports } from '../../reports/finish';
 import { blockingFindings } from '../../src/findings/verdict';
-import { REPORT_FORMATS } from '../../reports/write';
+import { reportWriters } from '../../reports/registry';
 import { CATALOGUES, RULES, resourceFinding, stratusDocument } from './support';
+
+/** The built-in formats, as the registry lists them. */
+const REPORT_FORMATS = reportWriters().map((w) => w.format);
 
 const dir = mkdtempSync(join(tmpdir(), 'tp-finish-'));
 const tfPath = join(dir, 'stacks', 'audit-stack', 'cdk.tf.json');

@@ -6,7 +6,8 @@ import type { Browser } from 'playwright-core';
 import { applyBaseline } from '../../src/findings/baseline';
 import { computeCoverage } from '../../src/findings/coverage';
 import { applySuppressions } from '../../src/findings/suppress';
-import { HTML_TABLE_ROWS, renderChart, renderHtml } from '../../reports/html';
+import { HTML_TABLE_ROWS, renderChart } from '../../reports/html';
+import { renderReport } from '../../reports/write';
 import { describeWithBrowser } from '../support/browser';
 import { REPO } from '../support/paths';
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, resourceFinding, stratusDocument } from './support';
@@ -22,7 +23,7 @@ const doc = applyBaseline(
   stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'] }),
 );
 const ctx = { rules: RULES, catalogues: CATALOGUES, failOn: 'high' as const };
-const html = renderHtml(doc, ctx, computeCoverage(doc, RULES, CATALOGUES));
+const html = renderReport('html', doc, ctx, computeCoverage(doc, RULES, CATALOGUES));
 
 describe('report.html as text', () => {
   test('self-contained: one constant script allowed by its hash, no external reference, a CSP that forbids fetching', () => {
@@ -32,7 +33,7 @@ describe('report.html as text', () => {
     const hash = createHash('sha256').update(scripts[0][1]).digest('base64');
     expect(html).toContain(`script-src &#39;sha256-${hash}&#39;`);
     // The script is the same for every document: no input text is ever in it.
-    const other = renderHtml(stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'] }), ctx, []);
+    const other = renderReport('html', stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'] }), ctx, []);
     expect(/<script>([\s\S]*?)<\/script>/.exec(other)![1]).toBe(scripts[0][1]);
     expect(html).not.toMatch(/\b(src|href)=["']?(https?:)?\/\//i);
     expect(html).toContain('<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;');
@@ -57,7 +58,7 @@ describe('report.html as text', () => {
   test('the inputs table is capped with a count, inputs not fully read first', () => {
     const many = Array.from({ length: HTML_TABLE_ROWS + 150 }, (_, i) => ({ path: `/logs/readme-${i}.txt`, kind: 'unknown' as const, status: 'skipped' as const, records: 0, sha256: null, reason: 'not an event file' }));
     const big = stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'], extraInputs: many });
-    const text = renderHtml(big, ctx, []);
+    const text = renderReport('html', big, ctx, []);
     const table = text.slice(text.indexOf('<table class="inputs">'), text.indexOf('</table>', text.indexOf('<table class="inputs">')));
     expect((table.match(/<tr><td class="mono">/g) ?? []).length).toBe(HTML_TABLE_ROWS);
     expect(table).toContain(`<i>${big.inputs.length - HTML_TABLE_ROWS} more in findings.json</i>`);

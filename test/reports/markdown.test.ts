@@ -5,12 +5,13 @@ import { computeCoverage } from '../../src/findings/coverage';
 import { applySuppressions } from '../../src/findings/suppress';
 import type { Finding, FindingsView } from '../../src/model/finding';
 import { COMMENT_MARKER, MARKDOWN_LIMIT, renderMarkdown } from '../../reports/markdown';
+import { writerContext } from '../../reports/write';
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, resourceFinding, stratusDocument } from './support';
 
 const ctx = { rules: RULES, catalogues: CATALOGUES };
 function render(doc: FindingsView = stratusDocument(), c: Partial<typeof ctx> & { failOn?: 'high' | 'low'; newOnly?: boolean; baseDir?: string; linkBase?: string } = {}, limit?: number): string {
   const full = { ...ctx, ...c };
-  return renderMarkdown(doc, full, computeCoverage(doc, full.rules, full.catalogues), limit);
+  return renderMarkdown(doc, writerContext(doc, full, computeCoverage(doc, full.rules, full.catalogues)), limit);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -10,9 +10,14 @@ import { blockingFindings } from '../../src/findings/verdict';
 import { finishReports } from '../../reports/finish';
 import { findingsSchemaProblems } from '../../reports/json';
 import { renderTerminalSummary } from '../../reports/terminal';
-import { REPORT_FILES, REPORT_FORMATS, writeReports } from '../../reports/write';
+import { reportWriters } from '../../reports/registry';
+import { writeReports, writerContext } from '../../reports/write';
 import { REPO } from '../support/paths';
 import { STRATUS } from './support';
+
+/** The built-in formats, as the registry lists them. */
+const REPORT_FORMATS = reportWriters().map((w) => w.format);
+const REPORT_FILES: Record<string, string> = Object.fromEntries(reportWriters().map((w) => [w.format, w.file]));
 
 /**
  * finishReports reads the findings once (findings.json's pass) and tallies coverage, the verdict
@@ -89,7 +94,7 @@ describe('findings.json and the tallies from one pass over the findings', () => 
       const reportCtx = { ...ctx, newOnly: true };
       const coverage = computeCoverage({ findings, summary: r.doc.summary }, pack.rules, catalogues);
       const files = REPORT_FORMATS.map((f) => join(out, REPORT_FILES[f]));
-      expect(r.summary).toBe(renderTerminalSummary({ ...r.doc, findings }, reportCtx, coverage, files));
+      expect(r.summary).toBe(renderTerminalSummary({ ...r.doc, findings }, { ...writerContext({ ...r.doc, findings }, reportCtx, coverage), files }));
       const again = join(dir, 'again');
       await writeReports({ ...r.doc, findings }, [...REPORT_FORMATS], again, reportCtx, coverage);
       for (const f of REPORT_FORMATS) {

@@ -9,9 +9,13 @@ import { loadRulePack } from '../../src/rules/load';
 import { runScan } from '../../src/scan/run-scan';
 import { findingsSchemaProblems } from '../../reports/json';
 import { MARKDOWN_LIMIT } from '../../reports/markdown';
-import { REPORT_FORMATS, writeReports } from '../../reports/write';
+import { reportWriters } from '../../reports/registry';
+import { writeReports } from '../../reports/write';
 import { REPO, DATASETS } from '../support/paths';
 import { STRATUS } from './support';
+
+/** The built-in formats, as the registry lists them. */
+const REPORT_FORMATS = reportWriters().map((w) => w.format);
 
 /**
  * The real chain: the bundled rule pack and control catalogues, the scan pipeline over every

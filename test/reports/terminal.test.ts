@@ -1,8 +1,11 @@
 import { computeCoverage } from '../../src/findings/coverage';
 import { applyBaseline } from '../../src/findings/baseline';
 import { ProgressBar, renderTerminalSummary } from '../../reports/terminal';
+import type { FrameworkCoverage } from '../../src/model/coverage';
+import type { FindingsView } from '../../src/model/finding';
+import type { ReportContext } from '../../src/model/report-writer';
 import { LISTED_FAILING } from '../../reports/tally';
-import { writeReports } from '../../reports/write';
+import { writeReports, writerContext } from '../../reports/write';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,13 +13,18 @@ import { compareFindings } from '../../reports/view';
 import { CATALOGUES, HOSTILE, RULES, hostileMutation, stratusDocument } from './support';
 
 const ctx = { rules: RULES, catalogues: CATALOGUES };
+
+/** The summary with its own tally of the document (the writer gets the one of the first pass). */
+function summary(doc: FindingsView, c: ReportContext, coverage: FrameworkCoverage[], files: string[] = [], color = false): string {
+  return renderTerminalSummary(doc, { ...writerContext(doc, c, coverage), files, color });
+}
 // eslint-disable-next-line no-control-regex
 const DANGEROUS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 describe('terminal summary', () => {
   test('compact summary: inputs, findings by severity, top rules, coverage, verdict', () => {
     const doc = stratusDocument();
-    const out = renderTerminalSummary(doc, { ...ctx, failOn: 'high' }, computeCoverage(doc, RULES, CATALOGUES), ['out/report.md']);
+    const out = summary(doc, { ...ctx, failOn: 'high' }, computeCoverage(doc, RULES, CATALOGUES), ['out/report.md']);
     const lines = out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^inputs: 7 \(7 processed, 0 skipped, 0 error\)  events: \d+  rules: 6$/);
     expect(out).toMatch(/findings: \d+ failing \(high 3, medium 1, low \d+, info \d+\)/);
@@ -28,7 +36,7 @@ describe('terminal summary', () => {
 
   test('failing findings are listed with their place, worst first, the first LISTED_FAILING and a count of the rest', () => {
     const doc = stratusDocument({ mutate: hostileMutation });
-    const out = renderTerminalSummary(doc, ctx, []);
+    const out = summary(doc, ctx, []);
     const lines = out.split('\n');
     const at = lines.indexOf('failing:');
     expect(at).toBeGreaterThan(0);
@@ -54,7 +62,7 @@ describe('terminal summary', () => {
       reason: i === 0 ? `${reason}; ${reason}; ${reason}` : reason,
     }));
     const doc = { ...stratusDocument({ files: [] }), inputs };
-    const out = renderTerminalSummary(doc, ctx, []);
+    const out = summary(doc, ctx, []);
     const problem = out.split('\n').filter((l) => l.startsWith('  error: '));
     expect(problem).toEqual([`  error: 3 inputs (live:us-east-1/config:SelectResourceConfig and 2 more): ${reason}`]);
     expect(out).toContain('no AWS credentials were found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY');
@@ -62,7 +70,7 @@ describe('terminal summary', () => {
 
   test('baseline counts appear, and colour only when asked for', () => {
     const doc = applyBaseline(stratusDocument(), stratusDocument({ files: ['aws.defense-evasion.cloudtrail-stop.json'] }));
-    const out = renderTerminalSummary(doc, ctx, [], [], { color: true });
+    const out = summary(doc, ctx, [], [], true);
     expect(out).toMatch(/baseline: \d+ new, \d+ unchanged, 0 fixed/);
     expect(out).toContain('\u001b[31m');
   });
@@ -71,7 +79,7 @@ describe('terminal summary', () => {
     const doc = stratusDocument({ mutate: hostileMutation });
     doc.inputs.push({ path: `evil${HOSTILE.terminal}.json`, kind: 'unknown', status: 'error', records: 0, sha256: null, reason: HOSTILE.terminal });
     doc.findings[0] = { ...doc.findings[0], ruleId: `rule${HOSTILE.terminal}` };
-    const out = renderTerminalSummary(doc, ctx, []);
+    const out = summary(doc, ctx, []);
     expect(out.replace(/\n/g, '')).not.toMatch(DANGEROUS);
     expect(out).toContain('\\u001b]8;;https://evil.example');
   });

@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import { applyBaseline } from '../../src/findings/baseline';
 import { applySuppressions } from '../../src/findings/suppress';
 import { findingsSchemaProblems, FindingsContractError } from '../../reports/json';
-import { parseFormats, REPORT_FILES, REPORT_FORMATS, writeReports } from '../../reports/write';
+import { parseFormats, reportWriters } from '../../reports/registry';
+import { writeReports } from '../../reports/write';
 import { CATALOGUES, RULES, hostileMutation, resourceFinding, stratusDocument } from './support';
+
+/** The built-in formats, as the registry lists them. */
+const REPORT_FORMATS = reportWriters().map((w) => w.format);
+const REPORT_FILES: Record<string, string> = Object.fromEntries(reportWriters().map((w) => [w.format, w.file]));
 
 const ctx = { rules: RULES, catalogues: CATALOGUES };
 

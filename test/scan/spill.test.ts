@@ -14,8 +14,12 @@ import { runScan, type ScanRequest } from '../../src/scan/run-scan';
 import { SortedSpool, SpoolDir } from '../../src/scan/spool';
 import { finishReports } from '../../reports/finish';
 import { findingsSchemaProblems } from '../../reports/json';
-import { REPORT_FILES, REPORT_FORMATS } from '../../reports/write';
+import { reportWriters } from '../../reports/registry';
 import { REPO } from '../support/paths';
+
+/** The built-in formats, as the registry lists them. */
+const REPORT_FORMATS = reportWriters().map((w) => w.format);
+const REPORT_FILES: Record<string, string> = Object.fromEntries(reportWriters().map((w) => [w.format, w.file]));
 
 const pack = loadRulePack();
 const catalogues = loadCatalogues();

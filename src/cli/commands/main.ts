@@ -1,26 +1,33 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatOptionHelp, parseFormats, unknownFormatMessage } from '../../../reports/registry';
 import { type Command, EXIT } from '../command';
 import { REPO_ROOT } from '../../version';
 import type { Finding } from '../../model/finding';
 
-const USAGE = `Usage: trailproof main [--out DIR] [--format LIST]
+// A function: the formats are the report registry's when help is asked for.
+const usage = () => `Usage: trailproof main [--out DIR] [--format LIST]
 
 The main job on the bundled sample data (what \`npm start\` runs):
   1. synthesizes the audit stacks (stacks/, trailproof.config.json) into DIR/cdktf.out;
   2. scans the sample CloudTrail logs (samples/cloudtrail), the sample AWS Config items
      (samples/config) and the synthesized Terraform JSON with the full rule pack;
-  3. writes every report (findings.json, report.md, report.sarif, junit.xml, report.html,
-     report.csv, findings.csv, findings.asff.json) to DIR (default out/) and prints the summary
-     and the deploy gate's verdict.
+  3. writes the reports --format asks for (every one by default; see below) to DIR (default
+     out/) and prints the summary and the deploy gate's verdict.
 Exits 0 when the job ran and the synthesized stacks pass the gate (the samples are attack
 recordings, so their findings are expected); 1 if the stacks fail the gate; 2 if the rule pack,
-the stack configuration or the samples could not be read.`;
+the stack configuration or the samples could not be read.
+
+Options:
+  --out DIR             where the synthesized stacks and the reports go (default: out)
+${formatOptionHelp(24, 'all')}`;
 
 export const command: Command = {
   name: 'main',
   summary: 'the main job on the bundled samples (npm start): synth, scan, gate, reports in out/',
-  usage: USAGE,
+  get usage() {
+    return usage();
+  },
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -30,14 +37,13 @@ export const command: Command = {
     const { loadCatalogues } = await import('../../controls/catalogue');
     const { runScan } = await import('../../scan/run-scan');
     const { finishReports } = await import('../../../reports/finish');
-    const { parseFormats } = await import('../../../reports/write');
     const { printRuleErrors } = await import('../output');
     const { sanitizeForTerminal: t } = await import('../../util/terminal');
     const { repoRoot } = await import('../../util/repo-root');
     const out = resolve(values.out);
     const { formats, unknown } = parseFormats(values.format);
     if (unknown.length > 0) {
-      process.stderr.write(`trailproof main: unknown format "${t(unknown.join('", "'))}"\n`);
+      process.stderr.write(`trailproof main: ${t(unknownFormatMessage(unknown))}\n`);
       return EXIT.USAGE;
     }
     const pack = loadRulePack();

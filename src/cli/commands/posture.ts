@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
+import { formatOptionHelp } from '../../../reports/registry';
 import { type Command, UsageError } from '../command';
 
-const USAGE = `Usage: trailproof posture [--terraform PATH...] [--config PATH...] [--live [--region R...] [--aggregator NAME]] [options]
+// A function: the formats are the report registry's when help is asked for.
+const usage = () => `Usage: trailproof posture [--terraform PATH...] [--config PATH...] [--live [--region R...] [--aggregator NAME]] [options]
 
 Judge the infrastructure against the resource and account rules (CIS logging 3.x, the monitoring
 chain 4.1-4.15 for every CIS event rule, Security Hub 4.16, hygiene): before deploy from Terraform
@@ -16,7 +18,7 @@ Options:
   --endpoint-url URL    endpoint override for every AWS client (testing, private endpoints)
   --rules DIR           rule pack directory (default: the bundled rules/)
   --out DIR             where reports go (default: out)
-  --format LIST         comma-separated: json, md, sarif, junit, html, csv, findings-csv, asff, or all (default json; findings.json is always written)
+${formatOptionHelp(24, 'json')}
   --baseline PATH       a previous findings.json: findings are marked new or unchanged, and fixed ones listed
   --new-only            judge --fail-on on new findings only (needs --baseline to mean anything)
   --allow-broken-chains a failing CIS monitoring chain blocks only at --fail-on (default: always)
@@ -29,7 +31,9 @@ Options:
 export const command: Command = {
   name: 'posture',
   summary: 'judge Terraform JSON, AWS Config snapshots or live AWS against the posture rules',
-  usage: USAGE,
+  get usage() {
+    return usage();
+  },
   async run(argv) {
     const { values } = parseArgs({
       args: argv,

@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatOptionHelp, parseFormats, unknownFormatMessage } from '../../../reports/registry';
 import { type Command, EXIT, UsageError } from '../command';
 import { endpointOption, timeOption } from '../flags';
 
-const USAGE = `Usage: trailproof scan [--events PATH...] [--terraform PATH...] [--config PATH...] [--live] [options]
+// A function: the formats are the report registry's when help is asked for.
+const usage = () => `Usage: trailproof scan [--events PATH...] [--terraform PATH...] [--config PATH...] [--live] [options]
 
 Judge CloudTrail events, Terraform JSON, AWS Config snapshots or live AWS against the rule pack,
 and write the reports.
@@ -28,9 +30,7 @@ Judging and reports:
   --rules DIR           rule pack directory (default: the bundled rules/)
   --strict              a rule file that does not load is fatal (exit 2)
   --out DIR             where reports go (default: out)
-  --format LIST         json, md, sarif, junit, html, csv (per control), findings-csv (per finding),
-                        asff (Security Hub) or all, comma-separated (default json; findings.json is
-                        always written)
+${formatOptionHelp(24, 'json')}
   --fail-on SEVERITY    critical|high|medium|low|info|none (default low)
   --baseline PATH       a previous findings.json: findings marked new or unchanged, fixed ones listed
   --new-only            apply --fail-on to new findings only (with --baseline): judge a change, not history
@@ -64,7 +64,9 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
 export const command: Command = {
   name: 'scan',
   summary: 'judge events, Terraform JSON, Config snapshots or live AWS; write the reports',
-  usage: USAGE,
+  get usage() {
+    return usage();
+  },
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -99,7 +101,6 @@ export const command: Command = {
       },
     });
     const { parseFailOn } = await import('../../findings/verdict');
-    const { parseFormats } = await import('../../../reports/write');
     const events = [...(values.events ?? []), ...positionals].map((e) => (e === '-' || e.includes(':') ? e : resolve(e)));
     const terraform = [...(values.iac ?? []), ...(values.terraform ?? [])].map((p) => resolve(p));
     const config = (values.config ?? []).map((p) => resolve(p));
@@ -110,7 +111,7 @@ export const command: Command = {
     const failOn = parseFailOn(values['fail-on']);
     if (!failOn) throw new UsageError('--fail-on must be one of critical, high, medium, low, info, none');
     const { formats, unknown } = parseFormats(values.format);
-    if (unknown.length > 0) throw new UsageError(`unknown format "${unknown.join('", "')}" (json, md, sarif, junit, html, csv, findings-csv, asff, all)`);
+    if (unknown.length > 0) throw new UsageError(unknownFormatMessage(unknown));
     const since = timeOption('--start-time', values['start-time']);
     const until = timeOption('--end-time', values['end-time']);
     const endpoint = endpointOption(values);
@@ -193,7 +194,7 @@ export const command: Command = {
       for (const w of result.warnings) process.stderr.write(`trailproof scan: ${sanitizeForTerminal(w)}\n`);
       if (!values.quiet) process.stdout.write(result.summary);
       if (result.verdict.noInput) {
-        const { describeUnread } = await import('../../scan/input-read');
+        const { describeUnread } = await import('../../findings/input-read');
         process.stderr.write(`trailproof scan: no input could be read from ${describeUnread(result.verdict.unread)}; exit 2\n`);
         return EXIT.USAGE;
       }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { formatOptionHelp, parseFormats, unknownFormatMessage } from '../../../reports/registry';
 import { type Command, EXIT, UsageError } from '../command';
 import { timeOption } from '../flags';
 import { sanitizeForTerminal as t } from '../../util/terminal';
@@ -12,7 +13,8 @@ import { parsePublicKeyFile, type PublicKeyEntry } from '../../integrity/public-
 import type { Progress } from '../../integrity/validate';
 import type { ValidationResult } from '../../integrity/results';
 
-const USAGE = `Usage: trailproof validate-logs --s3-bucket NAME --start-time TIME [options]
+// A function: the formats are the report registry's when help is asked for.
+const usage = () => `Usage: trailproof validate-logs --s3-bucket NAME --start-time TIME [options]
 
 Validate CloudTrail log files against their signed digest chain, in S3 or in a local mirror of
 the bucket. Accounts, regions, trails and organization ids are read from the key layout.
@@ -42,8 +44,8 @@ AWS:
                           region, starting in AWS_REGION (default us-east-1)
   --cloudtrail-endpoint-url URL  CloudTrail endpoint for ListPublicKeys
 Output:
-  --out DIR               where findings.json goes (default: out)
-  --format LIST           comma-separated report formats (default json)
+  --out DIR               where the reports go (default: out)
+${formatOptionHelp(26, 'json')}
   --concurrency N         objects read at once (default 8; bounds memory)
   --verbose               a line for every file, valid ones too
   --quiet                 no per-file lines and no summary
@@ -74,7 +76,9 @@ function loadKeyFiles(specs: string[]): PublicKeyEntry[] {
 export const command: Command = {
   name: 'validate-logs',
   summary: 'validate CloudTrail log files against their signed digest chain (S3 or a local mirror)',
-  usage: USAGE,
+  get usage() {
+    return usage();
+  },
   async run(argv) {
     const { values } = parseArgs({
       args: argv,
@@ -123,8 +127,8 @@ export const command: Command = {
       if (!values['org-id'] && accounts.length === 0) accounts.push(m[2]);
     }
     for (const a of accounts) if (!/^\d{12}$/.test(a)) throw new UsageError(`--account: not an account id: ${a}`);
-    const { formats, unknown } = await formatList(values.format);
-    if (unknown.length) throw new UsageError(`unknown format(s): ${unknown.join(', ')}`);
+    const { formats, unknown } = parseFormats(values.format);
+    if (unknown.length) throw new UsageError(unknownFormatMessage(unknown));
     const keyFiles = values['public-keys'] ?? [];
     const staticKeys = keyFiles.length ? loadKeyFiles(keyFiles) : undefined;
 
@@ -204,34 +208,34 @@ export const command: Command = {
       summary: summarize(findings, 0, 0),
     };
     const outDir = resolve(values.out);
-    const files = await writeOutputs(doc, formats, outDir);
+    const { files, failed } = await writeOutputs(doc, formats, outDir);
     if (!values.quiet) process.stdout.write(renderText(result, values.verbose, files));
     if (result.digests.length === 0 && result.logs.length === 0) {
       // Nothing to validate is not "everything valid": a wrong prefix, bucket or mirror would pass.
       process.stderr.write(`trailproof validate-logs: no digest or log files found in ${t(where)} between ${iso(start)} and ${iso(end)}; nothing was validated\n`);
       return EXIT.USAGE;
     }
-    const failing = findings.some((f) => f.status === 'fail') || result.errors.some((e) => !e.skipped);
-    return failing ? EXIT.FINDINGS : EXIT.OK;
+    return failed || result.errors.some((e) => !e.skipped) ? EXIT.FINDINGS : EXIT.OK;
   },
 };
 
-async function formatList(list: string): Promise<{ formats: string[]; unknown: string[] }> {
-  const { parseFormats } = await import('../../../reports/write');
-  return parseFormats(list);
-}
-
-async function writeOutputs(doc: FindingsDocument, formats: string[], outDir: string): Promise<string[]> {
-  const { writeReports } = await import('../../../reports/write');
+/**
+ * The reports and the verdict through the path every command takes (reports/finish.ts). There
+ * are no suppressions, baselines or construct waivers here, and every integrity rule is medium
+ * or high, so the default --fail-on low blocks on any file invalid, missing, uncovered or any gap.
+ */
+async function writeOutputs(doc: FindingsDocument, formats: string[], outDir: string): Promise<{ files: string[]; failed: boolean }> {
+  const { finishReports } = await import('../../../reports/finish');
   try {
-    return await writeReports(doc, formats as Parameters<typeof writeReports>[1], outDir, { rules: [], catalogues: [] });
+    const done = await finishReports(doc, { formats, outDir, rules: [], catalogues: [], constructWaivers: false });
+    return { files: done.files, failed: done.verdict.failed };
   } catch (e) {
     // findings.json is the contract; write it even if a renderer refuses, and say why.
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, 'findings.json');
     writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
     process.stderr.write(`trailproof validate-logs: reports not written: ${t((e as Error).message)}\n`);
-    return [file];
+    return { files: [file], failed: doc.findings.some((f) => f.status === 'fail') };
   }
 }
 

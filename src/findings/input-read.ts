@@ -1,22 +1,11 @@
 import type { FindingsView } from '../model/finding';
 import type { InputKind, InputRecord } from '../model/input';
-
-/** The kinds of input a command can be asked to read, by the option that names them. */
-export type InputGroup = 'events' | 'iac' | 'config' | 'live';
+import type { InputGroup, UnreadInput } from '../model/verdict';
 
 const INPUT_GROUP_FLAG: Record<InputGroup, string> = { events: '--events', iac: '--iac/--terraform', config: '--config', live: '--live' };
 
 const IAC_KINDS: ReadonlySet<InputKind> = new Set(['terraform-json', 'terraform-plan']);
 const CONFIG_KINDS: ReadonlySet<InputKind> = new Set(['config-snapshot', 'config-items']);
-
-/** A requested kind of input of which nothing was read: the run judged nothing there. */
-export interface UnreadInput {
-  group: InputGroup | 'input';
-  /** The option as the user typed it (or "input" when the caller did not say what it asked for). */
-  flag: string;
-  /** Why, in a few words: "0 events", "no Terraform resources". */
-  reason: string;
-}
 
 function readSome(inputs: readonly InputRecord[], keep: (i: InputRecord) => boolean): boolean {
   return inputs.some((i) => i.status === 'processed' && keep(i));
