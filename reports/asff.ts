@@ -19,7 +19,7 @@ function partitionOf(region: string): string {
  * `trailproof/AccountInferred`), else UNKNOWN_ACCOUNT (`trailproof/AccountUnknown`). Written
  * finding by finding.
  */
-export function writeAsff(doc: Pick<FindingsView, 'findings' | 'finishedAt'>, out: TextSink, defaultRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'): void {
+function writeAsff(doc: Pick<FindingsView, 'findings' | 'finishedAt'>, out: TextSink, defaultRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'): void {
   const accounts = new Set<string>();
   for (const f of doc.findings) {
     if (f.subject.account) accounts.add(f.subject.account);

@@ -45,7 +45,7 @@ function row(f: Finding): string {
  * defused (csvField) and identifiers a spreadsheet would turn into numbers or dates stay text
  * (csvTextField). Written in document order as the findings are read, so its size never costs memory.
  */
-export function writeFindingsCsv(doc: Pick<FindingsView, 'findings'>, out: TextSink): void {
+function writeFindingsCsv(doc: Pick<FindingsView, 'findings'>, out: TextSink): void {
   out.write(`${FINDINGS_CSV_COLUMNS.join(',')}\r\n`);
   for (const f of doc.findings) out.write(row(f));
 }

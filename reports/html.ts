@@ -278,7 +278,7 @@ function listed(values: Iterable<string>, max = 50): string {
  * each group saying how many more there are; every finding is in findings.json. Counts come from
  * one pass; the findings are then written from a spool.
  */
-export function writeHtml(doc: FindingsView, ctx: WriterContext, out: TextSink): void {
+function writeHtml(doc: FindingsView, ctx: WriterContext, out: TextSink): void {
   const coverage = ctx.coverage;
   const v = verdictOf(doc, ctx, ctx.tally);
   const counts = ctx.tally.counts;

@@ -82,7 +82,7 @@ class SchemaSampler {
  * the caller discards the file when this throws, so a file that fails its own schema that way is
  * never left behind.
  */
-export function writeJson(doc: FindingsView, out: TextSink): void {
+function writeJson(doc: FindingsView, out: TextSink): void {
   const shell = shellProblems(doc);
   if (shell.length > 0) throw new FindingsContractError(shell);
   const sampler = new SchemaSampler();

@@ -124,7 +124,7 @@ function foldCase(g: Fold): Case {
  * never repeated per control or framework version; its controls are listed in its case. Findings
  * are read once, in report order, through a spool.
  */
-export function writeJunit(doc: FindingsView, ctx: Pick<WriterContext, 'coverage' | 'memoryLimit'>, out: TextSink): void {
+function writeJunit(doc: FindingsView, ctx: Pick<WriterContext, 'coverage' | 'memoryLimit'>, out: TextSink): void {
   const coverage = ctx.coverage;
   const slotOf = new Map<string, number>();
   const controls: ControlResult[] = [];

@@ -409,7 +409,7 @@ function buildResults(doc: FindingsView, ctx: ReportContext, ruleIndex: Readonly
  * the logical location; events are grouped per rule, event name, account and region, pointing at
  * their log files. When the cap folds findings, a notification and the run's properties say how many.
  */
-export function writeSarif(doc: FindingsView, ctx: ReportContext, out: TextSink): void {
+function writeSarif(doc: FindingsView, ctx: ReportContext, out: TextSink): void {
   const { log, ruleIndex, baseDir } = sarifShell(doc, ctx);
   const built = buildResults(doc, ctx, ruleIndex, baseDir);
   const run = (log.runs as Record<string, unknown>[])[0];

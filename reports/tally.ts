@@ -8,7 +8,7 @@ import { compareFindings } from './view';
 /** Failing findings the terminal names with their location, worst first (the rest are counted). */
 export const LISTED_FAILING = 10;
 
-export function emptyCounts(): FindingCounts {
+function emptyCounts(): FindingCounts {
   return { failing: 0, muted: 0, undecided: 0, bySeverity: new Map(), byRule: new Map(), firstFailing: [] };
 }
 
@@ -19,7 +19,7 @@ export function listedFailing(c: FindingCounts): Finding[] {
   return c.firstFailing;
 }
 
-export function countFinding(c: FindingCounts, f: Finding): void {
+function countFinding(c: FindingCounts, f: Finding): void {
   if (f.status === 'fail') {
     c.failing++;
     c.bySeverity.set(f.severity, (c.bySeverity.get(f.severity) ?? 0) + 1);

@@ -97,7 +97,7 @@ export function renderTerminalSummary(doc: FindingsView, ctx: SummaryContext): s
   return `${out.join('\n')}\n`;
 }
 
-export const terminalSummary: DocumentWriter<SummaryContext> = {
+const terminalSummary: DocumentWriter<SummaryContext> = {
   describe: 'the compact summary printed after a scan',
   write: (doc, ctx, out) => out.write(renderTerminalSummary(doc, ctx)),
 };

@@ -28,7 +28,7 @@ export function blockingFindings(findings: Iterable<Finding>, failOn: FailOn, ne
 }
 
 /** The rules whose findings are monitoring chains (check.kind "monitoring-chain"): data, not ids. */
-export function chainRuleIds(rules: readonly Pick<Rule, 'id' | 'check'>[]): Set<string> {
+function chainRuleIds(rules: readonly Pick<Rule, 'id' | 'check'>[]): Set<string> {
   return new Set(rules.filter((r) => r.check?.kind === 'monitoring-chain').map((r) => r.id));
 }
 

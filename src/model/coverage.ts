@@ -1,7 +1,6 @@
 /** Control coverage: what findings/coverage.ts works out and the reports show. */
 
 export type ControlStatus = 'pass' | 'fail' | 'manual' | 'not-covered';
-export const CONTROL_STATUSES: readonly ControlStatus[] = ['fail', 'pass', 'manual', 'not-covered'];
 
 export interface ControlResult {
   /** `framework@version:id` */
