@@ -2,7 +2,7 @@ import { isAbsolute, relative, sep } from 'node:path';
 import type { Finding, SourceRef, Subject } from '../src/model/finding';
 import type { ReportContext } from '../src/model/report-writer';
 import { SEVERITIES, type Severity, severityRank } from '../src/model/severity';
-import { SortedSpool } from '../src/scan/spool';
+import { SortedSpool } from '../src/util/spool';
 
 export { SEVERITIES };
 export type { Severity };

@@ -5,7 +5,7 @@ import { gateChains, newOnlyApplies } from '../src/findings/verdict';
 import type { FrameworkCoverage } from '../src/model/coverage';
 import type { FindingsView } from '../src/model/finding';
 import type { FindingsTally, ReportContext, ReportWriter, WriterContext } from '../src/model/report-writer';
-import { withImmediateSignals } from '../src/scan/spool';
+import { withImmediateSignals } from '../src/util/spool';
 import { RECORD_FORMAT, writerOf } from './registry';
 import { collectText, FileSink } from './sink';
 import { ReportTally } from './tally';

@@ -10,7 +10,7 @@ import type { RulePack } from '../model/rule';
 import { FindingCollector } from '../scan/collector';
 import { FindingStore } from '../scan/finding-store';
 import { EventJudge, ruleOrder } from '../scan/scan-events';
-import { SpoolDir } from '../scan/spool';
+import { SpoolDir } from '../util/spool';
 import { sha256Hex } from '../util/hash';
 import { writeReports } from '../../reports/write';
 import { isTrailLogKey } from './notifications';

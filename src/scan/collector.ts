@@ -4,7 +4,7 @@ import type { Rule } from '../model/rule';
 import type { SentFinding } from './worker-protocol';
 import { FindingTally } from '../findings/summary';
 import { IdSet } from './id-set';
-import { SortedSpool, SpoolDir } from './spool';
+import { SortedSpool, SpoolDir } from '../util/spool';
 
 export interface CollectorOptions {
   /** Each event rule's place in the pack: the first part of the findings' order. */

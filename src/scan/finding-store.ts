@@ -1,5 +1,5 @@
 import type { Finding, FindingList } from '../model/finding';
-import type { SpoolDir } from './spool';
+import type { SpoolDir } from '../util/spool';
 
 /**
  * The findings of one scan in document order, read as often as the reports need. What spilled

@@ -7,7 +7,7 @@ import type { EventMatcher } from '../engine/matcher';
 import { FindingCollector } from './collector';
 import { countEvents, EventJudge, ruleOrder, type ScanProgress } from './scan-events';
 import { FindingStore } from './finding-store';
-import { SpoolDir } from './spool';
+import { SpoolDir } from '../util/spool';
 import { concatFindings } from '../findings/list';
 import { scanEventsParallel } from './parallel-scan';
 

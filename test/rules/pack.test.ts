@@ -1,6 +1,6 @@
 import { basename, dirname, relative, sep } from 'node:path';
 import type { Rule } from '../../src/model/rule';
-import { lintEventRule } from '../../src/pattern/lint';
+import { lintEventRule } from '../../src/rules/lint';
 import { DEFAULT_RULES_DIR, loadRulePack } from '../../src/rules/load';
 import { cisMonitoringId } from './support/data';
 

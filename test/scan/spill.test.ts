@@ -11,7 +11,7 @@ import type { Finding, FindingsView } from '../../src/model/finding';
 import { loadRulePack } from '../../src/rules/load';
 import { FindingCollector } from '../../src/scan/collector';
 import { runScan, type ScanRequest } from '../../src/scan/run-scan';
-import { SortedSpool, SpoolDir } from '../../src/scan/spool';
+import { SortedSpool, SpoolDir } from '../../src/util/spool';
 import { finishReports } from '../../reports/finish';
 import { findingsSchemaProblems } from '../../reports/json';
 import { reportWriters } from '../../reports/registry';
@@ -244,7 +244,7 @@ describe('the spool directory', () => {
     const parent = tmp('signal');
     const script = `
       require('tsx/cjs');
-      const { SortedSpool, SpoolDir } = require(${JSON.stringify(join(REPO, 'src', 'scan', 'spool.ts'))});
+      const { SortedSpool, SpoolDir } = require(${JSON.stringify(join(REPO, 'src', 'util', 'spool.ts'))});
       const spool = new SortedSpool((n) => n, (a, b) => a - b, { dir: new SpoolDir(${JSON.stringify(parent)}), limit: 1 });
       spool.add(1);
       spool.add(2);

@@ -66,7 +66,7 @@ export const command: Command = {
       return pack.rules.length === 0 && loadErrors.length > 0 ? EXIT.USAGE : EXIT.OK;
     }
 
-    const { lintEventRule } = await import('../../pattern/lint');
+    const { lintEventRule } = await import('../../rules/lint');
     const problems: { severity: 'error' | 'warning'; path: string; ruleId: string | null; pointer: string; message: string }[] = [...loadErrors];
     for (const rule of pack.rules) problems.push(...(await lintEventRule(rule)));
     const errors = problems.filter((p) => p.severity === 'error').length;

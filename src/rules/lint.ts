@@ -1,13 +1,13 @@
 import type { Rule } from '../model/rule';
 import { EventEvaluator } from '../engine/evaluate';
 import { ConditionError, ruleCondition } from '../semantics/condition-json';
-import type { FilterPattern } from './ast';
-import { compareParsed } from './compare';
-import { ConversionError, conditionsToExpr } from './convert';
-import { PatternSyntaxError } from './errors';
-import { matchesRecord } from './evaluate';
-import { formatJsonExpr } from './format';
-import { parseFilterPattern } from './parse';
+import type { FilterPattern } from '../pattern/ast';
+import { compareParsed } from '../pattern/compare';
+import { ConversionError, conditionsToExpr } from '../pattern/convert';
+import { PatternSyntaxError } from '../pattern/errors';
+import { matchesRecord } from '../pattern/evaluate';
+import { formatJsonExpr } from '../pattern/format';
+import { parseFilterPattern } from '../pattern/parse';
 
 export interface LintProblem {
   severity: 'error' | 'warning';
