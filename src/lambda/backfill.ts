@@ -63,45 +63,40 @@ export async function scanBatch(s: BackfillSettings, event: BackfillBatchEvent):
   const startedAt = (s.now ?? (() => new Date()))();
   const inputs: InputRecord[] = [];
   const findings = new Map<string, Finding>();
-  const work = mkdtempSync(join(s.tmpDir ?? tmpdir(), 'tp-batch-'));
-  try {
-    for (const item of event.Items) {
-      const uri = `s3://${bucket}/${item.Key}`;
-      const skip = (reason: string) => inputs.push({ path: uri, kind: 'unknown', status: 'skipped', records: 0, sha256: null, reason });
-      if (!isTrailLogKey(item.Key)) {
-        skip('not a CloudTrail log file key');
-        continue;
-      }
-      const day = dayOf(item.Key);
-      if (day && ((since && day < since.slice(0, 10)) || (until && day > until.slice(0, 10)))) {
-        skip(`outside the window ${since ?? '…'} to ${until ?? '…'}`);
-        continue;
-      }
-      if (item.StorageClass && COLD.has(item.StorageClass)) {
-        inputs.push({ path: uri, kind: 'cloudtrail-log', status: 'error', records: 0, sha256: null, reason: `in ${item.StorageClass}: restore the object before a backfill can read it` });
-        continue;
-      }
-      const scan = await scanObject(s.s3, { bucket, key: item.Key }, judge, work);
-      inputs.push(scan.input);
-      for (const f of scan.findings) if (!findings.has(f.id)) findings.set(f.id, f);
+  for (const item of event.Items) {
+    const uri = `s3://${bucket}/${item.Key}`;
+    const skip = (reason: string) => inputs.push({ path: uri, kind: 'unknown', status: 'skipped', records: 0, sha256: null, reason });
+    if (!isTrailLogKey(item.Key)) {
+      skip('not a CloudTrail log file key');
+      continue;
     }
-    const list = [...findings.values()];
-    const events = inputs.reduce((n, i) => n + i.records, 0);
-    const doc = buildDocument({ pack: s.pack, startedAt, finishedAt: new Date(), inputs, findings: list, events, duplicateEventsIgnored: 0 });
-    const batch = sha256Hex(event.Items.map((i) => i.Key).join('\n')).slice(0, 20);
-    await s.s3.send(
-      new PutObjectCommand({
-        Bucket: s.output.bucket,
-        Key: `${s.output.prefix}${runId}/batches/${batch}.json`,
-        Body: JSON.stringify(doc),
-        ContentType: 'application/json',
-        ...(s.output.kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: s.output.kmsKeyId } : {}),
-      }),
-    );
-    return { batch, files: inputs.filter((i) => i.status !== 'skipped').length, events, findings: list.length, errors: inputs.filter((i) => i.status === 'error').length };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
+    const day = dayOf(item.Key);
+    if (day && ((since && day < since.slice(0, 10)) || (until && day > until.slice(0, 10)))) {
+      skip(`outside the window ${since ?? '…'} to ${until ?? '…'}`);
+      continue;
+    }
+    if (item.StorageClass && COLD.has(item.StorageClass)) {
+      inputs.push({ path: uri, kind: 'cloudtrail-log', status: 'error', records: 0, sha256: null, reason: `in ${item.StorageClass}: restore the object before a backfill can read it` });
+      continue;
+    }
+    const scan = await scanObject(s.s3, { bucket, key: item.Key }, judge);
+    inputs.push(scan.input);
+    for (const f of scan.findings) if (!findings.has(f.id)) findings.set(f.id, f);
   }
+  const list = [...findings.values()];
+  const events = inputs.reduce((n, i) => n + i.records, 0);
+  const doc = buildDocument({ pack: s.pack, startedAt, finishedAt: new Date(), inputs, findings: list, events, duplicateEventsIgnored: 0 });
+  const batch = sha256Hex(event.Items.map((i) => i.Key).join('\n')).slice(0, 20);
+  await s.s3.send(
+    new PutObjectCommand({
+      Bucket: s.output.bucket,
+      Key: `${s.output.prefix}${runId}/batches/${batch}.json`,
+      Body: JSON.stringify(doc),
+      ContentType: 'application/json',
+      ...(s.output.kmsKeyId ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: s.output.kmsKeyId } : {}),
+    }),
+  );
+  return { batch, files: inputs.filter((i) => i.status !== 'skipped').length, events, findings: list.length, errors: inputs.filter((i) => i.status === 'error').length };
 }
 
 export interface MergeSummary {

@@ -1,5 +1,4 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { tmpdir } from 'node:os';
 import type { Finding } from '../model/finding';
 import type { InputRecord } from '../model/input';
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from '../model/lambda-events';
@@ -27,7 +26,6 @@ export interface DetectionSettings {
   ruleMetricsNamespace?: string;
   /** Where the function's own counters go (files, events, failures). */
   operationsNamespace?: string;
-  tmpDir?: string;
   maxRecordBytes?: number;
   /** Only findings of these severities are published (all by default); metrics count every match. */
   publishSeverities?: ReadonlySet<Severity>;
@@ -67,7 +65,6 @@ export function detectionHandler(s: DetectionSettings): (event: SqsEvent) => Pro
   const byId = new Map(s.pack.rules.map((r) => [r.id, r]));
   const log = s.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const now = s.now ?? (() => new Date());
-  const tmp = s.tmpDir ?? tmpdir();
   const opsNs = s.operationsNamespace ?? METRIC_NAMESPACES.operations;
 
   async function one(record: SqsRecord): Promise<MessageResult> {
@@ -82,7 +79,7 @@ export function detectionHandler(s: DetectionSettings): (event: SqsEvent) => Pro
         result.inputs.push({ path: `s3://${ref.bucket}/${ref.key}`, kind: 'unknown', status: 'skipped', records: 0, sha256: null, reason: 'not a CloudTrail log file key (AWSLogs/.../CloudTrail/<region>/<yyyy>/<mm>/<dd>/...)' });
         continue;
       }
-      const scan = await scanObject(s.s3, ref, judge, tmp, s.maxRecordBytes);
+      const scan = await scanObject(s.s3, ref, judge, s.maxRecordBytes);
       result.inputs.push(scan.input);
       if (scan.input.status === 'error') problems.push(`${scan.uri}: ${scan.input.reason ?? 'error'}`);
       for (const f of scan.findings) if (!findings.has(f.id)) findings.set(f.id, f);

@@ -5,7 +5,8 @@ import type { LiveOptions } from '../sources/live-aws';
 import { buildDocument } from '../findings/document';
 import type { EventMatcher } from '../engine/matcher';
 import { FindingCollector } from './collector';
-import { countEvents, EventJudge, ruleOrder, type ScanProgress } from './scan-events';
+import { countEvents, EventJudge, judgeBatches, ruleOrder, type ScanProgress } from './scan-events';
+import { eventSourceFor, LOCAL_FILES } from '../sources/event-sources';
 import { FindingStore } from './finding-store';
 import { SpoolDir } from '../util/spool';
 import { concatFindings } from '../findings/list';
@@ -35,10 +36,6 @@ export interface ScanRequest {
   tempDir?: string;
 }
 
-function isLiveEventSpec(spec: string): boolean {
-  return spec === 'cloudtrail:lookup' || spec.startsWith('s3://');
-}
-
 /**
  * One scan: every source the request names, assembled into one findings document. Past the
  * memory limit the findings live in a temporary directory until the caller closes the store
@@ -50,8 +47,8 @@ export async function runScan(req: ScanRequest): Promise<FindingsView<FindingSto
   try {
     const inputs: InputRecord[] = [];
     let events = 0;
-    const local = req.events.filter((e) => !isLiveEventSpec(e));
-    const live = req.events.filter(isLiveEventSpec);
+    const local = req.events.filter((e) => eventSourceFor(e) === LOCAL_FILES);
+    const live = req.events.filter((e) => eventSourceFor(e) !== LOCAL_FILES);
     if (local.length > 0) {
       const r = await scanEventsParallel(local, req.pack.rules, req.workers ?? 1, collector, {
         matcher: req.matcher,
@@ -63,15 +60,21 @@ export async function runScan(req: ScanRequest): Promise<FindingsView<FindingSto
       events += r.events;
     }
     if (live.length > 0) {
-      // Network sources load the AWS SDK, so only when asked for.
-      const { readLiveEventSource } = await import('../sources/live-events');
       const judge = new EventJudge(req.pack.rules, req.matcher);
       // The same collector as the files: an event both archived locally and read live counts once.
       const liveInputs: InputRecord[] = [];
       const w = req.liveEvents ?? {};
       for (const spec of live) {
-        const source = readLiveEventSource(spec, { since: w.since, until: w.until, regions: w.regions, accounts: w.accounts, endpoint: w.endpoint }, liveInputs);
-        for await (const located of source) for (const f of await judge.judge(located)) collector.add(f);
+        const records = eventSourceFor(spec).read([spec], {
+          onInput: (i) => liveInputs.push(i),
+          maxRecordBytes: req.maxRecordBytes,
+          screen: judge.matcher.screen?.(),
+          window: { since: w.since, until: w.until },
+          regions: w.regions,
+          accounts: w.accounts,
+          endpoint: w.endpoint,
+        });
+        for await (const batch of judgeBatches(records, judge)) for (const f of batch) collector.add(f);
       }
       inputs.push(...liveInputs);
       events += countEvents(liveInputs);

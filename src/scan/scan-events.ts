@@ -64,19 +64,27 @@ export class EventJudge {
  * records read (an async step per finding would cost more than making it): the raw stream that
  * scanEvents (one thread) and the scan workers (many) both collect from.
  */
-export async function* eventFindings(
+export function eventFindings(
   paths: string[],
   judge: EventJudge,
   opts: Omit<EventScanOptions, 'matcher'> & { onInput: (i: InputRecord) => void },
 ): AsyncGenerator<Finding[]> {
-  const { matcher } = judge;
   const stream = readCloudTrailBatches(paths, {
     maxRecordBytes: opts.maxRecordBytes,
     stdin: opts.stdin,
     onInput: opts.onInput,
-    screen: matcher.screen?.(),
+    screen: judge.matcher.screen?.(),
   });
-  for await (const batch of stream as AsyncIterable<LocatedRecord[]>) {
+  return judgeBatches(stream, judge);
+}
+
+/**
+ * The findings of any event source's record batches (see EventSource), a batch of findings per
+ * batch of records. A source that reads through the file reader should be given the judge's
+ * screen (`judge.matcher.screen?.()`), so records no rule can match are counted, not parsed.
+ */
+export async function* judgeBatches(stream: AsyncIterable<LocatedRecord[]>, judge: EventJudge): AsyncGenerator<Finding[]> {
+  for await (const batch of stream) {
     const out: Finding[] = [];
     for (const located of batch) {
       const r = judge.judge(located);

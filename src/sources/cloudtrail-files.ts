@@ -16,10 +16,12 @@
  * parsing, or parseRecordText then accept/reject), and keep the same accounting.
  */
 import type { LocatedRecord } from '../model/event';
+import type { TimeWindow } from '../model/event-source';
 import type { InputRecord } from '../model/input';
 import type { RecordScreen } from '../model/record-screen';
 import { parseRecordText } from './parse-record';
-import { describePlace, type RawRecord, readRawBatches } from './raw-records';
+import { describePlace, type RawRecord, readRawBatches, readRawObject } from './raw-records';
+import { inWindow, windowedScreen } from './time-window';
 
 export { readRawCloudTrail, type RawReadOptions } from './raw-records';
 export { parseRecordText, type ParseOutcome } from './parse-record';
@@ -40,6 +42,8 @@ export interface ReadOptions {
    * parsed, since only parsing tells what it wraps.
    */
   screen?: RecordScreen;
+  /** Only records from this time window are yielded and counted (the S3 archive's date edges). */
+  window?: TimeWindow;
 }
 
 /**
@@ -52,21 +56,35 @@ export async function* readCloudTrail(paths: string[], opts: ReadOptions = {}): 
 }
 
 /** The same records in batches (per decoded piece of an input): far fewer async steps per record. */
-export async function* readCloudTrailBatches(paths: string[], opts: ReadOptions = {}): AsyncGenerator<LocatedRecord[]> {
-  for await (const raws of readRawBatches(paths, opts)) {
+export async function* readCloudTrailBatches(paths: readonly string[], opts: ReadOptions = {}): AsyncGenerator<LocatedRecord[]> {
+  yield* settleAll(readRawBatches(paths, { ...opts, screen: windowedScreen(opts.screen, opts.window) }), opts.window);
+}
+
+/**
+ * One input that is not a local file, by its name (an s3:// URI), from its bytes or a stream of
+ * them: read exactly as readCloudTrail reads the same file on disk.
+ */
+export async function* readCloudTrailObject(name: string, bytes: Buffer | AsyncIterable<Buffer | string>, opts: ReadOptions = {}): AsyncGenerator<LocatedRecord[]> {
+  yield* settleAll(readRawObject(name, bytes, { ...opts, screen: windowedScreen(opts.screen, opts.window) }), opts.window);
+}
+
+async function* settleAll(batches: AsyncIterable<RawRecord[]>, window: TimeWindow | undefined): AsyncGenerator<LocatedRecord[]> {
+  for await (const raws of batches) {
     const out: LocatedRecord[] = [];
-    for (const raw of raws) settle(raw, out);
+    for (const raw of raws) settle(raw, out, window);
     if (out.length > 0) yield out;
   }
 }
 
-function settle(raw: RawRecord, out: LocatedRecord[]): void {
+function settle(raw: RawRecord, out: LocatedRecord[], window: TimeWindow | undefined): void {
   const { index, line = 1 } = raw.location;
   const parsed = parseRecordText(raw.text, raw.container, { line, column: raw.column, index });
   if (!parsed.ok) {
     raw.reject(parsed.category, parsed.placed ? parsed.detail : `${describePlace(index, line, raw.column)}: ${parsed.detail}`);
     return;
   }
-  raw.accept(parsed.records.length, parsed.shape);
-  for (const record of parsed.records) out.push({ record, location: raw.location });
+  const records = window ? parsed.records.filter((r) => inWindow(r, window)) : parsed.records;
+  raw.accept(records.length, parsed.shape);
+  for (const record of records) out.push({ record, location: raw.location });
 }
+

@@ -18,6 +18,16 @@ export type Discovered =
 const EVENT_FILE = /\.(?:json|jsonl|ndjson)(?:\.gz)?$|\.gz$/i;
 const LINES_FILE = /\.(?:jsonl|ndjson)(?:\.gz)?$/i;
 
+/** Whether a name found in a directory (or a bucket listing) is read as events. */
+export function isEventFileName(name: string): boolean {
+  return EVENT_FILE.test(name);
+}
+
+/** What a file's name tells the reader: JSON lines by extension, a trail's key layout. */
+export function eventFileHints(path: string): { lines: boolean; awsLogs?: AwsLogsKey } {
+  return { lines: LINES_FILE.test(path), awsLogs: parseAwsLogsPath(path) };
+}
+
 /**
  * Expand the given paths into inputs, one at a time: files as given, directories recursively in
  * sorted (code unit) order so two runs read the same files in the same order, `-` for stdin.
@@ -96,11 +106,11 @@ export async function* discoverInputs(paths: readonly string[]): AsyncGenerator<
       yield { type: 'skip', path, kind: 'cloudtrail-digest', reason: 'CloudTrail digest file: checked by validate-logs, holds no events' };
       return;
     }
-    if (!named && !EVENT_FILE.test(path)) {
+    if (!named && !isEventFileName(path)) {
       yield { type: 'skip', path, kind: 'unknown', reason: 'not an event file (expected .json, .json.gz, .jsonl, .ndjson or .gz)' };
       return;
     }
-    yield { type: 'file', path, lines: LINES_FILE.test(path), awsLogs: parseAwsLogsPath(path) };
+    yield { type: 'file', path, ...eventFileHints(path) };
   }
 
   for (const p of paths) {

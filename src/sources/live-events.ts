@@ -1,16 +1,17 @@
-import { gunzipSync } from 'node:zlib';
 import type { CloudTrailRecord, LocatedRecord } from '../model/event';
+import type { EventReadOptions } from '../model/event-source';
 import type { InputRecord } from '../model/input';
 import type { ObjectStore } from '../model/object-store';
 import { describeJsonError } from '../util/json-position';
+import { readCloudTrailObject } from './cloudtrail-files';
+import { isEventFileName } from './discover';
 import { LiveCalls, failed } from '../resources/live-calls';
-import { isGzip } from '../util/gzip';
-import { sha256Hex } from '../util/hash';
 
 /**
  * Event sources for scheduled scans: CloudTrail Event History (`cloudtrail:lookup`) and the
- * CloudTrail archive in S3 (`s3://bucket/prefix`). Both yield LocatedRecords for the event scan
- * and account for what they read in `inputs`.
+ * CloudTrail archive in S3 (`s3://bucket/prefix`), the two EventSources of event-sources.ts besides
+ * local files. Both yield LocatedRecords for the event scan and account for each input they read
+ * through onInput; the archive's objects go through the same reader as files on disk.
  */
 
 export interface LookupOptions {
@@ -56,7 +57,7 @@ export class CallSpacer {
 }
 
 /** The last 90 days (or since/until) of management events from Event History, every page, every region. */
-export async function* readLookupEvents(opts: LookupOptions, inputs: InputRecord[]): AsyncGenerator<LocatedRecord> {
+export async function* readLookupEvents(opts: LookupOptions, onInput: (input: InputRecord) => void): AsyncGenerator<LocatedRecord[]> {
   const m = { cloudtrail: await import('@aws-sdk/client-cloudtrail') };
   const now = opts.now ?? Date.now;
   const spacer = new CallSpacer(opts.callsPerSecond ?? 2, opts.sleep ?? defaultSleep, now);
@@ -86,6 +87,7 @@ export async function* readLookupEvents(opts: LookupOptions, inputs: InputRecord
           rec.reason = page.failed.reason;
           break;
         }
+        const batch: LocatedRecord[] = [];
         for (const e of page.Events ?? []) {
           const i = index++;
           let record: unknown;
@@ -102,8 +104,9 @@ export async function* readLookupEvents(opts: LookupOptions, inputs: InputRecord
             continue;
           }
           rec.records++;
-          yield { record: record as CloudTrailRecord, location: { path, index: i } };
+          batch.push({ record: record as CloudTrailRecord, location: { path, index: i } });
         }
+        if (batch.length > 0) yield batch;
         token = page.NextToken;
         if (!token || seen.has(token)) break;
         seen.add(token);
@@ -111,17 +114,16 @@ export async function* readLookupEvents(opts: LookupOptions, inputs: InputRecord
     } finally {
       client.destroy();
       if (bad > 0) rec.skippedRecords = [{ count: bad, reason: 'CloudTrailEvent is not valid JSON', first: firstBad }];
-      inputs.push(rec);
+      onInput(rec);
     }
   }
 }
 
-export interface ArchiveOptions {
-  accounts?: string[];
-  regions?: string[];
-  since?: Date;
-  until?: Date;
-}
+/** What the live sources are asked: everything but stdin. */
+export type LiveEventOptions = Omit<EventReadOptions, 'stdin'>;
+
+/** Which folders of an archive are read: a scan of yesterday in one region lists one folder. */
+export type ArchiveOptions = Pick<EventReadOptions, 'accounts' | 'regions' | 'window'>;
 
 /** `s3://bucket/prefix` -> bucket and prefix (no leading slash, trailing slash kept off). */
 export function parseS3Uri(uri: string): { bucket: string; prefix: string } | undefined {
@@ -167,121 +169,79 @@ async function regionFolders(store: ObjectStore, bucket: string, prefix: string,
   return out;
 }
 
-/** CloudTrail log files from an S3 archive, each object one input. */
-export async function* readArchiveEvents(store: ObjectStore, uri: string, o: ArchiveOptions, inputs: InputRecord[]): AsyncGenerator<LocatedRecord> {
+/**
+ * CloudTrail log files from an S3 archive, each object one input, read by the file reader on the
+ * object's bytes (limits, shapes, record screen and accounting as for the same file on disk); the
+ * window trims the records of the first and last date folder.
+ */
+export async function* readArchiveEvents(store: ObjectStore, uri: string, opts: LiveEventOptions): AsyncGenerator<LocatedRecord[]> {
+  const fail = (status: 'error' | 'skipped', reason: string) => opts.onInput({ path: uri, kind: 'cloudtrail-log', status, records: 0, sha256: null, reason });
   const loc = parseS3Uri(uri);
-  if (!loc) {
-    inputs.push({ path: uri, kind: 'cloudtrail-log', status: 'error', records: 0, sha256: null, reason: 'not an s3://bucket/prefix URI' });
-    return;
-  }
+  if (!loc) return fail('error', 'not an s3://bucket/prefix URI');
   let folders: string[];
   try {
-    folders = await regionFolders(store, loc.bucket, loc.prefix, o);
+    folders = await regionFolders(store, loc.bucket, loc.prefix, opts);
   } catch (e) {
-    inputs.push({ path: uri, kind: 'cloudtrail-log', status: 'error', records: 0, sha256: null, reason: (e as Error).message });
-    return;
+    return fail('error', (e as Error).message);
   }
-  if (folders.length === 0) {
-    inputs.push({ path: uri, kind: 'cloudtrail-log', status: 'skipped', records: 0, sha256: null, reason: 'no AWSLogs/<account>/CloudTrail/<region>/ folder matches' });
-    return;
-  }
-  const days = o.since || o.until ? dates(o.since ?? new Date((o.until ?? new Date()).getTime() - 90 * DAY), o.until ?? new Date()) : undefined;
+  if (folders.length === 0) return fail('skipped', 'no AWSLogs/<account>/CloudTrail/<region>/ folder matches');
+  const { since, until } = opts.window ?? {};
+  const days = since || until ? dates(since ?? new Date((until ?? new Date()).getTime() - 90 * DAY), until ?? new Date()) : undefined;
   for (const folder of folders) {
     const prefixes = days ? days.map((d) => `${folder}${d}/`) : [folder];
     for (const p of prefixes) {
       for await (const key of store.listKeys(loc.bucket, p)) {
-        if (!/\.json(\.gz)?$/.test(key)) continue;
-        yield* readObject(store, loc.bucket, key, o, inputs);
+        // The names a directory walk reads; hidden ones are not CloudTrail's.
+        const name = key.slice(key.lastIndexOf('/') + 1);
+        if (name.startsWith('.') || !isEventFileName(name)) continue;
+        yield* readObject(store, loc.bucket, key, opts);
       }
     }
   }
 }
 
-async function* readObject(store: ObjectStore, bucket: string, key: string, o: ArchiveOptions, inputs: InputRecord[]): AsyncGenerator<LocatedRecord> {
+async function* readObject(store: ObjectStore, bucket: string, key: string, opts: LiveEventOptions): AsyncGenerator<LocatedRecord[]> {
   const path = store.locate(bucket, key);
   let body: Buffer;
   try {
     const obj = await store.get(bucket, key);
     if (!obj) {
-      inputs.push({ path, kind: 'cloudtrail-log', status: 'error', records: 0, sha256: null, reason: 'listed but no longer there' });
+      opts.onInput({ path, kind: 'cloudtrail-log', status: 'error', records: 0, sha256: null, reason: 'listed but no longer there' });
       return;
     }
     body = obj.body;
   } catch (e) {
-    inputs.push({ path, kind: 'cloudtrail-log', status: 'error', records: 0, sha256: null, reason: (e as Error).message });
+    opts.onInput({ path, kind: 'cloudtrail-log', status: 'error', records: 0, sha256: null, reason: (e as Error).message });
     return;
   }
-  const sha256 = sha256Hex(body);
-  let text: string;
-  try {
-    text = isGzip(body) ? gunzipSync(body).toString('utf8') : body.toString('utf8');
-  } catch (e) {
-    inputs.push({ path, kind: 'cloudtrail-log', status: 'error', records: 0, sha256, bytes: body.length, reason: `cannot gunzip: ${(e as Error).message}` });
-    return;
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    inputs.push({ path, kind: 'cloudtrail-log', status: 'error', records: 0, sha256, bytes: body.length, reason: `invalid JSON: ${describeJsonError(e, text).message}` });
-    return;
-  }
-  const records = doc && typeof doc === 'object' && Array.isArray((doc as { Records?: unknown }).Records) ? ((doc as { Records: unknown[] }).Records) : undefined;
-  if (!records) {
-    inputs.push({ path, kind: 'cloudtrail-log', status: 'error', records: 0, sha256, bytes: body.length, reason: 'not a CloudTrail log file ({"Records":[...]})' });
-    return;
-  }
-  const rec: InputRecord = { path, kind: 'cloudtrail-log', status: 'processed', records: 0, sha256, bytes: body.length };
-  inputs.push(rec);
-  const since = o.since?.getTime();
-  const until = o.until?.getTime();
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i] as CloudTrailRecord;
-    if (!r || typeof r !== 'object') continue;
-    const t = typeof r.eventTime === 'string' ? Date.parse(r.eventTime) : NaN;
-    // date folders are UTC days: trim the edges to the exact window
-    if ((since !== undefined && t < since) || (until !== undefined && t > until)) continue;
-    rec.records++;
-    yield { record: r, location: { path, index: i } };
-  }
-}
-
-export interface LiveEventSourceOptions extends ArchiveOptions {
-  endpoint?: string;
-  maxAttempts?: number;
-}
-
-/** `cloudtrail:lookup` or `s3://bucket/prefix`: the live event sources `--events` accepts. */
-export function isLiveEventSource(spec: string): boolean {
-  return spec === 'cloudtrail:lookup' || spec.startsWith('s3://');
+  yield* readCloudTrailObject(path, body, opts);
 }
 
 /**
- * Read one live event source; the scan command calls this for `--events` values that are not
- * local paths. Regions default to the SDK chain's region for Event History; the archive reads
- * every region unless narrowed.
+ * `cloudtrail:lookup`: Event History in each region; regions default to the SDK chain's region.
  */
-export async function* readLiveEventSource(spec: string, o: LiveEventSourceOptions, inputs: InputRecord[]): AsyncGenerator<LocatedRecord> {
-  if (spec === 'cloudtrail:lookup') {
-    let regions = o.regions ?? [];
-    if (regions.length === 0) {
-      const { sdk, defaultRegion } = await import('../resources/live-clients');
-      const r = await defaultRegion(await sdk());
-      regions = r ? [r] : [];
-    }
-    if (regions.length === 0) {
-      inputs.push({ path: spec, kind: 'live', status: 'error', records: 0, sha256: null, reason: 'no region: pass --region or set AWS_REGION' });
-      return;
-    }
-    yield* readLookupEvents({ regions, since: o.since, until: o.until, endpoint: o.endpoint, maxAttempts: o.maxAttempts }, inputs);
+export async function* readEventHistory(opts: LiveEventOptions): AsyncGenerator<LocatedRecord[]> {
+  let regions = opts.regions ?? [];
+  if (regions.length === 0) {
+    const { sdk, defaultRegion } = await import('../resources/live-clients');
+    const r = await defaultRegion(await sdk());
+    regions = r ? [r] : [];
+  }
+  if (regions.length === 0) {
+    opts.onInput({ path: 'cloudtrail:lookup', kind: 'live', status: 'error', records: 0, sha256: null, reason: 'no region: pass --region or set AWS_REGION' });
     return;
   }
+  yield* readLookupEvents({ regions, since: opts.window?.since, until: opts.window?.until, endpoint: opts.endpoint, maxAttempts: opts.maxAttempts }, opts.onInput);
+}
+
+/** `s3://bucket/prefix`: the archive through the S3 API, every region unless narrowed. */
+export async function* readS3Archive(uri: string, opts: LiveEventOptions): AsyncGenerator<LocatedRecord[]> {
   const s3 = await import('@aws-sdk/client-s3');
   const { S3ObjectStore } = await import('./s3-object-store');
   // a custom endpoint (tests, S3-compatible stores) rarely resolves virtual-hosted bucket names
-  const client = new s3.S3Client({ maxAttempts: o.maxAttempts ?? 8, ...(o.endpoint ? { endpoint: o.endpoint, forcePathStyle: true } : {}) });
+  const client = new s3.S3Client({ maxAttempts: opts.maxAttempts ?? 8, ...(opts.endpoint ? { endpoint: opts.endpoint, forcePathStyle: true } : {}) });
   try {
-    yield* readArchiveEvents(new S3ObjectStore(s3, client), spec, o, inputs);
+    yield* readArchiveEvents(new S3ObjectStore(s3, client), uri, opts);
   } finally {
     client.destroy();
   }

@@ -5,10 +5,10 @@ import type { InputRecord } from '../model/input';
 import type { RecordScreen } from '../model/record-screen';
 import type { AwsLogsKey } from './aws-logs-key';
 import { DecodeError, decodeBytes, Utf8Text, wholeText } from './decode';
-import { describeFsError, discoverInputs } from './discover';
+import { describeFsError, discoverInputs, eventFileHints } from './discover';
 import { InputTally } from './input-tally';
 import { type Container, DEFAULT_MAX_RECORD_BYTES, JsonSplitter, type RawElement } from './json-split';
-import { readWholeFile } from './whole-file';
+import { readWholeFile, type WholeFile, wholeBytes } from './whole-file';
 import type { RecordShape, SkipCategory } from './shapes';
 
 export interface RawReadOptions {
@@ -84,28 +84,47 @@ export async function* readRawBatches(paths: readonly string[], opts: RawReadOpt
       continue;
     }
     if (d.type === 'stdin') {
-      yield* readInput(d.path, () => opts.stdin ?? process.stdin, false, { lines: false }, opts);
+      yield* readInput(d.path, { open: () => opts.stdin ?? process.stdin, owned: false }, { lines: false }, opts);
     } else {
       const hi = opts.chunkBytes ?? 256 * 1024;
-      yield* readInput(d.path, () => createReadStream(d.path, { highWaterMark: hi }), true, d, opts);
+      yield* readInput(d.path, { whole: () => readWholeFile(d.path), open: () => createReadStream(d.path, { highWaterMark: hi }), owned: true }, d, opts);
     }
   }
 }
 
-async function* readInput(
-  path: string,
-  open: () => NodeJS.ReadableStream,
-  owned: boolean,
-  hints: { lines: boolean; awsLogs?: AwsLogsKey },
-  opts: RawReadOptions,
-): AsyncGenerator<RawRecord[]> {
+/**
+ * One input that is not a local file (an S3 object, by its s3:// name): its bytes in memory or as
+ * a stream, read exactly as the same file on disk would be (the name gives the same hints: JSON
+ * lines by extension, the trail's key layout), with the same limits, shapes, screen and account.
+ */
+export async function* readRawObject(name: string, bytes: Buffer | AsyncIterable<Buffer | string>, opts: RawReadOptions = {}): AsyncGenerator<RawRecord[]> {
+  const source: ByteSource = Buffer.isBuffer(bytes)
+    ? { whole: () => wholeBytes(bytes), open: () => oneChunk(bytes), owned: true }
+    : { open: () => bytes as NodeJS.ReadableStream, owned: true };
+  yield* readInput(name, source, eventFileHints(name), opts);
+}
+
+async function* oneChunk(b: Buffer): AsyncGenerator<Buffer> {
+  yield b;
+}
+
+/** Where one input's bytes come from. */
+interface ByteSource {
+  /** The whole input at once when that is cheap and safe (the fast path); undefined streams it. */
+  whole?: () => WholeFile | undefined;
+  open: () => NodeJS.ReadableStream | AsyncIterable<Buffer | string>;
+  /** Whether the stream is released when reading stops (never stdin). */
+  owned: boolean;
+}
+
+async function* readInput(path: string, input: ByteSource, hints: { lines: boolean; awsLogs?: AwsLogsKey }, opts: RawReadOptions): AsyncGenerator<RawRecord[]> {
   const tally = new InputTally(path, hints.awsLogs);
   const hash = createHash('sha256');
   let bytes = 0;
   const utf8 = new Utf8Text();
   const splitter = new JsonSplitter({ maxRecordBytes: opts.maxRecordBytes, lines: hints.lines, screen: opts.screen });
   let fatal: string | undefined;
-  let source: NodeJS.ReadableStream | undefined;
+  let source: NodeJS.ReadableStream | AsyncIterable<Buffer | string> | undefined;
 
   const toRaw = (el: RawElement): RawRecord | undefined => {
     const location: RecordLocation = { path, index: el.index, line: el.line };
@@ -131,7 +150,7 @@ async function* readInput(
       hash.update(b);
       bytes += b.length;
     };
-    const whole = owned ? readWholeFile(path) : undefined;
+    const whole = input.whole?.();
     if (whole) {
       tap(whole.raw);
       const els = splitter.push(wholeText(whole.plain)).concat(splitter.end());
@@ -139,7 +158,7 @@ async function* readInput(
       const batch = toBatch(els);
       if (batch.length > 0) yield batch;
     } else {
-      source = open();
+      source = input.open();
       for await (const piece of decodeBytes(source as AsyncIterable<Buffer | string>, { tap })) {
         // After damage the rest is still read, so sha256 and bytes always describe the whole input.
         if (fatal) continue;
@@ -160,7 +179,7 @@ async function* readInput(
     fatal ??= err instanceof DecodeError ? err.message : `read error: ${describeFsError(err)}`;
   } finally {
     // Also reached when the consumer stops early: release the file, but never close stdin.
-    if (owned && source && 'destroy' in source) (source as unknown as { destroy(): void }).destroy();
+    if (input.owned && source && 'destroy' in source) (source as unknown as { destroy(): void }).destroy();
   }
   const l = splitter.layout;
   tally.acceptUnparsed(splitter.screened);

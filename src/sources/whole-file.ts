@@ -10,7 +10,7 @@ import { isGzip } from '../util/gzip';
  * (an error, other compression, a text that does not start like JSON) returns undefined and the
  * caller streams the file instead, which is where every error is described.
  */
-const WHOLE_FILE_MAX_BYTES = 4 * 1024 * 1024;
+export const WHOLE_FILE_MAX_BYTES = 4 * 1024 * 1024;
 const WHOLE_FILE_MAX_PLAIN_BYTES = 64 * 1024 * 1024;
 
 export interface WholeFile {
@@ -35,7 +35,16 @@ export function readWholeFile(path: string): WholeFile | undefined {
   try {
     const st = statSync(path);
     if (!st.isFile() || st.size > WHOLE_FILE_MAX_BYTES) return undefined;
-    const raw = readFileSync(path);
+    return wholeBytes(readFileSync(path));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same fast path for bytes already in memory (an S3 object), under the same limits. */
+export function wholeBytes(raw: Buffer): WholeFile | undefined {
+  if (raw.length > WHOLE_FILE_MAX_BYTES) return undefined;
+  try {
     if (isGzip(raw)) {
       // The gzip trailer states the inflated size (of the last member, modulo 2^32): asking for
       // one output chunk that size spares zlib a chain of 16 KiB chunks and a final copy. A wrong

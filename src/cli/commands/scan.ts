@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { formatOptionHelp, parseFormats, unknownFormatMessage } from '../../../reports/registry';
 import { type Command, EXIT, UsageError } from '../command';
 import { endpointOption, timeOption } from '../flags';
+import { eventSourceFor, eventSourcesHelp, LOCAL_FILES } from '../../sources/event-sources';
 
 // A function: the formats are the report registry's when help is asked for.
 const usage = () => `Usage: trailproof scan [--events PATH...] [--terraform PATH...] [--config PATH...] [--live] [options]
@@ -12,8 +13,8 @@ Judge CloudTrail events, Terraform JSON, AWS Config snapshots or live AWS agains
 and write the reports.
 
 Inputs (any mix; bare arguments count as --events):
-  --events PATH         CloudTrail files or directories (.json, .json.gz, .jsonl; - for stdin), or a live
-                        source: cloudtrail:lookup (Event History) or s3://bucket/prefix (a trail's archive)
+  --events SOURCE       where events are read, repeatable, any mix of:
+${eventSourcesHelp(26)}
   --iac PATH            cdk.tf.json, a cdktf.out directory or \`terraform show -json\` output (gate before deploy);
                         --terraform is the same option
   --config PATH         AWS Config snapshots or configuration items (.json, .json.gz, directories)
@@ -101,7 +102,7 @@ export const command: Command = {
       },
     });
     const { parseFailOn } = await import('../../findings/verdict');
-    const events = [...(values.events ?? []), ...positionals].map((e) => (e === '-' || e.includes(':') ? e : resolve(e)));
+    const events = [...(values.events ?? []), ...positionals].map((e) => (e !== '-' && eventSourceFor(e) === LOCAL_FILES ? resolve(e) : e));
     const terraform = [...(values.iac ?? []), ...(values.terraform ?? [])].map((p) => resolve(p));
     const config = (values.config ?? []).map((p) => resolve(p));
     if (events.length === 0 && terraform.length === 0 && config.length === 0 && !values.live) {
