@@ -8,7 +8,7 @@ import type { EventSource } from '../model/event-source';
 
 const EVENT_HISTORY: EventSource = {
   form: 'cloudtrail:lookup',
-  summary: 'CloudTrail Event History: the last 90 days of management events in each --region',
+  summary: "CloudTrail Event History: the last 90 days of management events (scan: in each --region; else the SDK's region)",
   accepts: (spec) => spec === 'cloudtrail:lookup',
   async *read(specs, opts) {
     const { readEventHistory } = await import('./live-events');
@@ -19,7 +19,7 @@ const EVENT_HISTORY: EventSource = {
 
 const S3_ARCHIVE: EventSource = {
   form: 's3://bucket/prefix',
-  summary: "a trail's archive in S3, read like the same files on disk (narrowed by --account, --region, --start-time, --end-time)",
+  summary: "a trail's archive in S3, read like the same files on disk (scan narrows it by account, region and time)",
   accepts: (spec) => spec.startsWith('s3://'),
   async *read(specs, opts) {
     const { readS3Archive } = await import('./live-events');

@@ -131,3 +131,25 @@ describe('trailproof rules lint / list', () => {
     expect(rows.map((x) => x.id).sort()).toEqual(['test-console-no-mfa', 'test-kms-disable', 'test-odd-shapes', 'test-root-usage', 'test-unauthorized-calls']);
   });
 });
+
+describe('pattern test reads events through the event-source registry', () => {
+  test('its help lists every registered source, as scan does', async () => {
+    const { EVENT_SOURCES } = await import('../../src/sources/event-sources');
+    const { command: scanCommand } = await import('../../src/cli/commands/scan');
+    const usage = (c: Command) => c.usage;
+    for (const s of EVENT_SOURCES) {
+      expect(usage(patternCommand)).toContain(`${s.form}  `);
+      expect(usage(scanCommand)).toContain(`${s.form}  `);
+    }
+  });
+
+  test('a missing path and a readable one: the readable one is matched, the missing one named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tp-pattern-src-'));
+    const file = join(dir, 'one.json');
+    writeFileSync(file, JSON.stringify({ Records: [{ eventVersion: '1.08', eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', eventID: 'e-1', eventTime: '2026-01-01T00:00:00Z' }] }));
+    const r = await run(patternCommand, ['test', '--pattern', '{ $.eventName = "ConsoleLogin" }', '--json', join(dir, 'missing.json'), file]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ matched: 1, eventIds: ['e-1'] });
+    expect(r.err).toContain('missing.json');
+  });
+});

@@ -2,13 +2,15 @@ import { parseArgs } from 'node:util';
 import { type Command, EXIT, UsageError } from '../command';
 import type { InputRecord } from '../../model/input';
 import type { LocatedRecord } from '../../model/event';
+import { eventSourceFor, eventSourcesHelp } from '../../sources/event-sources';
 import { sanitizeForTerminal } from '../../util/terminal';
 import { comparePatterns, matchesRecord, normalFormText, parseFilterPattern, PatternSyntaxError, type PatternWarning } from '../../pattern';
 
 const USAGE = `Usage:
-  trailproof pattern test --pattern P [--json] FILE...
-      Like CloudWatch's TestMetricFilter, offline: read CloudTrail inputs the way scan does
-      (files, directories, .json/.json.gz/.jsonl, - for stdin) and print the events P matches.
+  trailproof pattern test --pattern P [--json] EVENTS...
+      Like CloudWatch's TestMetricFilter: read CloudTrail events the way scan does and print the
+      events P matches. EVENTS, each one of:
+${eventSourcesHelp(8)}
       --json prints {"matched": N, "eventIds": [...], "warnings": [...]}.
   trailproof pattern check --pattern P [--json]
       Parse P (AWS's limits included), print its kind, normal form and warnings.
@@ -38,14 +40,20 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : v === undefined || v === null ? '-' : JSON.stringify(v);
 }
 
+/** Every spec through the event source that reads it, in the order given. */
+async function* readEvents(specs: string[], inputs: InputRecord[]): AsyncGenerator<LocatedRecord> {
+  const opts = { stdin: process.stdin, onInput: (i: InputRecord) => inputs.push(i) };
+  for (const spec of specs) {
+    for await (const batch of eventSourceFor(spec).read([spec], opts)) yield* batch;
+  }
+}
+
 async function runTest(pattern: string, files: string[], json: boolean): Promise<number> {
   const parsed = parseFilterPattern(pattern);
-  const { readCloudTrail } = await import('../../sources/cloudtrail-files');
   const inputs: InputRecord[] = [];
   const eventIds: (string | null)[] = [];
   let events = 0;
-  const stream = readCloudTrail(files, { stdin: process.stdin, onInput: (i: InputRecord) => inputs.push(i) });
-  for await (const located of stream as AsyncIterable<LocatedRecord>) {
+  for await (const located of readEvents(files, inputs)) {
     events++;
     if (!matchesRecord(parsed.pattern, located.record)) continue;
     const r = located.record;
