@@ -11,7 +11,7 @@ import type { AsffContext } from '../findings/asff';
 import { EventBridgePublisher, PublishedLedger, type Publisher, SecurityHubPublisher, SnsPublisher } from './publish';
 
 /**
- * The functions' settings, from the environment the stack gives them (stacks/parts/detection*.ts
+ * The functions' settings, from the environment the stack gives them (stacks/parts/functions.ts
  * writes the same names). Endpoints are the SDK's own (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>),
  * so nothing here knows about tests.
  */
