@@ -4,8 +4,11 @@ import type { Severity } from '../model/severity';
 import { findingId } from '../util/finding-id';
 import type { DigestOutcome, GapOutcome, LogOutcome, ValidationResult } from './results';
 
-/** Log file validation is what CIS asks for, in every version's numbering (spec cis-and-peers 1a). */
-const CONTROLS = ['cis-aws@1.4.0:3.2', 'cis-aws@3.0.0:3.2', 'cis-aws@5.0.0:3.2', 'cis-aws@6.0.0:4.2'];
+/**
+ * Log file validation is what CIS asks for, in every version's numbering (spec cis-and-peers 1a):
+ * the CIS controls of the posture rule that checks the setting (test/integrity/controls.test.ts).
+ */
+export const LOG_VALIDATION_CONTROLS = ['cis-aws@1.4.0:3.2', 'cis-aws@3.0.0:3.2', 'cis-aws@5.0.0:3.2', 'cis-aws@6.0.0:4.2', 'cis-aws@7.0.0:4.2'];
 
 interface IntegrityRule {
   id: string;
@@ -56,7 +59,7 @@ function finding(rule: IntegrityRule, s: FileSubject, status: FindingStatus, mes
     title: rule.title,
     severity: rule.severity,
     status,
-    controls: CONTROLS,
+    controls: LOG_VALIDATION_CONTROLS,
     subject: s,
     message,
     evidence,
