@@ -46,9 +46,5 @@ function writeAsff(doc: Pick<FindingsView, 'findings' | 'finishedAt'>, out: Text
   out.write(first ? ']\n' : '\n]\n');
 }
 
-export const asffReport: ReportWriter = {
-  format: 'asff',
-  file: 'findings.asff.json',
-  describe: 'Security Hub (AWS Security Finding Format)',
-  write: (doc, _ctx, out) => writeAsff(doc, out),
-};
+/** The report, as reports/registry.ts registers it (format asff, findings.asff.json). */
+export const write: ReportWriter['write'] = (doc, _ctx, out) => writeAsff(doc, out);

@@ -349,9 +349,5 @@ export function renderMarkdown(doc: FindingsView, ctx: WriterContext, limit = MA
   return b.text;
 }
 
-export const markdownReport: ReportWriter = {
-  format: 'md',
-  file: 'report.md',
-  describe: 'the pull-request comment',
-  write: (doc, ctx, out) => out.write(renderMarkdown(doc, ctx)),
-};
+/** The report, as reports/registry.ts registers it (format md, report.md). */
+export const write: ReportWriter['write'] = (doc, ctx, out) => out.write(renderMarkdown(doc, ctx));

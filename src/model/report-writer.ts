@@ -75,9 +75,10 @@ export interface DocumentWriter<C extends WriterContext = WriterContext> {
 }
 
 /**
- * One report format, as --format names it. A format is one module implementing this and one line
- * in the registry (reports/registry.ts): parsing --format, `all` and every command's help come
- * from the registry.
+ * One report format, as --format names it. A built-in format is one module exporting its `write`
+ * and one line in the registry (reports/registry.ts), which names the format, its file and what
+ * it is for, and loads the module when a report of it is written; parsing --format, `all` and
+ * every command's help come from the registry.
  */
 export interface ReportWriter extends DocumentWriter {
   /** The name --format takes. */

@@ -39,6 +39,11 @@ describe('bin/ts-require.js', () => {
     for (const heavy of ['esbuild/lib', 'tsx', 'ajv', 'yaml', '@aws-sdk', 'cdktf', 'json-rules-engine']) {
       expect({ heavy, loaded: modules.some((m) => m.includes(`node_modules/${heavy}`)) }).toEqual({ heavy, loaded: false });
     }
+    // Every command's help lists the report formats from reports/registry.ts; the writers load only to write.
+    const reports = join(REPO, 'reports');
+    const writers = modules.filter((m) => m.startsWith(reports) && !m.endsWith(join('reports', 'registry.ts')));
+    expect(modules.some((m) => m.endsWith(join('reports', 'registry.ts')))).toBe(true);
+    expect(writers).toEqual([]);
   });
 
   test('import() stays lazy: the imported module runs when the import does, not at load', () => {
