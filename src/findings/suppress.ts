@@ -4,6 +4,7 @@ import type { Finding, FindingsView, Subject } from '../model/finding';
 import { mapFindings } from './list';
 import { explainErrors, schemaValidator } from '../util/schema';
 import { summarize } from './summary';
+import { pointerEscape } from '../util/json-pointer';
 
 /** One waiver as loaded, from a suppression file or from construct metadata in cdk.tf.json. */
 export interface Suppression {
@@ -137,10 +138,6 @@ export function waiveInCode(resource: { addOverride(path: string, value: unknown
   resource.addOverride(`//.${CONSTRUCT_METADATA_KEY}.suppressions`, waivers);
 }
 
-function escapePointer(k: string): string {
-  return k.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /**
  * Read construct waivers out of a synthesized cdk.tf.json. Each applies only to its own resource
  * (Terraform address, and the stack when given). Invalid waivers are reported, not applied.
@@ -155,7 +152,7 @@ export function constructSuppressions(tfJson: unknown, path: string, stack: stri
     for (const [name, body] of Object.entries(byName)) {
       const meta = (body?.['//'] as Record<string, unknown> | undefined)?.[CONSTRUCT_METADATA_KEY] as { suppressions?: unknown } | undefined;
       if (meta === undefined) continue;
-      const base = `/resource/${escapePointer(type)}/${escapePointer(name)}/~1~1/${CONSTRUCT_METADATA_KEY}/suppressions`;
+      const base = `/resource/${pointerEscape(type)}/${pointerEscape(name)}/~1~1/${CONSTRUCT_METADATA_KEY}/suppressions`;
       const list = meta?.suppressions;
       if (!Array.isArray(list)) {
         errors.push({ path, pointer: base, message: 'must be an array of waivers' });

@@ -1,5 +1,7 @@
 import type { DerivedEvent, PackDefaults, RuleExample, RuleExampleDocument } from '../model/rule';
 import { parseSelector, SelectorError } from '../semantics/selector';
+import { pointerEscape } from '../util/json-pointer';
+import { isObj } from '../util/values';
 
 /** A problem with an example or base event, at a JSON pointer into the file that holds it. */
 export class ExampleError extends Error {
@@ -14,15 +16,11 @@ export class ExampleError extends Error {
 
 type Json = Record<string, unknown>;
 
-function isPlainObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 /** `set` over `target`: objects merge key by key, anything else (arrays, scalars, null) replaces. */
 function mergeInto(target: Json, set: Json): void {
   for (const [k, v] of Object.entries(set)) {
     const cur = target[k];
-    if (isPlainObject(cur) && isPlainObject(v)) mergeInto(cur, v);
+    if (isObj(cur) && isObj(v)) mergeInto(cur, v);
     else target[k] = structuredClone(v);
   }
 }
@@ -43,7 +41,7 @@ function unsetField(event: Json, selector: string, pointer: string): void {
     cur.splice(last, 1);
     return;
   }
-  if (typeof last === 'string' && isPlainObject(cur) && Object.hasOwn(cur, last)) {
+  if (typeof last === 'string' && isObj(cur) && Object.hasOwn(cur, last)) {
     delete cur[last];
     return;
   }
@@ -64,7 +62,7 @@ export function resolveBaseEvents(defs: PackDefaults['baseEvents'] = {}): Map<st
   const resolve = (name: string): Json => {
     const ready = done.get(name);
     if (ready) return ready;
-    const pointer = `/baseEvents/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const pointer = `/baseEvents/${pointerEscape(name)}`;
     const def = defs[name];
     if (resolving.has(name)) throw new ExampleError(`base event "${name}" starts from itself (through ${[...resolving].join(' -> ')})`, pointer);
     resolving.add(name);

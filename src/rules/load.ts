@@ -3,9 +3,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Rule, RuleDocument, RuleLoadError, RulePack } from '../model/rule';
 import { conditionLeaves } from '../model/condition';
-import { ConditionError, readCondition } from '../semantics/condition-json';
+import { ConditionError, readConditionOnce } from '../semantics/condition-json';
 import { parseFilterPattern } from '../pattern/parse';
 import { describeJsonError } from '../util/json-position';
+import { pointerEscape } from '../util/json-pointer';
 import { explainErrors } from '../util/schema';
 import { REPO_ROOT } from '../version';
 import { completeRule } from './complete';
@@ -28,7 +29,8 @@ function listJson(dir: string): string[] {
 function semanticProblems(doc: Rule, file: string): { pointer: string; message: string }[] {
   const problems: { pointer: string; message: string }[] = [];
   try {
-    const cond = readCondition(doc.conditions, file);
+    // The engine, the requirements and lint read the same object through ruleCondition: read once.
+    const cond = readConditionOnce(doc.conditions, file);
     if (doc.target === 'event' && conditionLeaves(cond).length === 0) problems.push({ pointer: '/conditions', message: 'no conditions' });
   } catch (e) {
     if (!(e instanceof ConditionError)) throw e;
@@ -36,7 +38,7 @@ function semanticProblems(doc: Rule, file: string): { pointer: string; message: 
   }
   if (doc.target !== 'event') return problems;
   for (const [ref, pattern] of Object.entries(doc.cloudwatch?.controlPatterns ?? {})) {
-    const pointer = `/cloudwatch/controlPatterns/${ref.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const pointer = `/cloudwatch/controlPatterns/${pointerEscape(ref)}`;
     if (!doc.controls.includes(ref)) problems.push({ pointer, message: `${ref} is not one of the rule's controls` });
     try {
       parseFilterPattern(pattern);

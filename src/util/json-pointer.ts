@@ -11,12 +11,11 @@ export function jsonPointerLines(text: string, maxDepth: number): Map<string, nu
   let i = 0;
   let expectKey = false;
 
-  const escape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
   const currentPointer = (): string | null => {
     const top = stack[stack.length - 1];
     if (!top) return '';
     if (top.kind === 'array') return `${top.pointer}/${top.index}`;
-    return top.key === null ? null : `${top.pointer}/${escape(top.key)}`;
+    return top.key === null ? null : `${top.pointer}/${pointerEscape(top.key)}`;
   };
   const valueStarts = () => {
     const p = currentPointer();
